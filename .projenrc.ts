@@ -58,6 +58,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-lambda-powertools/batch@^2',
     '@aws-lambda-powertools/logger@^2',
     '@aws-lambda-powertools/metrics@^2',
+    '@aws-lambda-powertools/parameters@^2',
     '@types/aws-lambda',
     'aws-sdk-client-mock@^4',
     'aws-sdk-client-mock-jest@^4',
@@ -103,5 +104,9 @@ project.addTask('integ:update', {
   receiveArgs: true,
 });
 project.testTask.spawn(integ);
+
+// Template tests synthesize the construct, whose functions point at the bundles in assets/.
+const bundle = project.tasks.tryFind('bundle');
+if (bundle) project.testTask.prependSpawn(bundle);
 
 project.synth();

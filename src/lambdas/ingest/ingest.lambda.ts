@@ -1,0 +1,101 @@
+/**
+ * POST /webhook/{provider}: verifies the delivery, enqueues it with its exact raw bytes and
+ * answers 202 with the webhook id only once SQS has accepted it. 4xx for anything it refuses
+ * (never enqueued), 503 when the enqueue failed so that the provider retries.
+ */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { decide, type DeliveryContext } from './delivery';
+import type { ProviderRuntimeConfig } from '../../providers/provider-config';
+import { errorResponse, jsonResponse } from '../../runtime/http';
+import { encodeMessage, MAX_INLINE_MESSAGE_BYTES, oversizeBodyKey, withBodyRef, type WebhookMessage } from '../../runtime/message';
+import { logger, metrics, requiredEnv } from '../shared/powertools';
+
+const sqs = new SQSClient({});
+const s3 = new S3Client({});
+
+const queueUrl = requiredEnv('QUEUE_URL');
+const bucketName = requiredEnv('ARCHIVE_BUCKET');
+const oversizePrefix = requiredEnv('OVERSIZE_PREFIX');
+const secretMaxAgeSeconds = Number(process.env.SECRETS_MAX_AGE_SECONDS ?? '300');
+const providers = new Map<string, ProviderRuntimeConfig>(
+  (JSON.parse(requiredEnv('WEBHOOK_PROVIDERS')) as ProviderRuntimeConfig[]).map((p) => [p.name, p]),
+);
+
+const context: DeliveryContext = {
+  providers,
+  secretsOf,
+  now: () => new Date(),
+  maxBodyBytes: Number(process.env.MAX_BODY_BYTES ?? String(6 * 1024 * 1024)),
+};
+
+/** Live secrets of a provider, cached for a bounded time so rotations are picked up. */
+async function secretsOf(provider: ProviderRuntimeConfig): Promise<readonly string[]> {
+  const values = await Promise.all(provider.secretArns.map((arn) => getSecret<string>(arn, { maxAge: secretMaxAgeSeconds })));
+  return values.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim());
+}
+
+export async function handler(event: APIGatewayProxyEvent, lambdaContext?: Context): Promise<APIGatewayProxyResult> {
+  logger.resetKeys();
+  if (lambdaContext) logger.addContext(lambdaContext);
+  try {
+    return await handle(event);
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}
+
+async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  const provider = event.pathParameters?.provider;
+  logger.appendKeys({ provider });
+  const decision = await decide(event, context);
+  if (decision.kind === 'rejected') {
+    countRejection(provider, decision.reason);
+    logger.info('webhook rejected', { reason: decision.reason, statusCode: decision.response.statusCode });
+    return decision.response;
+  }
+  if (decision.kind === 'answered') {
+    return decision.response;
+  }
+  const message = decision.message;
+  logger.appendKeys({ correlation_id: message.id });
+  try {
+    await enqueue(message);
+  } catch (error) {
+    logger.error('enqueue failed; the provider will retry', { error: errorName(error) });
+    metrics.addMetric('EnqueueFailed', MetricUnit.Count, 1);
+    return errorResponse(503, 'enqueue_failed', 'The webhook could not be queued; retry later.');
+  }
+  metrics.addMetric('WebhooksAccepted', MetricUnit.Count, 1);
+  logger.info('webhook accepted', { eventType: message.eventType, bodyBytes: message.bodyBytes });
+  return jsonResponse(202, { id: message.id });
+}
+
+/** Sends the message; a delivery too large for SQS is stored in S3 first and referenced (claim check). */
+async function enqueue(message: WebhookMessage): Promise<void> {
+  let body = encodeMessage(message);
+  if (Buffer.byteLength(body, 'utf8') > MAX_INLINE_MESSAGE_BYTES) {
+    const key = oversizeBodyKey(oversizePrefix, message);
+    await s3.send(new PutObjectCommand({
+      Bucket: bucketName,
+      Key: key,
+      Body: Buffer.from(message.body ?? '', 'base64'),
+      ContentType: 'application/octet-stream',
+    }));
+    body = encodeMessage(withBodyRef(message, key));
+  }
+  await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+}
+
+function countRejection(provider: string | undefined, reason: string): void {
+  const metric = metrics.singleMetric();
+  metric.addDimensions({ provider: provider && providers.has(provider) ? provider : 'unknown', reason });
+  metric.addMetric('WebhooksRejected', MetricUnit.Count, 1);
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

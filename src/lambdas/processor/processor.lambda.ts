@@ -1,0 +1,122 @@
+/**
+ * SQS → DynamoDB record + S3 raw archive. One archive object per batch (one S3 PUT), then one
+ * conditional write per message, all concurrently. Exactly the messages that failed are
+ * reported in `batchItemFailures`; SQS redelivers them and, after `maxReceiveCount`, moves them
+ * to the dead-letter queue. A record that already exists is a duplicate delivery: counted and
+ * acknowledged, never written twice.
+ */
+import { randomUUID } from 'node:crypto';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { decodeRecords, type DecodeResult } from './batch';
+import { archiveKey, buildArchiveObject, type ArchivePointer } from '../../runtime/archive';
+import { toRecord } from '../../runtime/record';
+import { logger, metrics, requiredEnv } from '../shared/powertools';
+
+const s3 = new S3Client({});
+const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+
+const tableName = requiredEnv('TABLE_NAME');
+const bucketName = requiredEnv('ARCHIVE_BUCKET');
+const archivePrefix = requiredEnv('ARCHIVE_PREFIX');
+const recordTtlSeconds = process.env.RECORD_TTL_SECONDS ? Number(process.env.RECORD_TTL_SECONDS) : undefined;
+
+const processor = new BatchProcessor(EventType.SQS);
+
+interface PreparedBatch {
+  readonly decoded: Map<string, DecodeResult>;
+  readonly pointers: Map<string, ArchivePointer>;
+  readonly archiveError?: Error;
+  readonly processedAt: Date;
+}
+
+export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
+  logger.resetKeys();
+  if (context) logger.addContext(context);
+  try {
+    const batch = await prepare(event.Records);
+    return await processPartialResponse(event, (record: SQSRecord) => writeRecord(batch, record), processor, {
+      ...(context ? { context } : {}),
+      processInParallel: true,
+      throwOnFullBatchFailure: false,
+    });
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}
+
+/** Decodes the batch and archives every decodable delivery in one object. */
+async function prepare(records: readonly SQSRecord[]): Promise<PreparedBatch> {
+  const processedAt = new Date();
+  const decoded = await decodeRecords(records, readObject);
+  const good = [...decoded.values()].flatMap((r) => (r.ok ? [r.record] : []));
+  const pointers = new Map<string, ArchivePointer>();
+  if (good.length === 0) {
+    return { decoded, pointers, processedAt };
+  }
+  const archive = buildArchiveObject(archiveKey(archivePrefix, processedAt, randomUUID()), good.map((r) => r.entry));
+  try {
+    await s3.send(new PutObjectCommand({
+      Bucket: bucketName,
+      Key: archive.key,
+      Body: archive.body,
+      ContentType: 'application/x-ndjson',
+    }));
+  } catch (error) {
+    logger.error('archive write failed; the whole batch will be retried', { error: describe(error), records: good.length });
+    return { decoded, pointers, processedAt, archiveError: asError(error) };
+  }
+  good.forEach((r, i) => pointers.set(r.messageId, archive.pointers[i]));
+  metrics.addMetric('ArchiveObjectsWritten', MetricUnit.Count, 1);
+  return { decoded, pointers, processedAt };
+}
+
+async function writeRecord(batch: PreparedBatch, sqsRecord: SQSRecord): Promise<void> {
+  const decoded = batch.decoded.get(sqsRecord.messageId);
+  if (!decoded?.ok) {
+    const error = decoded?.error ?? new Error('record missing from batch');
+    logger.error('undecodable message; it will reach the dead-letter queue', { messageId: sqsRecord.messageId, error: error.message });
+    metrics.addMetric('MessagesUndecodable', MetricUnit.Count, 1);
+    throw error;
+  }
+  const { message } = decoded.record;
+  const pointer = batch.pointers.get(sqsRecord.messageId);
+  if (batch.archiveError || pointer === undefined) {
+    throw batch.archiveError ?? new Error('not archived');
+  }
+  try {
+    await dynamo.send(new PutCommand({
+      TableName: tableName,
+      Item: toRecord(message, pointer, batch.processedAt, recordTtlSeconds),
+      ConditionExpression: 'attribute_not_exists(id)',
+    }));
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException') {
+      metrics.addMetric('DuplicateDeliveries', MetricUnit.Count, 1);
+      logger.info('duplicate delivery acknowledged', { correlation_id: message.id });
+      return;
+    }
+    logger.error('record write failed; the message will be retried', { correlation_id: message.id, error: describe(error) });
+    throw error;
+  }
+  metrics.addMetric('WebhooksProcessed', MetricUnit.Count, 1);
+}
+
+async function readObject(key: string): Promise<Buffer> {
+  const response = await s3.send(new GetObjectCommand({ Bucket: bucketName, Key: key }));
+  if (!response.Body) throw new Error(`object ${key} has no body`);
+  return Buffer.from(await response.Body.transformToByteArray());
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function describe(error: unknown): string {
+  const e = asError(error);
+  return `${e.name}: ${e.message}`;
+}

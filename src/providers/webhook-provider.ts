@@ -1,0 +1,359 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { FieldLocation, ProviderRuntimeConfig } from './provider-config';
+
+/** How a provider signs its deliveries. */
+export enum SignatureScheme {
+  /** `Stripe-Signature: t=…,v1=…`, HMAC-SHA256 over `t.body`. */
+  STRIPE = 'stripe',
+  /** `X-Hub-Signature-256: sha256=…`, HMAC-SHA256 over the body. */
+  GITHUB = 'github',
+  /** `X-Shopify-Hmac-SHA256`, base64 HMAC-SHA256 over the body. */
+  SHOPIFY = 'shopify',
+  /** `X-Slack-Signature: v0=…`, HMAC-SHA256 over `v0:timestamp:body`. */
+  SLACK = 'slack',
+  /** Standard Webhooks / Svix: `webhook-id`, `webhook-timestamp`, `webhook-signature`. */
+  STANDARD_WEBHOOKS = 'standard-webhooks',
+  /** A configurable HMAC over the body (and optionally a timestamp). */
+  HMAC = 'hmac',
+  /** A shared key sent in a header. */
+  API_KEY = 'api-key',
+  /** No verification at all. */
+  UNVERIFIED = 'unverified',
+}
+
+/** Hash function of a generic HMAC provider. */
+export enum HmacAlgorithm {
+  /** HMAC-SHA1 (legacy providers only). */
+  SHA1 = 'sha1',
+  /** HMAC-SHA256. */
+  SHA256 = 'sha256',
+  /** HMAC-SHA512. */
+  SHA512 = 'sha512',
+}
+
+/** How a generic HMAC provider encodes the signature in its header. */
+export enum SignatureEncoding {
+  /** Lower- or upper-case hexadecimal. */
+  HEX = 'hex',
+  /** Standard base64. */
+  BASE64 = 'base64',
+}
+
+/** Options shared by every verified provider. */
+export interface WebhookProviderOptions {
+  /**
+   * The signing secrets, each a Secrets Manager secret whose `SecretString` is the secret as the
+   * provider shows it (e.g. `whsec_…`). Every listed secret is accepted, so a rotation adds the
+   * new secret next to the old one and removes the old one once the provider has switched.
+   */
+  readonly secrets: secretsmanager.ISecret[];
+
+  /**
+   * The route segment: deliveries are sent to `POST /webhook/{name}`.
+   *
+   * @default - the provider's own name, e.g. `stripe`
+   */
+  readonly name?: string;
+
+  /**
+   * How far a signed timestamp may be from the time of receipt, in either direction.
+   * Only for schemes that sign a timestamp.
+   *
+   * @default - the WebhookProcessor's `signatureTolerance` (5 minutes)
+   */
+  readonly tolerance?: Duration;
+}
+
+/** Options of a generic HMAC provider. */
+export interface HmacProviderOptions extends WebhookProviderOptions {
+  /** The route segment: deliveries are sent to `POST /webhook/{name}`. */
+  readonly name: string;
+
+  /** The header carrying the signature, e.g. `X-Signature`. */
+  readonly signatureHeader: string;
+
+  /**
+   * The hash function.
+   *
+   * @default HmacAlgorithm.SHA256
+   */
+  readonly algorithm?: HmacAlgorithm;
+
+  /**
+   * How the signature is encoded.
+   *
+   * @default SignatureEncoding.HEX
+   */
+  readonly encoding?: SignatureEncoding;
+
+  /**
+   * Text in front of the signature in the header value, e.g. `sha256=`.
+   *
+   * @default - no prefix
+   */
+  readonly signaturePrefix?: string;
+
+  /**
+   * A header carrying the unix time (seconds) of signing. When set, the signed content is
+   * `timestamp.body` and the timestamp must be within the tolerance.
+   *
+   * @default - no timestamp: the signed content is the body
+   */
+  readonly timestampHeader?: string;
+
+  /**
+   * A header carrying the provider's delivery id, used as the webhook id to drop duplicates.
+   *
+   * @default - no header; see `eventIdJsonPath`
+   */
+  readonly eventIdHeader?: string;
+
+  /**
+   * A dotted path into a JSON body to the delivery id, e.g. `id` or `meta.event_id`.
+   *
+   * @default - no path: deliveries without `eventIdHeader` get a generated id and are not deduplicated
+   */
+  readonly eventIdJsonPath?: string;
+
+  /**
+   * A header carrying the event type.
+   *
+   * @default - no header; see `eventTypeJsonPath`
+   */
+  readonly eventTypeHeader?: string;
+
+  /**
+   * A dotted path into a JSON body to the event type, e.g. `type`.
+   *
+   * @default - no event type is recorded unless `eventTypeHeader` is set
+   */
+  readonly eventTypeJsonPath?: string;
+}
+
+/** Options of a provider that sends a shared API key in a header. */
+export interface ApiKeyProviderOptions extends WebhookProviderOptions {
+  /** The route segment: deliveries are sent to `POST /webhook/{name}`. */
+  readonly name: string;
+
+  /** The header carrying the key, e.g. `X-Api-Key`. Its value is never queued, archived or logged. */
+  readonly header: string;
+
+  /**
+   * A header carrying the provider's delivery id, used as the webhook id to drop duplicates.
+   *
+   * @default - no header; see `eventIdJsonPath`
+   */
+  readonly eventIdHeader?: string;
+
+  /**
+   * A dotted path into a JSON body to the delivery id.
+   *
+   * @default - no path: deliveries without `eventIdHeader` get a generated id and are not deduplicated
+   */
+  readonly eventIdJsonPath?: string;
+
+  /**
+   * A dotted path into a JSON body to the event type.
+   *
+   * @default - no event type is recorded
+   */
+  readonly eventTypeJsonPath?: string;
+}
+
+interface ProviderDefinition {
+  readonly name: string;
+  readonly scheme: SignatureScheme;
+  readonly secrets: secretsmanager.ISecret[];
+  readonly tolerance?: Duration;
+  readonly hmac?: ProviderRuntimeConfig['hmac'];
+  readonly apiKeyHeader?: string;
+  readonly eventId?: FieldLocation;
+  readonly eventType?: FieldLocation;
+}
+
+/**
+ * A webhook provider: the route it is delivered to, how its signatures are verified, and where
+ * its delivery id (for deduplication) and event type are found.
+ *
+ * @example
+ * declare const stripeSecret: secretsmanager.ISecret;
+ * WebhookProvider.stripe({ secrets: [stripeSecret] });
+ */
+export class WebhookProvider {
+  /** Stripe: `Stripe-Signature`; delivery id and type from the event body (`id`, `type`). */
+  public static stripe(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider({
+      ...base(options, 'stripe', SignatureScheme.STRIPE),
+      eventId: { jsonPath: 'id' },
+      eventType: { jsonPath: 'type' },
+    });
+  }
+
+  /** GitHub: `X-Hub-Signature-256`; delivery id `X-GitHub-Delivery`, type `X-GitHub-Event`. */
+  public static github(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider({
+      ...base(options, 'github', SignatureScheme.GITHUB),
+      eventId: { header: 'x-github-delivery' },
+      eventType: { header: 'x-github-event' },
+    });
+  }
+
+  /** Shopify: `X-Shopify-Hmac-SHA256`; delivery id `X-Shopify-Webhook-Id`, type `X-Shopify-Topic`. */
+  public static shopify(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider({
+      ...base(options, 'shopify', SignatureScheme.SHOPIFY),
+      eventId: { header: 'x-shopify-webhook-id' },
+      eventType: { header: 'x-shopify-topic' },
+    });
+  }
+
+  /**
+   * Slack Events API: `X-Slack-Signature`; delivery id `event_id`, type `event.type`.
+   * URL verification requests are answered with their challenge and not enqueued.
+   */
+  public static slack(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider({
+      ...base(options, 'slack', SignatureScheme.SLACK),
+      eventId: { jsonPath: 'event_id' },
+      eventType: { jsonPath: 'event.type' },
+    });
+  }
+
+  /**
+   * Standard Webhooks (and Svix, which implements it): `webhook-id`, `webhook-timestamp`,
+   * `webhook-signature`, `whsec_` secrets; delivery id `webhook-id`, type from the body's `type`.
+   */
+  public static standardWebhooks(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider({
+      ...base(options, 'standard-webhooks', SignatureScheme.STANDARD_WEBHOOKS),
+      eventId: { header: 'webhook-id' },
+      eventType: { jsonPath: 'type' },
+    });
+  }
+
+  /** Any provider that signs with an HMAC in a header. */
+  public static hmac(options: HmacProviderOptions): WebhookProvider {
+    return new WebhookProvider({
+      ...base(options, options.name, SignatureScheme.HMAC),
+      hmac: {
+        header: options.signatureHeader.toLowerCase(),
+        algorithm: options.algorithm ?? HmacAlgorithm.SHA256,
+        encoding: options.encoding ?? SignatureEncoding.HEX,
+        ...(options.signaturePrefix !== undefined ? { prefix: options.signaturePrefix } : {}),
+        ...(options.timestampHeader !== undefined ? { timestampHeader: options.timestampHeader.toLowerCase() } : {}),
+      },
+      eventId: location(options.eventIdHeader, options.eventIdJsonPath),
+      eventType: location(options.eventTypeHeader, options.eventTypeJsonPath),
+    });
+  }
+
+  /** A provider that authenticates with a shared key in a header. */
+  public static apiKey(options: ApiKeyProviderOptions): WebhookProvider {
+    return new WebhookProvider({
+      ...base(options, options.name, SignatureScheme.API_KEY),
+      apiKeyHeader: options.header.toLowerCase(),
+      eventId: location(options.eventIdHeader, options.eventIdJsonPath),
+      eventType: location(undefined, options.eventTypeJsonPath),
+    });
+  }
+
+  /**
+   * A provider whose deliveries are accepted without any verification. Anyone who knows the
+   * URL can post to it; the construct adds a synth-time warning.
+   */
+  public static unverified(name: string): WebhookProvider {
+    return new WebhookProvider({ name, scheme: SignatureScheme.UNVERIFIED, secrets: [] });
+  }
+
+  /** The route segment: deliveries are sent to `POST /webhook/{name}`. */
+  public readonly name: string;
+
+  /** How deliveries are verified. */
+  public readonly scheme: SignatureScheme;
+
+  /** The signing secrets (empty for `unverified`). */
+  public readonly secrets: secretsmanager.ISecret[];
+
+  private readonly definition: ProviderDefinition;
+
+  private constructor(definition: ProviderDefinition) {
+    this.definition = definition;
+    this.name = definition.name;
+    this.scheme = definition.scheme;
+    this.secrets = [...definition.secrets];
+  }
+
+  /**
+   * Problems with this provider's settings, as messages naming the option.
+   *
+   * @internal
+   */
+  public _validate(): string[] {
+    const errors: string[] = [];
+    const who = `WebhookProvider '${this.name}'`;
+    if (!Token.isUnresolved(this.name) && !/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/.test(this.name)) {
+      errors.push(`${who}: 'name' must be 1-32 lower-case letters, digits or '-', not starting or ending with '-'.`);
+    }
+    if (this.scheme !== SignatureScheme.UNVERIFIED && this.secrets.length === 0) {
+      errors.push(`${who}: 'secrets' must list at least one secret (use WebhookProvider.unverified() to accept unsigned deliveries).`);
+    }
+    if (this.secrets.length > 5) {
+      errors.push(`${who}: 'secrets' lists ${this.secrets.length} secrets; at most 5 are allowed (two are enough for a rotation).`);
+    }
+    const tolerance = this.definition.tolerance?.toSeconds();
+    if (tolerance !== undefined && (tolerance < 1 || tolerance > 3600)) {
+      errors.push(`${who}: 'tolerance' must be between 1 second and 1 hour.`);
+    }
+    if (this.definition.hmac !== undefined && !isHeaderName(this.definition.hmac.header)) {
+      errors.push(`${who}: 'signatureHeader' must be a valid HTTP header name.`);
+    }
+    if (this.definition.hmac?.timestampHeader !== undefined && !isHeaderName(this.definition.hmac.timestampHeader)) {
+      errors.push(`${who}: 'timestampHeader' must be a valid HTTP header name.`);
+    }
+    if (this.definition.apiKeyHeader !== undefined && !isHeaderName(this.definition.apiKeyHeader)) {
+      errors.push(`${who}: 'header' must be a valid HTTP header name.`);
+    }
+    return errors;
+  }
+
+  /**
+   * The configuration the ingest function reads.
+   *
+   * @internal
+   */
+  public _runtimeConfig(defaultTolerance: Duration): ProviderRuntimeConfig {
+    const d = this.definition;
+    return {
+      name: d.name,
+      scheme: d.scheme,
+      secretArns: d.secrets.map((s) => s.secretArn),
+      toleranceSeconds: (d.tolerance ?? defaultTolerance).toSeconds(),
+      ...(d.hmac !== undefined ? { hmac: d.hmac } : {}),
+      ...(d.apiKeyHeader !== undefined ? { apiKeyHeader: d.apiKeyHeader } : {}),
+      ...(d.eventId !== undefined ? { eventId: d.eventId } : {}),
+      ...(d.eventType !== undefined ? { eventType: d.eventType } : {}),
+    };
+  }
+}
+
+function base(options: WebhookProviderOptions, defaultName: string, scheme: SignatureScheme): ProviderDefinition {
+  return {
+    name: options.name ?? defaultName,
+    scheme,
+    secrets: [...options.secrets],
+    ...(options.tolerance !== undefined ? { tolerance: options.tolerance } : {}),
+  };
+}
+
+function location(header: string | undefined, jsonPath: string | undefined): FieldLocation | undefined {
+  if (header === undefined && jsonPath === undefined) return undefined;
+  return {
+    ...(header !== undefined ? { header: header.toLowerCase() } : {}),
+    ...(jsonPath !== undefined ? { jsonPath } : {}),
+  };
+}
+
+function isHeaderName(name: string): boolean {
+  return /^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(name);
+}

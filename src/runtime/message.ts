@@ -1,0 +1,119 @@
+/**
+ * The SQS message the ingest function sends and the processor consumes. Pure: no AWS clients.
+ */
+import { createHash } from 'node:crypto';
+import type { Headers } from './http';
+
+export const MESSAGE_VERSION = 1;
+
+/**
+ * The largest message body sent inline. SQS accepts 256 KiB on every queue; bigger deliveries
+ * are stored in the archive bucket first and the message carries a reference (claim check).
+ */
+export const MAX_INLINE_MESSAGE_BYTES = 240 * 1024;
+
+/** Headers whose values are credentials: never queued, archived or logged. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key']);
+export const REDACTED = '[redacted]';
+
+export interface WebhookMessage {
+  readonly v: number;
+  readonly id: string;
+  readonly provider: string;
+  /** ISO-8601 time the ingest function received the delivery. */
+  readonly receivedAt: string;
+  readonly eventType?: string;
+  readonly headers: Headers;
+  /** The raw body bytes, base64; absent when `bodyRef` is set. */
+  readonly body?: string;
+  /** S3 key (archive bucket) holding the raw body bytes, for deliveries too large to inline. */
+  readonly bodyRef?: string;
+  /** Hex SHA-256 of the raw body bytes. */
+  readonly bodySha256: string;
+  readonly bodyBytes: number;
+}
+
+export interface NewMessageInput {
+  readonly id: string;
+  readonly provider: string;
+  readonly receivedAt: Date;
+  readonly eventType?: string;
+  readonly headers: Headers;
+  readonly rawBody: Buffer;
+  /** Extra header names (lower-case) holding credentials for this provider. */
+  readonly credentialHeaders?: readonly string[];
+}
+
+export function sha256Hex(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export function redactHeaders(headers: Headers, extra: readonly string[] = []): Headers {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    result[name] = CREDENTIAL_HEADERS.has(name) || extra.includes(name) ? REDACTED : value;
+  }
+  return result;
+}
+
+export function newMessage(input: NewMessageInput): WebhookMessage {
+  return {
+    v: MESSAGE_VERSION,
+    id: input.id,
+    provider: input.provider,
+    receivedAt: input.receivedAt.toISOString(),
+    ...(input.eventType !== undefined ? { eventType: input.eventType } : {}),
+    headers: redactHeaders(input.headers, input.credentialHeaders),
+    body: input.rawBody.toString('base64'),
+    bodySha256: sha256Hex(input.rawBody),
+    bodyBytes: input.rawBody.length,
+  };
+}
+
+/** The same message with its body replaced by a reference to where the bytes were stored. */
+export function withBodyRef(message: WebhookMessage, key: string): WebhookMessage {
+  const { body: _body, ...rest } = message;
+  return { ...rest, bodyRef: key };
+}
+
+/** S3 key for a delivery too large to inline. */
+export function oversizeBodyKey(prefix: string, message: Pick<WebhookMessage, 'id' | 'receivedAt'>): string {
+  return `${prefix}${message.receivedAt.slice(0, 10)}/${encodeURIComponent(message.id)}`;
+}
+
+export function encodeMessage(message: WebhookMessage): string {
+  return JSON.stringify(message);
+}
+
+/** Parses and validates a message; throws with a reason when it is not one. */
+export function decodeMessage(text: string): WebhookMessage {
+  const value: unknown = JSON.parse(text);
+  if (!isRecord(value)) throw new Error('message is not a JSON object');
+  if (value.v !== MESSAGE_VERSION) throw new Error(`unsupported message version ${String(value.v)}`);
+  for (const field of ['id', 'provider', 'receivedAt', 'bodySha256'] as const) {
+    if (typeof value[field] !== 'string' || value[field] === '') throw new Error(`message field '${field}' is missing`);
+  }
+  if (typeof value.bodyBytes !== 'number') throw new Error("message field 'bodyBytes' is missing");
+  if (!isRecord(value.headers)) throw new Error("message field 'headers' is missing");
+  if (typeof value.body !== 'string' && typeof value.bodyRef !== 'string') {
+    throw new Error("message has neither 'body' nor 'bodyRef'");
+  }
+  return value as unknown as WebhookMessage;
+}
+
+/** The raw body bytes of an inline message, checked against the recorded digest. */
+export function inlineBody(message: WebhookMessage): Buffer {
+  if (message.body === undefined) throw new Error(`message ${message.id} has no inline body`);
+  return checkedBody(message, Buffer.from(message.body, 'base64'));
+}
+
+export function checkedBody(message: WebhookMessage, bytes: Buffer): Buffer {
+  if (bytes.length !== message.bodyBytes || sha256Hex(bytes) !== message.bodySha256) {
+    throw new Error(`body of message ${message.id} does not match its digest`);
+  }
+  return bytes;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,124 @@
+import { Duration } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { synth } from './util';
+import { HmacAlgorithm, WebhookProvider } from '../src';
+
+describe('props validation', () => {
+  test('providers must not be empty', () => {
+    expect(() => synth({ providers: [] })).toThrow(/'providers' must list at least one WebhookProvider/);
+  });
+
+  test('provider names must be unique', () => {
+    expect(() => synth({ providers: [WebhookProvider.unverified('acme'), WebhookProvider.unverified('acme')] }))
+      .toThrow(/more than one provider named 'acme'; give each a distinct 'name'/);
+  });
+
+  test('provider names must be lower-case route segments', () => {
+    expect(() => synth({ providers: [WebhookProvider.unverified('Acme Corp')] })).toThrow(/WebhookProvider 'Acme Corp': 'name' must be 1-32 lower-case/);
+  });
+
+  test('verified providers need a secret', () => {
+    expect(() => synth({ providers: [WebhookProvider.github({ secrets: [] })] })).toThrow(/WebhookProvider 'github': 'secrets' must list at least one secret/);
+  });
+
+  test('at most 5 secrets per provider', () => {
+    expect(() => synth({}, (stack) => ({
+      providers: [WebhookProvider.github({ secrets: [1, 2, 3, 4, 5, 6].map((i) => new secretsmanager.Secret(stack, `S${i}`)) })],
+    }))).toThrow(/'secrets' lists 6 secrets; at most 5/);
+  });
+
+  test('provider tolerance must be 1 s to 1 h', () => {
+    expect(() => synth({}, (stack) => ({
+      providers: [WebhookProvider.stripe({ secrets: [new secretsmanager.Secret(stack, 'S')], tolerance: Duration.hours(2) })],
+    }))).toThrow(/WebhookProvider 'stripe': 'tolerance' must be between 1 second and 1 hour/);
+  });
+
+  test('HMAC header names must be valid', () => {
+    expect(() => synth({}, (stack) => ({
+      providers: [WebhookProvider.hmac({ name: 'acme', secrets: [new secretsmanager.Secret(stack, 'S')], signatureHeader: 'X Sig', algorithm: HmacAlgorithm.SHA512 })],
+    }))).toThrow(/'signatureHeader' must be a valid HTTP header name/);
+  });
+
+  test('API key header names must be valid', () => {
+    expect(() => synth({}, (stack) => ({
+      providers: [WebhookProvider.apiKey({ name: 'acme', secrets: [new secretsmanager.Secret(stack, 'S')], header: 'bad header' })],
+    }))).toThrow(/'header' must be a valid HTTP header name/);
+  });
+
+  test('signatureTolerance must be 1 s to 1 h', () => {
+    expect(() => synth({ signatureTolerance: Duration.hours(3) })).toThrow(/'signatureTolerance' must be between 1 second and 1 hour/);
+  });
+
+  test('batchSize must be 1-10000', () => {
+    expect(() => synth({ processing: { batchSize: 0 } })).toThrow(/'processing.batchSize' must be a whole number from 1 to 10000/);
+  });
+
+  test('batchSize above 10 needs a batching window', () => {
+    expect(() => synth({ processing: { batchSize: 100, maxBatchingWindow: Duration.seconds(0) } }))
+      .toThrow(/'processing.batchSize' above 10 needs a 'processing.maxBatchingWindow'/);
+  });
+
+  test('maxBatchingWindow at most 5 minutes', () => {
+    expect(() => synth({ processing: { maxBatchingWindow: Duration.minutes(6) } })).toThrow(/'processing.maxBatchingWindow' must be at most 5 minutes/);
+  });
+
+  test('maxReceiveCount must be 1-1000', () => {
+    expect(() => synth({ processing: { maxReceiveCount: 0 } })).toThrow(/'processing.maxReceiveCount' must be a whole number from 1 to 1000/);
+  });
+
+  test('processor timeout must be 1 s to 15 min', () => {
+    expect(() => synth({ processing: { timeout: Duration.minutes(16) } })).toThrow(/'processing.timeout' must be between 1 second and 15 minutes/);
+  });
+
+  test('memorySize must be 128-10240', () => {
+    expect(() => synth({ processing: { memorySize: 64 } })).toThrow(/'processing.memorySize' must be a whole number of MiB from 128 to 10240/);
+  });
+
+  test('processorMaxConcurrency must be 2-1000', () => {
+    expect(() => synth({ concurrency: { processorMaxConcurrency: 1 } })).toThrow(/'concurrency.processorMaxConcurrency' must be a whole number from 2 to 1000/);
+  });
+
+  test('ingestReservedConcurrency must be at least 1', () => {
+    expect(() => synth({ concurrency: { ingestReservedConcurrency: 0 } })).toThrow(/'concurrency.ingestReservedConcurrency' must be a whole number of at least 1/);
+  });
+
+  test('processorReservedConcurrency must cover processorMaxConcurrency', () => {
+    expect(() => synth({ concurrency: { processorReservedConcurrency: 20, processorMaxConcurrency: 50 } }))
+      .toThrow(/'concurrency.processorReservedConcurrency' \(20\) must be at least 'concurrency.processorMaxConcurrency' \(50\)/);
+  });
+
+  test('alarm thresholds must be whole numbers', () => {
+    expect(() => synth({ alarms: { functionErrorsThreshold: -1 } })).toThrow(/'alarms.functionErrorsThreshold' must be a whole number/);
+    expect(() => synth({ alarms: { api5xxThreshold: 1.5 } })).toThrow(/'alarms.api5xxThreshold' must be a whole number/);
+  });
+
+  test('IA transitions need at least 30 days', () => {
+    expect(() => synth({ lifecycle: { archiveTransitions: [{ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(7) }] } }))
+      .toThrow(/'lifecycle.archiveTransitions': S3 moves objects to STANDARD_IA no sooner than 30 days/);
+  });
+
+  test('archive expiration must come after the transitions', () => {
+    expect(() => synth({ lifecycle: {
+      archiveTransitions: [{ storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(90) }],
+      archiveExpiration: Duration.days(60),
+    } })).toThrow(/'lifecycle.archiveExpiration' \(60 days\) must come after the last of 'lifecycle.archiveTransitions' \(90 days\)/);
+  });
+
+  test('record expiration at least a day', () => {
+    expect(() => synth({ lifecycle: { recordExpiration: Duration.hours(1) } })).toThrow(/'lifecycle.recordExpiration' must be at least 1 day/);
+  });
+
+  test('throttling limits must be positive', () => {
+    expect(() => synth({ api: { throttlingRateLimit: 0 } })).toThrow(/'api.throttlingRateLimit' must be greater than 0/);
+    expect(() => synth({ api: { throttlingBurstLimit: 0 } })).toThrow(/'api.throttlingBurstLimit' must be a whole number of at least 1/);
+  });
+
+  test('stage names are restricted', () => {
+    expect(() => synth({ api: { stageName: 'v 1' } })).toThrow(/'api.stageName' may only contain/);
+  });
+
+  test('all problems are reported at once', () => {
+    expect(() => synth({ processing: { batchSize: 0, maxReceiveCount: 0 } })).toThrow(/batchSize[\s\S]*maxReceiveCount/);
+  });
+});

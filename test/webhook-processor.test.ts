@@ -1,0 +1,408 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { actionsOfRole, logicalIdOf, synth } from './util';
+import { WebhookProvider } from '../src';
+
+describe('REST API', () => {
+  test('POST /webhook/{provider} is public and proxies to the ingest function', () => {
+    const { template } = synth();
+    const ingest = logicalIdOf(template, 'AWS::Lambda::Function', 'WebhooksIngest');
+    template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: '{provider}' });
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'POST',
+      AuthorizationType: 'NONE',
+      Integration: Match.objectLike({
+        Type: 'AWS_PROXY',
+        Uri: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([{ 'Fn::GetAtt': [ingest, 'Arn'] }])]) }),
+      }),
+    });
+  });
+
+  test('GET /status/{id} requires AWS_IAM and proxies to the status function', () => {
+    const { template } = synth();
+    const status = logicalIdOf(template, 'AWS::Lambda::Function', 'WebhooksStatus');
+    template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: '{id}' });
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'GET',
+      AuthorizationType: 'AWS_IAM',
+      Integration: Match.objectLike({
+        Uri: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([{ 'Fn::GetAtt': [status, 'Arn'] }])]) }),
+      }),
+    });
+  });
+
+  test('only the two routes exist', () => {
+    const { template } = synth();
+    template.resourceCountIs('AWS::ApiGateway::Method', 2);
+  });
+
+  test('every content type reaches the ingest function as raw bytes (binary media types */*)', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { BinaryMediaTypes: ['*/*'] });
+  });
+
+  test('stage throttling defaults to 1000 rps / 2000 burst and follows props', () => {
+    synth().template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: Match.arrayWith([Match.objectLike({ ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000 })]),
+    });
+    synth({ api: { throttlingRateLimit: 50, throttlingBurstLimit: 100 } }).template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: Match.arrayWith([Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 })]),
+    });
+  });
+
+  test('stage access logs go to a log group in JSON by default', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'v1',
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"') },
+    });
+  });
+
+  test('access logging can be turned off', () => {
+    const { template, processor } = synth({ api: { accessLogging: false } });
+    template.hasResourceProperties('AWS::ApiGateway::Stage', { AccessLogSetting: Match.absent() });
+    expect(processor.accessLogGroup).toBeUndefined();
+  });
+
+  test('no account-wide CloudWatch role is created unless asked for', () => {
+    synth().template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    synth({ api: { cloudWatchRole: true } }).template.resourceCountIs('AWS::ApiGateway::Account', 1);
+  });
+
+  test('the API Gateway test console cannot invoke the functions (no test-invoke permissions)', () => {
+    const { template } = synth();
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission'));
+    expect(permissions).toHaveLength(2);
+    for (const p of permissions) {
+      expect(JSON.stringify(p.Properties.SourceArn)).not.toContain('test-invoke-stage');
+    }
+  });
+});
+
+describe('queues', () => {
+  test('the queue is encrypted, TLS-only and redrives to the DLQ after 3 receives', () => {
+    const { template } = synth();
+    const dlq = logicalIdOf(template, 'AWS::SQS::Queue', 'WebhooksDeadLetterQueue');
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: 3 },
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    template.resourcePropertiesCountIs('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    }, 2);
+  });
+
+  test('the DLQ is encrypted and keeps messages 14 days', () => {
+    synth().template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
+  });
+
+  test('maxReceiveCount follows processing.maxReceiveCount', () => {
+    synth({ processing: { maxReceiveCount: 7 } }).template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: Match.objectLike({ maxReceiveCount: 7 }),
+    });
+  });
+
+  test('visibility timeout is 6 × processor timeout + batching window', () => {
+    synth().template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 6 * 30 + 5 });
+    synth({ processing: { timeout: Duration.seconds(60), maxBatchingWindow: Duration.seconds(10) } })
+      .template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 6 * 60 + 10 });
+  });
+});
+
+describe('processor', () => {
+  test('the SQS event source reports partial batch failures with batch 10, window 5 s, max concurrency 10', () => {
+    synth().template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 5,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 10 },
+    });
+  });
+
+  test('batch size, window and maximum concurrency follow props', () => {
+    synth({
+      processing: { batchSize: 50, maxBatchingWindow: Duration.seconds(20) },
+      concurrency: { processorMaxConcurrency: 40 },
+    }).template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 50, MaximumBatchingWindowInSeconds: 20, ScalingConfig: { MaximumConcurrency: 40 },
+    });
+  });
+
+  test('processor timeout and memory follow props', () => {
+    synth({ processing: { timeout: Duration.seconds(45), memorySize: 1024 } }).template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('Records queued webhooks'), Timeout: 45, MemorySize: 1024,
+    });
+  });
+
+  test('reserved concurrency is set only when asked for', () => {
+    const fns = Object.values(synth().template.findResources('AWS::Lambda::Function'));
+    expect(fns.every((f) => f.Properties.ReservedConcurrentExecutions === undefined)).toBe(true);
+    const { template } = synth({ concurrency: { ingestReservedConcurrency: 50, processorReservedConcurrency: 100 } });
+    template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('Verifies'), ReservedConcurrentExecutions: 50 });
+    template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('Records'), ReservedConcurrentExecutions: 100 });
+  });
+});
+
+describe('functions', () => {
+  test('all three run Node.js 22 on ARM64 with JSON logs', () => {
+    const fns = Object.values(synth().template.findResources('AWS::Lambda::Function'));
+    expect(fns).toHaveLength(3);
+    for (const fn of fns) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], LoggingConfig: { LogFormat: 'JSON' } });
+    }
+  });
+
+  test('each function logs to its own log group with one month retention by default', () => {
+    const { template } = synth();
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 4);
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.LoggingConfig.LogGroup).toEqual({ Ref: expect.stringMatching(/^Webhooks(Ingest|Processor|Status)Logs/) });
+    }
+  });
+
+  test('log retention follows lifecycle.logRetention', () => {
+    synth({ lifecycle: { logRetention: logs.RetentionDays.ONE_WEEK } }).template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 7 }, 4);
+  });
+
+  test('the ingest function gets the queue, bucket and provider configuration', () => {
+    const { template } = synth();
+    const ingest = template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('Verifies') } });
+    const env = Object.values(ingest)[0].Properties.Environment.Variables;
+    expect(Object.keys(env).sort()).toEqual(['ARCHIVE_BUCKET', 'OVERSIZE_PREFIX', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'QUEUE_URL', 'WEBHOOK_PROVIDERS']);
+    expect(JSON.stringify(env.WEBHOOK_PROVIDERS)).toContain('\\"scheme\\":\\"stripe\\"');
+  });
+
+  test('no function uses a managed policy (logs are granted on its own log group only)', () => {
+    const { template } = synth();
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+});
+
+describe('least privilege', () => {
+  test('ingest: send to the queue, write oversized bodies, read the provider secrets, write its logs', () => {
+    expect(actionsOfRole(synth().template, 'WebhooksIngestRole')).toEqual([
+      'logs:CreateLogStream', 'logs:PutLogEvents', 's3:PutObject', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'sqs:SendMessage',
+    ]);
+  });
+
+  test('ingest writes only under oversize/ in the bucket', () => {
+    const { template } = synth();
+    const bucket = logicalIdOf(template, 'AWS::S3::Bucket', 'WebhooksArchive');
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('WebhooksIngestRole') }],
+      PolicyDocument: { Statement: Match.arrayWith([{ Action: 's3:PutObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/oversize/*']] } }]) },
+    });
+  });
+
+  test('processor: put records, write raw/, read oversize/, consume the queue, write its logs', () => {
+    expect(actionsOfRole(synth().template, 'WebhooksProcessorRole')).toEqual([
+      'dynamodb:PutItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetObject', 's3:PutObject',
+      'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage',
+    ]);
+  });
+
+  test('status: get items from the table, write its logs', () => {
+    expect(actionsOfRole(synth().template, 'WebhooksStatusRole')).toEqual(['dynamodb:GetItem', 'logs:CreateLogStream', 'logs:PutLogEvents']);
+  });
+});
+
+describe('table', () => {
+  test('on-demand, point-in-time recovery, SSE, keyed by id', () => {
+    synth().template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    });
+  });
+
+  test('an index lists webhooks by provider and day, ordered by receive time', () => {
+    synth().template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: [Match.objectLike({
+        IndexName: 'byProviderDate',
+        KeySchema: [{ AttributeName: 'providerDate', KeyType: 'HASH' }, { AttributeName: 'receivedAt', KeyType: 'RANGE' }],
+      })],
+    });
+  });
+
+  test('records expire only when lifecycle.recordExpiration is set', () => {
+    synth().template.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: Match.absent() });
+    const { template } = synth({ lifecycle: { recordExpiration: Duration.days(90) } });
+    template.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ RECORD_TTL_SECONDS: String(90 * 86400) }) },
+    });
+  });
+});
+
+describe('archive bucket', () => {
+  test('public access blocked, SSE, versioned', () => {
+    synth().template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      VersioningConfiguration: { Status: 'Enabled' },
+    });
+  });
+
+  test('TLS-only bucket policy', () => {
+    synth().template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  test('raw/ moves to IA after 30 days and Glacier after 90 by default, never expiring', () => {
+    synth().template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([{
+        Id: 'raw-archive', Prefix: 'raw/', Status: 'Enabled',
+        Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }, { StorageClass: 'GLACIER', TransitionInDays: 90 }],
+      }]) },
+    });
+  });
+
+  test('archive transitions and expiration follow lifecycle props', () => {
+    synth({ lifecycle: {
+      archiveTransitions: [{ storageClass: s3.StorageClass.DEEP_ARCHIVE, transitionAfter: Duration.days(180) }],
+      archiveExpiration: Duration.days(400),
+    } }).template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({
+        Id: 'raw-archive', ExpirationInDays: 400, Transitions: [{ StorageClass: 'DEEP_ARCHIVE', TransitionInDays: 180 }],
+      })]) },
+    });
+  });
+
+  test('oversized bodies expire after 30 days, longer than any message can wait', () => {
+    synth().template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([{ Id: 'oversize-bodies', Prefix: 'oversize/', Status: 'Enabled', ExpirationInDays: 30 }]) },
+    });
+  });
+});
+
+describe('removal policy', () => {
+  test('stateful resources are retained by default', () => {
+    const { template } = synth();
+    for (const type of ['AWS::DynamoDB::Table', 'AWS::S3::Bucket', 'AWS::SQS::Queue', 'AWS::Logs::LogGroup']) {
+      for (const resource of Object.values(template.findResources(type))) {
+        expect(resource.DeletionPolicy).toBe('Retain');
+      }
+    }
+  });
+
+  test('lifecycle.removalPolicy DESTROY lets the stack delete them', () => {
+    const { template } = synth({ lifecycle: { removalPolicy: RemovalPolicy.DESTROY } });
+    for (const type of ['AWS::DynamoDB::Table', 'AWS::S3::Bucket', 'AWS::SQS::Queue', 'AWS::Logs::LogGroup']) {
+      for (const resource of Object.values(template.findResources(type))) {
+        expect(resource.DeletionPolicy).toBe('Delete');
+      }
+    }
+  });
+});
+
+describe('alarms', () => {
+  test('one errors alarm per function, a DLQ alarm, a backlog alarm and an API 5xx alarm by default', () => {
+    const { template, processor } = synth();
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    expect(processor.alarms).toHaveLength(6);
+  });
+
+  test('function errors alarm at 5 errors in 5 minutes', () => {
+    synth().template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors', Namespace: 'AWS/Lambda', Statistic: 'Sum', Period: 300, Threshold: 5,
+    }, 3);
+  });
+
+  test('the DLQ alarm fires on the first dead letter', () => {
+    synth().template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  test('the backlog alarm watches the oldest message age (5 minutes by default)', () => {
+    synth().template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 300 });
+    synth({ alarms: { maxMessageAge: Duration.minutes(15) } }).template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 900,
+    });
+  });
+
+  test('the API alarm counts 5xx responses', () => {
+    synth({ alarms: { api5xxThreshold: 10 } }).template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: '5XXError', Namespace: 'AWS/ApiGateway', Threshold: 10,
+    });
+  });
+
+  test('each alarm can be switched off', () => {
+    const { template } = synth({ alarms: { functionErrorsThreshold: 0, deadLetterQueue: false, maxMessageAge: Duration.seconds(0), api5xxThreshold: 0 } });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+  });
+
+  test('alarms.enabled false creates none', () => {
+    synth({ alarms: { enabled: false } }).template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+  });
+
+  test('an alarm topic receives alarm and OK notifications', () => {
+    const { template } = synth({}, (stack) => ({ alarms: { alarmTopic: new sns.Topic(stack, 'Alerts') } }));
+    const topic = logicalIdOf(template, 'AWS::SNS::Topic', 'Alerts');
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: topic }], OKActions: [{ Ref: topic }] }, 6);
+  });
+});
+
+describe('public members', () => {
+  test('every created resource is exposed', () => {
+    const { processor } = synth();
+    for (const member of ['api', 'ingestFunction', 'processorFunction', 'statusFunction', 'queue', 'deadLetterQueue', 'table', 'archiveBucket', 'accessLogGroup'] as const) {
+      expect(processor[member]).toBeDefined();
+    }
+    expect(processor.functionLogGroups).toHaveLength(3);
+  });
+
+  test('webhookUrl() returns the provider route and rejects unknown names', () => {
+    const { processor, stack } = synth();
+    expect(stack.resolve(processor.webhookUrl('stripe'))).toEqual({ 'Fn::Join': ['', expect.arrayContaining(['/webhook/stripe'])] });
+    expect(() => processor.webhookUrl('nope')).toThrow(/no provider is named 'nope'/);
+  });
+
+  test('grantStatusRead() allows execute-api:Invoke on GET /status/* only', () => {
+    const fixture = synth();
+    const { stack, processor } = fixture;
+    const role = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+    processor.grantStatusRead(role);
+    const template = fixture.template;
+    const policy = Object.values(template.findResources('AWS::IAM::Policy')).find((p) => p.Properties.Roles[0].Ref.startsWith('Reader'));
+    expect(policy?.Properties.PolicyDocument.Statement).toEqual([
+      expect.objectContaining({ Action: 'execute-api:Invoke', Resource: expect.objectContaining({ 'Fn::Join': ['', expect.arrayContaining(['/v1/GET/status/*'])] }) }),
+    ]);
+  });
+});
+
+describe('providers', () => {
+  test('the ingest role reads exactly the configured secrets', () => {
+    const { template } = synth({}, (stack) => ({
+      providers: [
+        WebhookProvider.stripe({ secrets: [new secretsmanager.Secret(stack, 'S1'), new secretsmanager.Secret(stack, 'S2')] }),
+        WebhookProvider.github({ secrets: [new secretsmanager.Secret(stack, 'G1')] }),
+      ],
+    }));
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => p.Properties.Roles[0].Ref.startsWith('WebhooksIngestRole'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((s: any) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
+    const resources = statements.flatMap((s: any) => [s.Resource].flat()).map((r: any) => r.Ref).sort();
+    expect(resources).toEqual([
+      expect.stringMatching(/^G1/), expect.stringMatching(/^S1/), expect.stringMatching(/^S2/),
+    ]);
+  });
+
+  test('an unverified provider adds a synth-time warning', () => {
+    const { stack } = synth({ providers: [WebhookProvider.unverified('acme')] });
+    Annotations.fromStack(stack).hasWarning('/Test/Webhooks', Match.stringLikeRegexp("Provider 'acme' is unverified"));
+  });
+});
