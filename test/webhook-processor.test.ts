@@ -378,7 +378,7 @@ describe('public members', () => {
     const template = fixture.template;
     const policy = Object.values(template.findResources('AWS::IAM::Policy')).find((p) => p.Properties.Roles[0].Ref.startsWith('Reader'));
     expect(policy?.Properties.PolicyDocument.Statement).toEqual([
-      expect.objectContaining({ Action: 'execute-api:Invoke', Resource: expect.objectContaining({ 'Fn::Join': ['', expect.arrayContaining(['/v1/GET/status/*'])] }) }),
+      expect.objectContaining({ Action: 'execute-api:Invoke', Resource: expect.objectContaining({ 'Fn::Join': ['', expect.arrayContaining(['/GET/status/*'])] }) }),
     ]);
   });
 });

@@ -40,21 +40,14 @@ export enum SignatureEncoding {
   BASE64 = 'base64',
 }
 
-/** Options shared by every verified provider. */
-export interface WebhookProviderOptions {
+/** Secrets and timestamp tolerance, shared by every verified provider. */
+export interface ProviderSecretOptions {
   /**
    * The signing secrets, each a Secrets Manager secret whose `SecretString` is the secret as the
    * provider shows it (e.g. `whsec_…`). Every listed secret is accepted, so a rotation adds the
    * new secret next to the old one and removes the old one once the provider has switched.
    */
   readonly secrets: secretsmanager.ISecret[];
-
-  /**
-   * The route segment: deliveries are sent to `POST /webhook/{name}`.
-   *
-   * @default - the provider's own name, e.g. `stripe`
-   */
-  readonly name?: string;
 
   /**
    * How far a signed timestamp may be from the time of receipt, in either direction.
@@ -65,8 +58,18 @@ export interface WebhookProviderOptions {
   readonly tolerance?: Duration;
 }
 
+/** Options of a well-known provider (Stripe, GitHub, Shopify, Slack, Standard Webhooks). */
+export interface WebhookProviderOptions extends ProviderSecretOptions {
+  /**
+   * The route segment: deliveries are sent to `POST /webhook/{name}`.
+   *
+   * @default - the provider's own name, e.g. `stripe`
+   */
+  readonly name?: string;
+}
+
 /** Options of a generic HMAC provider. */
-export interface HmacProviderOptions extends WebhookProviderOptions {
+export interface HmacProviderOptions extends ProviderSecretOptions {
   /** The route segment: deliveries are sent to `POST /webhook/{name}`. */
   readonly name: string;
 
@@ -132,7 +135,7 @@ export interface HmacProviderOptions extends WebhookProviderOptions {
 }
 
 /** Options of a provider that sends a shared API key in a header. */
-export interface ApiKeyProviderOptions extends WebhookProviderOptions {
+export interface ApiKeyProviderOptions extends ProviderSecretOptions {
   /** The route segment: deliveries are sent to `POST /webhook/{name}`. */
   readonly name: string;
 
@@ -337,7 +340,7 @@ export class WebhookProvider {
   }
 }
 
-function base(options: WebhookProviderOptions, defaultName: string, scheme: SignatureScheme): ProviderDefinition {
+function base(options: ProviderSecretOptions & { readonly name?: string }, defaultName: string, scheme: SignatureScheme): ProviderDefinition {
   return {
     name: options.name ?? defaultName,
     scheme,
