@@ -74,6 +74,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'svix',
   ],
 
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'scripts', 'bench', 'projenrc'],
+    // The dev tsconfig covers src, test, scripts and bench alike.
+    tsconfigPath: './tsconfig.dev.json',
+    projectService: false,
+    ignorePatterns: ['*.js', '*.d.ts', 'node_modules/', '*.generated.ts', 'coverage', 'examples/', 'test/*.snapshot/', 'assets/'],
+  },
+
   gitignore: ['.venv/', 'cdk.out/', '*.snapshot/asset.*', '.emulators/', 'bench/results/'],
   npmignoreEnabled: true,
 
@@ -87,6 +96,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
 // Generated handler constructs are not linted (they are marked generated).
 project.eslint?.addIgnorePattern('src/**/*-function.ts');
+// Handler code is bundled into assets/: its dependencies are devDependencies by design.
+project.eslint?.addOverride({
+  files: ['src/lambdas/**/*.ts', 'src/runtime/**/*.ts', 'src/providers/verify.ts'],
+  rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },
+});
 
 // The bundles in assets/ are part of the published package (Python users get them in the wheel).
 project.npmignore?.include('/assets/');

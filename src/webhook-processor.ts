@@ -512,8 +512,15 @@ export class WebhookProcessor extends Construct {
         ...(accessLogGroup ? {
           accessLogDestination: new apigw.LogGroupLogDestination(accessLogGroup),
           accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields({
-            caller: true, httpMethod: true, ip: true, protocol: true, requestTime: true,
-            resourcePath: true, responseLength: true, status: true, user: true,
+            caller: true,
+            httpMethod: true,
+            ip: true,
+            protocol: true,
+            requestTime: true,
+            resourcePath: true,
+            responseLength: true,
+            status: true,
+            user: true,
           }),
         } : {}),
       },

@@ -2,9 +2,9 @@
  * integ-runner case: the WebhookProcessor with its defaults and one provider of each well-known
  * scheme. Snapshot in integ.default.ts.snapshot/; `npx projen integ:update` rewrites it offline.
  */
+import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { WebhookProcessor, WebhookProvider } from '../src';
 
 const app = new App();

@@ -94,15 +94,18 @@ describe('props validation', () => {
   });
 
   test('IA transitions need at least 30 days', () => {
-    expect(() => synth({ lifecycle: { archiveTransitions: [{ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(7) }] } }))
+    const tooSoon = { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(7) };
+    expect(() => synth({ lifecycle: { archiveTransitions: [tooSoon] } }))
       .toThrow(/'lifecycle.archiveTransitions': S3 moves objects to STANDARD_IA no sooner than 30 days/);
   });
 
   test('archive expiration must come after the transitions', () => {
-    expect(() => synth({ lifecycle: {
-      archiveTransitions: [{ storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(90) }],
-      archiveExpiration: Duration.days(60),
-    } })).toThrow(/'lifecycle.archiveExpiration' \(60 days\) must come after the last of 'lifecycle.archiveTransitions' \(90 days\)/);
+    expect(() => synth({
+      lifecycle: {
+        archiveTransitions: [{ storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(90) }],
+        archiveExpiration: Duration.days(60),
+      },
+    })).toThrow(/'lifecycle.archiveExpiration' \(60 days\) must come after the last of 'lifecycle.archiveTransitions' \(90 days\)/);
   });
 
   test('record expiration at least a day', () => {

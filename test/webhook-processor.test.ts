@@ -262,21 +262,29 @@ describe('archive bucket', () => {
 
   test('raw/ moves to IA after 30 days and Glacier after 90 by default, never expiring', () => {
     synth().template.hasResourceProperties('AWS::S3::Bucket', {
-      LifecycleConfiguration: { Rules: Match.arrayWith([{
-        Id: 'raw-archive', Prefix: 'raw/', Status: 'Enabled',
-        Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }, { StorageClass: 'GLACIER', TransitionInDays: 90 }],
-      }]) },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([{
+          Id: 'raw-archive',
+          Prefix: 'raw/',
+          Status: 'Enabled',
+          Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }, { StorageClass: 'GLACIER', TransitionInDays: 90 }],
+        }]),
+      },
     });
   });
 
   test('archive transitions and expiration follow lifecycle props', () => {
-    synth({ lifecycle: {
-      archiveTransitions: [{ storageClass: s3.StorageClass.DEEP_ARCHIVE, transitionAfter: Duration.days(180) }],
-      archiveExpiration: Duration.days(400),
-    } }).template.hasResourceProperties('AWS::S3::Bucket', {
-      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({
-        Id: 'raw-archive', ExpirationInDays: 400, Transitions: [{ StorageClass: 'DEEP_ARCHIVE', TransitionInDays: 180 }],
-      })]) },
+    synth({
+      lifecycle: {
+        archiveTransitions: [{ storageClass: s3.StorageClass.DEEP_ARCHIVE, transitionAfter: Duration.days(180) }],
+        archiveExpiration: Duration.days(400),
+      },
+    }).template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({
+          Id: 'raw-archive', ExpirationInDays: 400, Transitions: [{ StorageClass: 'DEEP_ARCHIVE', TransitionInDays: 180 }],
+        })]),
+      },
     });
   });
 
@@ -340,7 +348,8 @@ describe('alarms', () => {
   });
 
   test('each alarm can be switched off', () => {
-    const { template } = synth({ alarms: { functionErrorsThreshold: 0, deadLetterQueue: false, maxMessageAge: Duration.seconds(0), api5xxThreshold: 0 } });
+    const alarms = { functionErrorsThreshold: 0, deadLetterQueue: false, maxMessageAge: Duration.seconds(0), api5xxThreshold: 0 };
+    const { template } = synth({ alarms });
     template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
   });
 

@@ -76,6 +76,6 @@ export function jsonResponse(statusCode: number, body: object): APIGatewayProxyR
 }
 
 /** A 4xx/5xx with a stable machine-readable `error` code and a human `message`. */
-export function errorResponse(statusCode: number, error: string, message: string, extra: Readonly<Record<string, unknown>> = {}): APIGatewayProxyResult {
-  return jsonResponse(statusCode, { error, message, ...extra });
+export function errorResponse(statusCode: number, error: string, message: string): APIGatewayProxyResult {
+  return jsonResponse(statusCode, { error, message });
 }

@@ -1,0 +1,141 @@
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { apiEvent, stripeHeader } from './events';
+import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
+import { decodeMessage, MAX_INLINE_MESSAGE_BYTES } from '../../src/runtime/message';
+
+const SECRET = 'whsec_test_secret';
+const providers: ProviderRuntimeConfig[] = [
+  { name: 'stripe', scheme: 'stripe', secretArns: ['arn:stripe'], toleranceSeconds: 300, eventId: { jsonPath: 'id' }, eventType: { jsonPath: 'type' } },
+  { name: 'open', scheme: 'unverified', secretArns: [], toleranceSeconds: 300 },
+];
+process.env.QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/queue';
+process.env.ARCHIVE_BUCKET = 'archive';
+process.env.OVERSIZE_PREFIX = 'oversize/';
+process.env.WEBHOOK_PROVIDERS = JSON.stringify(providers);
+process.env.POWERTOOLS_METRICS_NAMESPACE = 'Test';
+process.env.POWERTOOLS_DEV = 'false';
+process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+
+const sqs = mockClient(SQSClient);
+const s3 = mockClient(S3Client);
+const secrets = mockClient(SecretsManagerClient);
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { handler } = require('../../src/lambdas/ingest/ingest.lambda') as typeof import('../../src/lambdas/ingest/ingest.lambda');
+
+const now = () => Math.floor(Date.now() / 1000);
+function signedStripe(body: string, headers: Record<string, string> = {}) {
+  return apiEvent({
+    rawBody: body,
+    headers: { 'Content-Type': 'application/json', 'Stripe-Signature': stripeHeader(SECRET, body, now()), ...headers },
+  });
+}
+
+beforeEach(() => {
+  sqs.reset();
+  s3.reset();
+  secrets.reset();
+  secrets.on(GetSecretValueCommand).resolves({ SecretString: SECRET });
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+});
+
+test('a valid delivery is enqueued with its exact bytes and answered 202 with its id', async () => {
+  const body = '{"id":"evt_1","type":"payment_intent.succeeded","amount":"é"}';
+  const response = await handler(signedStripe(body));
+  expect(response.statusCode).toBe(202);
+  expect(JSON.parse(response.body)).toEqual({ id: 'stripe:evt_1' });
+  const sent = sqs.commandCalls(SendMessageCommand);
+  expect(sent).toHaveLength(1);
+  const message = decodeMessage(sent[0].args[0].input.MessageBody!);
+  expect(Buffer.from(message.body!, 'base64').toString('utf8')).toBe(body);
+  expect(message).toMatchObject({ id: 'stripe:evt_1', provider: 'stripe', eventType: 'payment_intent.succeeded' });
+});
+
+test('202 is returned only after SendMessage succeeded: a failed enqueue is a 503 so the provider retries', async () => {
+  sqs.on(SendMessageCommand).rejects(new Error('throttled'));
+  const response = await handler(signedStripe('{"id":"evt_2","type":"x"}'));
+  expect(response.statusCode).toBe(503);
+  expect(JSON.parse(response.body)).toMatchObject({ error: 'enqueue_failed' });
+});
+
+test('a bad signature is a JSON 401 with a reason and is never enqueued', async () => {
+  const event = signedStripe('{"id":"evt_3"}', { 'Stripe-Signature': `t=${now()},v1=${'0'.repeat(64)}` });
+  const response = await handler(event);
+  expect(response.statusCode).toBe(401);
+  expect(JSON.parse(response.body)).toMatchObject({ error: 'invalid_signature' });
+  expect(response.headers?.['content-type']).toBe('application/json');
+  expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+});
+
+test('an unknown provider is a JSON 404 and is never enqueued', async () => {
+  const response = await handler(apiEvent({ rawBody: '{}', pathParameters: { provider: 'nope' } }));
+  expect(response.statusCode).toBe(404);
+  expect(JSON.parse(response.body)).toMatchObject({ error: 'unknown_provider' });
+  expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+});
+
+test('malformed JSON declared as JSON is a 400, not a 500', async () => {
+  const response = await handler(signedStripe('{"id": '));
+  expect(response.statusCode).toBe(400);
+  expect(JSON.parse(response.body)).toMatchObject({ error: 'malformed_json' });
+  expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+});
+
+test('invalid base64 is a 400', async () => {
+  const response = await handler(apiEvent({ pathParameters: { provider: 'open' }, body: '***not base64***', isBase64Encoded: true }));
+  expect(response.statusCode).toBe(400);
+  expect(JSON.parse(response.body)).toMatchObject({ error: 'invalid_body_encoding' });
+});
+
+test('an empty body is a 400', async () => {
+  const response = await handler(apiEvent({ pathParameters: { provider: 'open' }, rawBody: '' }));
+  expect(response.statusCode).toBe(400);
+  expect(JSON.parse(response.body)).toMatchObject({ error: 'empty_body' });
+});
+
+test('methods other than POST are a 405', async () => {
+  const response = await handler(apiEvent({ httpMethod: 'PUT', pathParameters: { provider: 'open' }, rawBody: 'x' }));
+  expect(response.statusCode).toBe(405);
+});
+
+test('without a delivery id the webhook gets a generated time-sortable id', async () => {
+  const first = JSON.parse((await handler(apiEvent({ pathParameters: { provider: 'open' }, rawBody: 'a' }))).body).id;
+  const second = JSON.parse((await handler(apiEvent({ pathParameters: { provider: 'open' }, rawBody: 'b' }))).body).id;
+  expect(first).toMatch(/^open:[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
+  expect(second > first).toBe(true);
+});
+
+test('binary bodies keep every byte', async () => {
+  const bytes = Buffer.from([0xff, 0x00, 0xfe, 0x80, 0x0a]);
+  await handler(apiEvent({ pathParameters: { provider: 'open' }, rawBody: bytes, headers: { 'content-type': 'application/octet-stream' } }));
+  const message = decodeMessage(sqs.commandCalls(SendMessageCommand)[0].args[0].input.MessageBody!);
+  expect(Buffer.from(message.body!, 'base64')).toEqual(bytes);
+});
+
+test('a delivery too large for SQS is stored in S3 and the message references it', async () => {
+  s3.on(PutObjectCommand).resolves({});
+  const big = Buffer.alloc(MAX_INLINE_MESSAGE_BYTES, 0x61);
+  const response = await handler(apiEvent({ pathParameters: { provider: 'open' }, rawBody: big }));
+  expect(response.statusCode).toBe(202);
+  const put = s3.commandCalls(PutObjectCommand)[0].args[0].input;
+  expect(put.Key).toMatch(/^oversize\//);
+  expect(Buffer.from(put.Body as Buffer)).toEqual(big);
+  const message = decodeMessage(sqs.commandCalls(SendMessageCommand)[0].args[0].input.MessageBody!);
+  expect(message.body).toBeUndefined();
+  expect(message.bodyRef).toBe(put.Key);
+});
+
+test('secrets are cached between invocations', async () => {
+  await handler(signedStripe('{"id":"evt_c1","type":"x"}'));
+  await handler(signedStripe('{"id":"evt_c2","type":"x"}'));
+  expect(secrets.commandCalls(GetSecretValueCommand).length).toBeLessThanOrEqual(1);
+});
+
+test('credential headers are never queued', async () => {
+  await handler(apiEvent({ pathParameters: { provider: 'open' }, rawBody: 'x', headers: { Authorization: 'Bearer secret-token' } }));
+  const body = sqs.commandCalls(SendMessageCommand)[0].args[0].input.MessageBody!;
+  expect(body).not.toContain('secret-token');
+});

@@ -1,0 +1,120 @@
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { sqsRecord } from './events';
+import { parseArchiveLine } from '../../src/runtime/archive';
+import { encodeMessage, newMessage, withBodyRef } from '../../src/runtime/message';
+
+process.env.TABLE_NAME = 'webhooks';
+process.env.ARCHIVE_BUCKET = 'archive';
+process.env.ARCHIVE_PREFIX = 'raw/';
+process.env.POWERTOOLS_METRICS_NAMESPACE = 'Test';
+process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+
+const s3 = mockClient(S3Client);
+const dynamo = mockClient(DynamoDBDocumentClient);
+mockClient(DynamoDBClient);
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { handler } = require('../../src/lambdas/processor/processor.lambda') as typeof import('../../src/lambdas/processor/processor.lambda');
+
+function message(id: string, body = `{"id":"${id}"}`) {
+  return newMessage({ id: `stripe:${id}`, provider: 'stripe', receivedAt: new Date('2026-11-23T10:00:00Z'), eventType: 'charge.succeeded', headers: { 'content-type': 'application/json' }, rawBody: Buffer.from(body) });
+}
+const record = (n: number) => sqsRecord(`m${n}`, encodeMessage(message(`evt_${n}`)));
+
+beforeEach(() => {
+  s3.reset();
+  dynamo.reset();
+  s3.on(PutObjectCommand).resolves({});
+  dynamo.on(PutCommand).resolves({});
+});
+
+test('a batch is archived in one S3 object and each message gets one conditional record write', async () => {
+  const result = await handler({ Records: [record(1), record(2), record(3)] });
+  expect(result.batchItemFailures).toEqual([]);
+  expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
+  const puts = dynamo.commandCalls(PutCommand).map((c) => c.args[0].input);
+  expect(puts.map((p) => p.Item?.id).sort()).toEqual(['stripe:evt_1', 'stripe:evt_2', 'stripe:evt_3']);
+  expect(puts.every((p) => p.ConditionExpression === 'attribute_not_exists(id)')).toBe(true);
+});
+
+test('the archive is date-partitioned NDJSON and each record points at its own line', async () => {
+  await handler({ Records: [record(1), record(2)] });
+  const put = s3.commandCalls(PutObjectCommand)[0].args[0].input;
+  expect(put.Key).toMatch(/^raw\/dt=\d{4}-\d{2}-\d{2}\/hr=\d{2}\/.+\.ndjson$/);
+  const object = put.Body as Buffer;
+  for (const call of dynamo.commandCalls(PutCommand)) {
+    const { archive, id } = call.args[0].input.Item as { archive: { key: string; offset: number; length: number }; id: string };
+    expect(archive.key).toBe(put.Key);
+    const entry = parseArchiveLine(object.subarray(archive.offset, archive.offset + archive.length));
+    expect(entry.id).toBe(id);
+    expect(Buffer.from(entry.body, 'base64').toString()).toBe(`{"id":"${id.split(':')[1]}"}`);
+  }
+});
+
+test('the 2nd of 3 records failing reports exactly its messageId', async () => {
+  dynamo.on(PutCommand).callsFake(async (input) => {
+    if (input.Item.id === 'stripe:evt_2') throw new Error('ProvisionedThroughputExceeded');
+    return {};
+  });
+  const result = await handler({ Records: [record(1), record(2), record(3)] });
+  expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }]);
+});
+
+test('records of a batch are written concurrently', async () => {
+  let inFlight = 0;
+  let peak = 0;
+  dynamo.on(PutCommand).callsFake(async () => {
+    inFlight++;
+    peak = Math.max(peak, inFlight);
+    await new Promise((r) => setTimeout(r, 20));
+    inFlight--;
+    return {};
+  });
+  await handler({ Records: [record(1), record(2), record(3), record(4)] });
+  expect(peak).toBe(4);
+});
+
+test('a duplicate delivery (record exists) is acknowledged, not failed and not rewritten', async () => {
+  dynamo.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
+  const result = await handler({ Records: [record(1)] });
+  expect(result.batchItemFailures).toEqual([]);
+});
+
+test('when the archive write fails, every message of the batch is reported and no record is written', async () => {
+  s3.on(PutObjectCommand).rejects(new Error('SlowDown'));
+  const result = await handler({ Records: [record(1), record(2)] });
+  expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }, { itemIdentifier: 'm2' }]);
+  expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
+});
+
+test('an undecodable message is reported (it reaches the DLQ after maxReceiveCount), the others proceed', async () => {
+  const result = await handler({ Records: [record(1), sqsRecord('bad', 'not json'), record(3)] });
+  expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'bad' }]);
+  expect(dynamo.commandCalls(PutCommand)).toHaveLength(2);
+});
+
+test('a message whose body does not match its digest is reported', async () => {
+  const tampered = { ...message('evt_9'), body: Buffer.from('other').toString('base64') };
+  const result = await handler({ Records: [sqsRecord('t', JSON.stringify(tampered))] });
+  expect(result.batchItemFailures).toEqual([{ itemIdentifier: 't' }]);
+});
+
+test('an oversized body is read back from S3 and archived', async () => {
+  const original = message('evt_big', 'x'.repeat(1000));
+  s3.on(GetObjectCommand).resolves({ Body: { transformToByteArray: async () => new Uint8Array(Buffer.from('x'.repeat(1000))) } as never });
+  const result = await handler({ Records: [sqsRecord('big', encodeMessage(withBodyRef(original, 'oversize/2026-11-23/stripe%3Aevt_big')))] });
+  expect(result.batchItemFailures).toEqual([]);
+  expect(s3.commandCalls(GetObjectCommand)[0].args[0].input.Key).toBe('oversize/2026-11-23/stripe%3Aevt_big');
+  const entry = parseArchiveLine(s3.commandCalls(PutObjectCommand)[0].args[0].input.Body as Buffer);
+  expect(Buffer.from(entry.body, 'base64').toString()).toBe('x'.repeat(1000));
+});
+
+test('records carry the index key and no TTL unless configured', async () => {
+  await handler({ Records: [record(1)] });
+  const item = dynamo.commandCalls(PutCommand)[0].args[0].input.Item!;
+  expect(item).toMatchObject({ providerDate: 'stripe#2026-11-23', receivedAt: '2026-11-23T10:00:00.000Z', status: 'processed', eventType: 'charge.succeeded' });
+  expect(item.expiresAt).toBeUndefined();
+});

@@ -1,0 +1,64 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { HmacAlgorithm, SignatureEncoding, SignatureScheme, WebhookProvider } from '../../src';
+
+const stack = new Stack(new App(), 'S');
+const secret = new secretsmanager.Secret(stack, 'Secret');
+const config = (provider: WebhookProvider) => stack.resolve(provider._runtimeConfig(Duration.minutes(5)));
+
+test.each([
+  ['stripe', WebhookProvider.stripe({ secrets: [secret] }), SignatureScheme.STRIPE, { jsonPath: 'id' }, { jsonPath: 'type' }],
+  ['github', WebhookProvider.github({ secrets: [secret] }), SignatureScheme.GITHUB, { header: 'x-github-delivery' }, { header: 'x-github-event' }],
+  ['shopify', WebhookProvider.shopify({ secrets: [secret] }), SignatureScheme.SHOPIFY, { header: 'x-shopify-webhook-id' }, { header: 'x-shopify-topic' }],
+  ['slack', WebhookProvider.slack({ secrets: [secret] }), SignatureScheme.SLACK, { jsonPath: 'event_id' }, { jsonPath: 'event.type' }],
+  ['standard-webhooks', WebhookProvider.standardWebhooks({ secrets: [secret] }), SignatureScheme.STANDARD_WEBHOOKS, { header: 'webhook-id' }, { jsonPath: 'type' }],
+])('%s: default name, scheme, delivery id and event type locations', (name, provider, scheme, eventId, eventType) => {
+  expect(config(provider)).toMatchObject({ name, scheme, eventId, eventType, toleranceSeconds: 300 });
+});
+
+test('a provider may be renamed and carry several secrets for rotation', () => {
+  const other = new secretsmanager.Secret(stack, 'Other');
+  const provider = WebhookProvider.stripe({ name: 'stripe-connect', secrets: [secret, other] });
+  expect(provider.name).toBe('stripe-connect');
+  expect(config(provider).secretArns).toEqual([{ Ref: expect.stringMatching(/^Secret/) }, { Ref: expect.stringMatching(/^Other/) }]);
+});
+
+test('a provider tolerance overrides the default', () => {
+  expect(config(WebhookProvider.slack({ secrets: [secret], tolerance: Duration.seconds(60) })).toleranceSeconds).toBe(60);
+});
+
+test('generic HMAC options are passed through with lower-case header names', () => {
+  const provider = WebhookProvider.hmac({
+    name: 'acme',
+    secrets: [secret],
+    signatureHeader: 'X-Acme-Signature',
+    algorithm: HmacAlgorithm.SHA512,
+    encoding: SignatureEncoding.BASE64,
+    signaturePrefix: 'sha512=',
+    timestampHeader: 'X-Acme-Timestamp',
+    eventIdHeader: 'X-Acme-Id',
+    eventTypeJsonPath: 'event.kind',
+  });
+  expect(config(provider)).toMatchObject({
+    scheme: 'hmac',
+    hmac: { header: 'x-acme-signature', algorithm: 'sha512', encoding: 'base64', prefix: 'sha512=', timestampHeader: 'x-acme-timestamp' },
+    eventId: { header: 'x-acme-id' },
+    eventType: { jsonPath: 'event.kind' },
+  });
+});
+
+test('generic HMAC defaults to hex SHA-256 without prefix or timestamp', () => {
+  expect(config(WebhookProvider.hmac({ name: 'acme', secrets: [secret], signatureHeader: 'X-Sig' })).hmac)
+    .toEqual({ header: 'x-sig', algorithm: 'sha256', encoding: 'hex' });
+});
+
+test('API-key providers name their header', () => {
+  expect(config(WebhookProvider.apiKey({ name: 'legacy', secrets: [secret], header: 'X-Api-Key', eventIdJsonPath: 'id' })))
+    .toMatchObject({ scheme: 'api-key', apiKeyHeader: 'x-api-key', eventId: { jsonPath: 'id' } });
+});
+
+test('unverified providers have no secrets', () => {
+  const provider = WebhookProvider.unverified('internal');
+  expect(provider.scheme).toBe(SignatureScheme.UNVERIFIED);
+  expect(config(provider).secretArns).toEqual([]);
+});

@@ -1,0 +1,35 @@
+import { decodeMessage, encodeMessage, inlineBody, newMessage, REDACTED, withBodyRef } from '../../src/runtime/message';
+
+const base = { id: 'p:1', provider: 'p', receivedAt: new Date('2026-01-02T03:04:05Z'), headers: { 'content-type': 'text/plain' } };
+
+test('a message round-trips with the exact body bytes', () => {
+  const rawBody = Buffer.from([0, 1, 2, 0xff, 0xfe]);
+  const decoded = decodeMessage(encodeMessage(newMessage({ ...base, rawBody })));
+  expect(inlineBody(decoded)).toEqual(rawBody);
+  expect(decoded.receivedAt).toBe('2026-01-02T03:04:05.000Z');
+});
+
+test('credential headers are redacted, including provider-specific ones', () => {
+  const message = newMessage({ ...base, rawBody: Buffer.from('x'), headers: { 'authorization': 'Bearer t', 'x-acme-key': 'k', 'x-other': 'v' }, credentialHeaders: ['x-acme-key'] });
+  expect(message.headers).toEqual({ 'authorization': REDACTED, 'x-acme-key': REDACTED, 'x-other': 'v' });
+});
+
+test('a body that does not match its digest is refused', () => {
+  const message = { ...newMessage({ ...base, rawBody: Buffer.from('abc') }), body: Buffer.from('abd').toString('base64') };
+  expect(() => inlineBody(message)).toThrow(/does not match its digest/);
+});
+
+test('withBodyRef drops the inline body', () => {
+  const message = withBodyRef(newMessage({ ...base, rawBody: Buffer.from('abc') }), 'oversize/k');
+  expect(message.body).toBeUndefined();
+  expect(decodeMessage(encodeMessage(message)).bodyRef).toBe('oversize/k');
+});
+
+test.each([
+  ['[]', /not a JSON object/],
+  ['{"v":2}', /unsupported message version/],
+  ['{"v":1,"id":"a","provider":"p","receivedAt":"t","bodySha256":"h","bodyBytes":1,"headers":{}}', /neither 'body' nor 'bodyRef'/],
+  ['{"v":1,"provider":"p"}', /'id' is missing/],
+])('decodeMessage refuses %s', (text, error) => {
+  expect(() => decodeMessage(text)).toThrow(error);
+});
