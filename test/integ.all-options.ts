@@ -3,10 +3,10 @@
  * unverified one adds its synth-time warning). Snapshot in integ.all-options.ts.snapshot/;
  * `npx projen integ:update` rewrites it offline.
  */
+import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack, aws_logs as logs, aws_s3 as s3 } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { HmacAlgorithm, SignatureEncoding, WebhookProcessor, WebhookProvider } from '../src';
 
 const app = new App();

@@ -3,9 +3,9 @@
  * transitions, a shorter log retention and `RemovalPolicy.DESTROY` on every stateful resource.
  * Snapshot in integ.lifecycle.ts.snapshot/; `npx projen integ:update` rewrites it offline.
  */
+import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack, aws_logs as logs, aws_s3 as s3 } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { WebhookProcessor, WebhookProvider } from '../src';
 
 const app = new App();

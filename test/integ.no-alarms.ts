@@ -3,9 +3,9 @@
  * neither alarms nor an access log group are created. Snapshot in integ.no-alarms.ts.snapshot/;
  * `npx projen integ:update` rewrites it offline.
  */
+import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { WebhookProcessor, WebhookProvider } from '../src';
 
 const app = new App();
