@@ -145,6 +145,17 @@ testLocal.spawn(installEmulators);
 testLocal.exec('jest --config test/local/jest.config.json --runInBand');
 project.testTask.spawn(testLocal);
 
+// ---- benchmarks: ratios measured side by side in one run, never timed assertions in tests ----
+const benchTask = project.addTask('bench', { description: 'Run every benchmark under bench/' });
+for (const name of ['signatures', 'bundles']) {
+  const task = project.addTask(`bench:${name}`, {
+    description: `Run bench/${name}.bench.ts`,
+    exec: `ts-node --project tsconfig.dev.json bench/${name}.bench.ts`,
+  });
+  benchTask.spawn(task);
+}
+if (bundle) project.tasks.tryFind('bench:bundles')?.prependSpawn(bundle);
+
 // ---- checks a construct user would run (issue 5) ----
 const checkApiDocs = project.addTask('check:api-docs', {
   description: 'Fail when a public type, prop or method in the jsii assembly lacks docs, or an optional prop lacks @default',
