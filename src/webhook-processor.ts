@@ -4,10 +4,12 @@ import {
   aws_cloudwatch as cloudwatch,
   aws_cloudwatch_actions as cloudwatchActions,
   aws_dynamodb as dynamodb,
+  aws_events as events,
   aws_iam as iam,
   aws_lambda as lambda,
   aws_lambda_event_sources as eventSources,
   aws_logs as logs,
+  aws_pipes as pipes,
   aws_s3 as s3,
   aws_sns as sns,
   aws_sqs as sqs,
@@ -258,6 +260,17 @@ export interface WebhookProcessorProps {
    * @default - see WebhookApiOptions
    */
   readonly api?: WebhookApiOptions;
+
+  /**
+   * An EventBridge bus that receives a `Webhook Received` event (source `cdk-webhook-processor`)
+   * for each newly recorded webhook, so consumers subscribe with rules instead of polling. The
+   * events come from the table's stream through an EventBridge Pipe that forwards inserts only,
+   * so a duplicate delivery never produces a second event. The detail carries the webhook's id,
+   * provider, type, receive time and the location of its raw bytes in the archive.
+   *
+   * @default - no events
+   */
+  readonly eventBus?: events.IEventBus;
 }
 
 /** Where each part of an archived delivery is written in the archive bucket. */
@@ -310,6 +323,9 @@ export class WebhookProcessor extends Construct {
   /** The log groups of the ingest, processor and status functions, in that order. */
   public readonly functionLogGroups: logs.ILogGroup[];
 
+  /** The pipe that forwards new records to `eventBus`; only when `eventBus` is set. */
+  public readonly eventPipe?: pipes.CfnPipe;
+
   /** The alarms created (empty when `alarms.enabled` is false). */
   public readonly alarms: cloudwatch.IAlarm[];
 
@@ -345,6 +361,7 @@ export class WebhookProcessor extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       timeToLiveAttribute: lifecycle.recordExpiration ? 'expiresAt' : undefined,
+      stream: props.eventBus ? dynamodb.StreamViewType.NEW_IMAGE : undefined,
       removalPolicy,
     });
     // One partition per provider and day spreads the index's writes, which a single provider
@@ -542,6 +559,10 @@ export class WebhookProcessor extends Construct {
       });
     this.api = api;
 
+    if (props.eventBus) {
+      this.eventPipe = this.createEventPipe(table, bucket, props.eventBus);
+    }
+
     this.alarms = this.createAlarms(props.alarms ?? {}, [ingest, processor, status]);
   }
 
@@ -622,6 +643,43 @@ export class WebhookProcessor extends Construct {
       period: Duration.minutes(5),
       ...props,
     });
+  }
+
+  private createEventPipe(table: dynamodb.Table, bucket: s3.IBucket, bus: events.IEventBus): pipes.CfnPipe {
+    const role = new iam.Role(this, 'EventPipeRole', {
+      assumedBy: new iam.ServicePrincipal('pipes.amazonaws.com'),
+      description: 'Reads new webhook records from the table stream and puts them on the event bus',
+    });
+    table.grantStreamRead(role);
+    bus.grantPutEventsTo(role);
+    const image = '$.dynamodb.NewImage';
+    const pipe = new pipes.CfnPipe(this, 'EventPipe', {
+      roleArn: role.roleArn,
+      description: 'New webhook records to EventBridge',
+      source: table.tableStreamArn!,
+      sourceParameters: {
+        dynamoDbStreamParameters: { startingPosition: 'LATEST', batchSize: 10 },
+        // Inserts only: duplicates never write, and nothing else changes a record.
+        filterCriteria: { filters: [{ pattern: JSON.stringify({ eventName: ['INSERT'] }) }] },
+      },
+      target: bus.eventBusArn,
+      targetParameters: {
+        eventBridgeEventBusParameters: { source: 'cdk-webhook-processor', detailType: 'Webhook Received' },
+        inputTemplate: [
+          '{',
+          `"id": "<${image}.id.S>",`,
+          `"provider": "<${image}.provider.S>",`,
+          `"type": "<${image}.eventType.S>",`,
+          `"receivedAt": "<${image}.receivedAt.S>",`,
+          `"archive": {"bucket": "${bucket.bucketName}", "key": "<${image}.archive.M.key.S>",`,
+          `"offset": <${image}.archive.M.offset.N>, "length": <${image}.archive.M.length.N>}`,
+          '}',
+        ].join(' '),
+      },
+    });
+    // The pipe checks its role's permissions when it is created (the role's policy is in its subtree).
+    pipe.node.addDependency(role);
+    return pipe;
   }
 
   private createAlarms(options: WebhookAlarmOptions, functions: lambda.Function[]): cloudwatch.IAlarm[] {
