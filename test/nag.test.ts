@@ -136,10 +136,9 @@ function check(build: (stack: Stack) => WebhookProcessorProps): Findings {
   const app = new App();
   const stack = new Stack(app, 'Nag', { env: { account: '123456789012', region: 'us-east-1' } });
   const webhooks = new WebhookProcessor(stack, 'Webhooks', build(stack));
-  for (const accepted of ACCEPTED) {
-    const targets = accepted.targets(webhooks);
-    if (targets.length === 0) continue;
-    NagSuppressions.addResourceSuppressions(targets, [{ id: accepted.id, reason: accepted.reason, appliesTo: accepted.appliesTo }], accepted.children);
+  for (const { id, reason, appliesTo, targets, children } of ACCEPTED) {
+    const constructs = targets(webhooks);
+    if (constructs.length > 0) NagSuppressions.addResourceSuppressions(constructs, [{ id, reason, appliesTo }], children);
   }
   const fixtureSecrets = stack.node.children.filter((c) => c instanceof secretsmanager.Secret);
   if (fixtureSecrets.length > 0) NagSuppressions.addResourceSuppressions(fixtureSecrets, FIXTURE_ACCEPTED);
