@@ -1,0 +1,297 @@
+/**
+ * Signature verification cost on a 4 KB body, per scheme: a raw one-shot node:crypto HMAC, our
+ * `verifySignature`, and each provider's official library, measured side by side.
+ *
+ *   npx ts-node --project tsconfig.dev.json bench/signatures.bench.ts
+ *
+ * The raw baseline is one-shot `createHmac(algorithm, keyBuffer).update(body).digest()`.
+ * Each contender is warmed up, then measured in batches of ~BATCH_MS, interleaved in ROUNDS rounds
+ * (the order rotates every round) so drift and GC hit all contenders alike. Ratios are the median
+ * of the per-round ratios; ns/op is the median batch.
+ */
+import { createHmac } from 'node:crypto';
+import { Webhook as StandardWebhook } from 'standardwebhooks';
+import Stripe from 'stripe';
+import { Webhook as SvixWebhook } from 'svix';
+import type { ProviderRuntimeConfig } from '../src/providers/provider-config';
+import { verifySignature } from '../src/providers/verify';
+
+const GOAL_RATIO = 1.2;
+const BODY_BYTES = 4096;
+const ROUNDS = 25;
+const BATCH_MS = 8;
+const WARMUP_MS = 40;
+const TOLERANCE = 300;
+
+/** One measured thing; async ones are awaited per call, as a caller would. */
+interface Contender {
+  readonly label: string;
+  readonly run: () => unknown;
+  readonly async?: boolean;
+}
+
+interface Scheme {
+  readonly name: string;
+  readonly raw: Contender;
+  readonly ours: Contender;
+  readonly officials: readonly Contender[];
+}
+
+interface OctokitMethods {
+  sign(secret: string, payload: string): Promise<string>;
+  verify(secret: string, payload: string, signature: string): Promise<boolean>;
+}
+
+/** A 4 KB JSON event, ASCII only so every library sees the same bytes as text or Buffer. */
+function jsonBody(bytes: number): Buffer {
+  const skeleton = JSON.stringify({ id: 'evt_bench', type: 'invoice.paid', data: { padding: '' } });
+  return Buffer.from(JSON.stringify({ id: 'evt_bench', type: 'invoice.paid', data: { padding: 'x'.repeat(bytes - skeleton.length) } }));
+}
+
+function config(scheme: ProviderRuntimeConfig['scheme'], extra: Partial<ProviderRuntimeConfig> = {}): ProviderRuntimeConfig {
+  return { name: 'bench', scheme, secretArns: [], toleranceSeconds: TOLERANCE, ...extra };
+}
+
+function hmacOf(algorithm: string, key: string | Buffer, prefix: string, body: Buffer): Buffer {
+  return createHmac(algorithm, key).update(prefix).update(body).digest();
+}
+
+/** Loads an ESM-only package from this CommonJS script (a plain `import()` would be compiled to `require`). */
+const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
+
+async function buildSchemes(): Promise<Scheme[]> {
+  const body = jsonBody(BODY_BYTES);
+  const text = body.toString('utf8');
+  const now = Math.floor(Date.now() / 1000);
+  // The baseline gets the key as a ready Buffer, its cheapest form, so the ratio is not flattered.
+  const raw = (algorithm: string, secret: string | Buffer): Contender => {
+    const key = Buffer.from(secret);
+    return { label: `node:crypto createHmac(${algorithm})`, run: () => createHmac(algorithm, key).update(body).digest() };
+  };
+  const ours = (providerConfig: ProviderRuntimeConfig, secrets: string[], headers: Record<string, string>): Contender => ({
+    label: 'verifySignature',
+    run: () => verifySignature(providerConfig, secrets, headers, body, now),
+  });
+
+  const stripeSecret = 'whsec_bench_stripe_secret';
+  const stripe = new Stripe('sk_test_bench');
+  const stripeHeader = stripe.webhooks.generateTestHeaderString({ payload: text, secret: stripeSecret, timestamp: now });
+
+  const githubSecret = 'bench-github-secret';
+  const octokit = (await importEsm('@octokit/webhooks-methods')) as OctokitMethods;
+  const githubSignature = await octokit.sign(githubSecret, text);
+
+  const shopifySecret = 'bench-shopify-secret';
+  const slackSecret = 'bench-slack-secret';
+
+  const standardSecret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+  const standardKey = Buffer.from(standardSecret.slice('whsec_'.length), 'base64');
+  const standard = new StandardWebhook(standardSecret);
+  const svix = new SvixWebhook(standardSecret);
+  const messageId = 'msg_bench';
+  const standardHeaders = { 'webhook-id': messageId, 'webhook-timestamp': String(now), 'webhook-signature': standard.sign(messageId, new Date(now * 1000), text) };
+  const svixHeaders = { 'svix-id': messageId, 'svix-timestamp': String(now), 'svix-signature': standardHeaders['webhook-signature'] };
+
+  const genericSecret = 'bench-generic-secret';
+  const apiKey = 'bench-api-key-0123456789';
+
+  return [
+    {
+      name: 'stripe',
+      raw: raw('sha256', stripeSecret),
+      ours: ours(config('stripe'), [stripeSecret], { 'stripe-signature': stripeHeader }),
+      officials: [
+        {
+          label: 'stripe signature.verifyHeader',
+          run: () => stripe.webhooks.signature!.verifyHeader(body, stripeHeader, stripeSecret, TOLERANCE, undefined, now * 1000),
+        },
+        { label: 'stripe constructEvent (+JSON.parse)', run: () => stripe.webhooks.constructEvent(body, stripeHeader, stripeSecret, TOLERANCE, undefined, now * 1000) },
+      ],
+    },
+    {
+      name: 'github',
+      raw: raw('sha256', githubSecret),
+      ours: ours(config('github'), [githubSecret], { 'x-hub-signature-256': githubSignature }),
+      officials: [{ label: '@octokit/webhooks-methods verify', run: () => octokit.verify(githubSecret, text, githubSignature), async: true }],
+    },
+    {
+      name: 'shopify',
+      raw: raw('sha256', shopifySecret),
+      ours: ours(config('shopify'), [shopifySecret], { 'x-shopify-hmac-sha256': hmacOf('sha256', shopifySecret, '', body).toString('base64') }),
+      officials: [],
+    },
+    {
+      name: 'slack',
+      raw: raw('sha256', slackSecret),
+      ours: ours(config('slack'), [slackSecret], {
+        'x-slack-request-timestamp': String(now),
+        'x-slack-signature': `v0=${hmacOf('sha256', slackSecret, `v0:${now}:`, body).toString('hex')}`,
+      }),
+      officials: [],
+    },
+    {
+      name: 'standard-webhooks',
+      raw: raw('sha256', standardKey),
+      ours: ours(config('standard-webhooks'), [standardSecret], standardHeaders),
+      officials: [
+        { label: 'standardwebhooks verify (jsonParse: false)', run: () => standard.verify(text, standardHeaders, { jsonParse: false }) },
+        { label: 'svix verify (+JSON.parse)', run: () => svix.verify(text, svixHeaders) },
+      ],
+    },
+    {
+      name: 'hmac sha256/hex +timestamp',
+      raw: raw('sha256', genericSecret),
+      ours: ours(
+        config('hmac', { hmac: { header: 'x-signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=', timestampHeader: 'x-timestamp' } }),
+        [genericSecret],
+        { 'x-timestamp': String(now), 'x-signature': `sha256=${hmacOf('sha256', genericSecret, `${now}.`, body).toString('hex')}` },
+      ),
+      officials: [],
+    },
+    {
+      name: 'hmac sha512/base64',
+      raw: raw('sha512', genericSecret),
+      ours: ours(
+        config('hmac', { hmac: { header: 'x-signature', algorithm: 'sha512', encoding: 'base64' } }),
+        [genericSecret],
+        { 'x-signature': hmacOf('sha512', genericSecret, '', body).toString('base64') },
+      ),
+      officials: [],
+    },
+    {
+      name: 'api-key',
+      raw: raw('sha256', apiKey),
+      ours: ours(config('api-key', { apiKeyHeader: 'x-api-key' }), [apiKey], { 'x-api-key': apiKey }),
+      officials: [],
+    },
+  ];
+}
+
+// ---- measurement ----
+
+/** Keeps results alive so the JIT cannot drop the measured calls. */
+let sink: unknown;
+
+async function timeBatch(contender: Contender, iterations: number): Promise<number> {
+  const start = process.hrtime.bigint();
+  if (contender.async) {
+    for (let i = 0; i < iterations; i++) {
+      sink = await contender.run();
+    }
+  } else {
+    for (let i = 0; i < iterations; i++) {
+      sink = contender.run();
+    }
+  }
+  return Number(process.hrtime.bigint() - start) / iterations;
+}
+
+/** Warms a contender up for WARMUP_MS and returns how many calls fill one batch. */
+async function calibrate(contender: Contender): Promise<number> {
+  let iterations = 16;
+  let elapsedMs = 0;
+  let nsPerOp = 0;
+  while (elapsedMs < WARMUP_MS) {
+    nsPerOp = await timeBatch(contender, iterations);
+    elapsedMs += (nsPerOp * iterations) / 1e6;
+    iterations *= 2;
+  }
+  return Math.max(16, Math.round((BATCH_MS * 1e6) / nsPerOp));
+}
+
+/** Fails loudly if a contender rejects its input: the bench must time the success path. */
+async function assertAccepts(contender: Contender): Promise<void> {
+  const result = await contender.run();
+  if (result === false || (typeof result === 'object' && result !== null && 'valid' in result && result.valid !== true)) {
+    throw new Error(`${contender.label} rejected the benchmark delivery: ${JSON.stringify(result)}`);
+  }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+interface SchemeResult {
+  readonly scheme: Scheme;
+  /** ns/op per round, by contender label. */
+  readonly samples: ReadonlyMap<Contender, number[]>;
+}
+
+async function measureScheme(scheme: Scheme): Promise<SchemeResult> {
+  const contenders = [scheme.raw, scheme.ours, ...scheme.officials];
+  for (const contender of contenders) {
+    await assertAccepts(contender);
+  }
+  const iterations = new Map<Contender, number>();
+  for (const contender of contenders) {
+    iterations.set(contender, await calibrate(contender));
+  }
+  const samples = new Map<Contender, number[]>(contenders.map((c) => [c, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let k = 0; k < contenders.length; k++) {
+      const contender = contenders[(round + k) % contenders.length];
+      samples.get(contender)!.push(await timeBatch(contender, iterations.get(contender)!));
+    }
+  }
+  return { scheme, samples };
+}
+
+/** Median of the per-round ratios a/b: robust to drift that affects a whole round. */
+function medianRatio(a: readonly number[], b: readonly number[]): number {
+  return median(a.map((value, round) => value / b[round]));
+}
+
+// ---- report ----
+
+function pad(text: string, width: number, alignRight = false): string {
+  return alignRight ? text.padStart(width) : text.padEnd(width);
+}
+
+function formatNs(ns: number): string {
+  return ns >= 10_000 ? `${(ns / 1000).toFixed(1)} µs` : `${ns.toFixed(0)} ns`;
+}
+
+function report(results: readonly SchemeResult[]): boolean {
+  const header = [pad('scheme', 28), pad('contender', 44), pad('ns/op', 10, true), pad('ours/raw', 9, true), pad('ours/official', 14, true)].join('  ');
+  console.log(header);
+  console.log('-'.repeat(header.length));
+  let allPass = true;
+  for (const { scheme, samples } of results) {
+    const raw = samples.get(scheme.raw)!;
+    const ours = samples.get(scheme.ours)!;
+    const oursOverRaw = medianRatio(ours, raw);
+    const pass = oursOverRaw <= GOAL_RATIO;
+    allPass &&= pass;
+    const line = (label: string, values: readonly number[], ratioToRaw: string, ratioToOfficial: string): void => {
+      console.log([pad(label === scheme.raw.label ? scheme.name : '', 28), pad(label, 44), pad(formatNs(median(values)), 10, true), pad(ratioToRaw, 9, true), pad(ratioToOfficial, 14, true)].join('  '));
+    };
+    line(scheme.raw.label, raw, '', '');
+    line(scheme.ours.label, ours, `${oursOverRaw.toFixed(2)}×${pass ? '' : ' !'}`, '');
+    for (const official of scheme.officials) {
+      line(official.label, samples.get(official)!, '', `${medianRatio(ours, samples.get(official)!).toFixed(2)}×`);
+    }
+  }
+  console.log('');
+  console.log(`${allPass ? 'PASS' : 'FAIL'}: verifySignature ≤ ${GOAL_RATIO}× one raw HMAC of a ${BODY_BYTES} B body for every scheme`);
+  return allPass;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  console.log(`Signature verification, ${BODY_BYTES} B body, node ${process.version}: median of ${ROUNDS} interleaved rounds of ~${BATCH_MS} ms batches`);
+  console.log('');
+  const results: SchemeResult[] = [];
+  for (const scheme of await buildSchemes()) {
+    results.push(await measureScheme(scheme));
+  }
+  const pass = report(results);
+  console.log(`(${((Date.now() - started) / 1000).toFixed(1)} s; sink ${typeof sink})`);
+  process.exitCode = pass ? 0 : 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 2;
+});
