@@ -179,9 +179,28 @@ interface ProviderDefinition {
  * A webhook provider: the route it is delivered to, how its signatures are verified, and where
  * its delivery id (for deduplication) and event type are found.
  *
+ * Each secret is a Secrets Manager secret holding the signing secret as the provider shows it;
+ * list two during a rotation.
+ *
  * @example
- * declare const stripeSecret: secretsmanager.ISecret;
- * WebhookProvider.stripe({ secrets: [stripeSecret] });
+ * declare const current: secretsmanager.ISecret;
+ * declare const previous: secretsmanager.ISecret;
+ * const providers = [
+ *   WebhookProvider.stripe({ secrets: [current, previous] }),
+ *   WebhookProvider.github({ secrets: [current] }),
+ *   WebhookProvider.shopify({ secrets: [current] }),
+ *   WebhookProvider.slack({ secrets: [current] }),
+ *   WebhookProvider.standardWebhooks({ name: 'svix', secrets: [current] }),
+ *   WebhookProvider.hmac({
+ *     name: 'acme',
+ *     secrets: [current],
+ *     signatureHeader: 'X-Acme-Signature',
+ *     signaturePrefix: 'sha256=',
+ *     timestampHeader: 'X-Acme-Timestamp',
+ *     eventIdHeader: 'X-Acme-Delivery',
+ *   }),
+ *   WebhookProvider.apiKey({ name: 'legacy', secrets: [current], header: 'X-Api-Key' }),
+ * ];
  */
 export class WebhookProvider {
   /** Stripe: `Stripe-Signature`; delivery id and type from the event body (`id`, `type`). */

@@ -70,6 +70,21 @@ test('a bad signature is a JSON 401 with a reason and is never enqueued', async 
   expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
 });
 
+test('rejections are counted in a metric by provider and reason', async () => {
+  const lines: string[] = [];
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  try {
+    await handler(signedStripe('{"id":"evt_m"}', { 'Stripe-Signature': `t=${now()},v1=${'0'.repeat(64)}` }));
+  } finally {
+    spy.mockRestore();
+  }
+  const emf = lines.map((l) => l.trim()).filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l));
+  expect(emf).toContainEqual(expect.objectContaining({ WebhooksRejected: 1, provider: 'stripe', reason: 'invalid_signature' }));
+});
+
 test('an unknown provider is a JSON 404 and is never enqueued', async () => {
   const response = await handler(apiEvent({ rawBody: '{}', pathParameters: { provider: 'nope' } }));
   expect(response.statusCode).toBe(404);
