@@ -1,0 +1,333 @@
+/**
+ * A local stand-in for the construct's API Gateway REST API: an HTTP server on 127.0.0.1 that
+ * routes by the template's resources and methods and turns each request into the Lambda proxy
+ * event API Gateway sends (binaryMediaTypes honoured, headers and multiValueHeaders, path
+ * parameters, requestContext), checks SigV4 on AWS_IAM methods, and answers what API Gateway
+ * answers when there is no route (403 Missing Authentication Token) or the function fails (502).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { onCleanup } from './cleanup';
+import type { InvocationResult, LocalFunction } from './functions';
+import { checkSignature, type Credentials } from './sigv4';
+import type { ApiRoute } from './template';
+
+/** API Gateway's payload limit; larger requests are refused before any integration runs. */
+const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+/** Lambda's synchronous invocation payload limit (6 MB); a larger event fails the integration. */
+const MAX_INVOKE_PAYLOAD_BYTES = 6 * 1024 * 1024;
+/** API Gateway REST integrations time out after 29 s. */
+const INTEGRATION_TIMEOUT_MS = 29_000;
+
+export interface RouteMatch {
+  readonly route: ApiRoute;
+  readonly pathParameters: Record<string, string> | null;
+}
+
+/**
+ * The route of a method and path, or undefined (API Gateway then answers 403). Segments match
+ * literally or fill a `{param}`; parameters keep their percent-encoding, as API Gateway passes them.
+ */
+export function matchRoute(routes: readonly ApiRoute[], method: string, path: string): RouteMatch | undefined {
+  const segments = path.split('/').slice(1);
+  for (const route of routes) {
+    if (route.httpMethod !== method && route.httpMethod !== 'ANY') continue;
+    const pattern = route.resourcePath.split('/').slice(1);
+    if (pattern.length !== segments.length) continue;
+    const parameters: Record<string, string> = {};
+    const matches = pattern.every((part, i) => {
+      const param = /^\{(.+)\}$/.exec(part);
+      if (param) {
+        parameters[param[1]] = segments[i];
+        return segments[i] !== '';
+      }
+      return part === segments[i];
+    });
+    if (matches) return { route, pathParameters: Object.keys(parameters).length > 0 ? parameters : null };
+  }
+  return undefined;
+}
+
+/** Whether API Gateway base64-encodes a body of this content type (it defaults to application/json). */
+export function isBinaryMediaType(contentType: string | undefined, binaryMediaTypes: readonly string[]): boolean {
+  const mediaType = (contentType ?? 'application/json').split(';', 1)[0].trim().toLowerCase();
+  const [type, subtype] = mediaType.split('/');
+  return binaryMediaTypes.some((pattern) => {
+    const [pType, pSubtype] = pattern.toLowerCase().split('/');
+    return (pType === '*' || pType === type) && (pSubtype === '*' || pSubtype === subtype);
+  });
+}
+
+export interface ProxyRequest {
+  readonly method: string;
+  /** Path and query as received. */
+  readonly url: string;
+  /** Names as sent (case kept), in order: [name, value, name, value, …] like Node's rawHeaders. */
+  readonly rawHeaders: readonly string[];
+  readonly body: Buffer;
+  readonly sourceIp: string;
+}
+
+export interface ProxyEventOptions {
+  readonly match: RouteMatch;
+  readonly stage: string;
+  readonly binaryMediaTypes: readonly string[];
+  readonly accountId: string;
+  readonly apiId: string;
+  readonly requestId?: string;
+  readonly now?: Date;
+  /** The caller of an AWS_IAM method. */
+  readonly accessKeyId?: string;
+}
+
+/** The Lambda proxy integration event API Gateway builds for `request`. */
+export function toProxyEvent(request: ProxyRequest, options: ProxyEventOptions): APIGatewayProxyEvent {
+  const now = options.now ?? new Date();
+  const requestId = options.requestId ?? randomUUID();
+  const queryStart = request.url.indexOf('?');
+  const path = queryStart === -1 ? request.url : request.url.slice(0, queryStart);
+  const query = new URLSearchParams(queryStart === -1 ? '' : request.url.slice(queryStart + 1));
+
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  const add = (name: string, value: string) => {
+    headers[name] = value;
+    (multiValueHeaders[name] ??= []).push(value);
+  };
+  for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) add(request.rawHeaders[i], request.rawHeaders[i + 1]);
+  const forwardedFor = headerValue(headers, 'x-forwarded-for');
+  setHeader(headers, multiValueHeaders, 'X-Forwarded-For', forwardedFor ? `${forwardedFor}, ${request.sourceIp}` : request.sourceIp);
+  setHeader(headers, multiValueHeaders, 'X-Forwarded-Port', '443');
+  setHeader(headers, multiValueHeaders, 'X-Forwarded-Proto', 'https');
+  setHeader(headers, multiValueHeaders, 'X-Amzn-Trace-Id', `Root=1-${Math.floor(now.getTime() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`);
+
+  const hasBody = request.body.length > 0;
+  const binary = isBinaryMediaType(headerValue(headers, 'content-type'), options.binaryMediaTypes);
+  const queryParameters: Record<string, string> = {};
+  const multiValueQueryParameters: Record<string, string[]> = {};
+  for (const [k, v] of query) {
+    queryParameters[k] = v;
+    (multiValueQueryParameters[k] ??= []).push(v);
+  }
+  const hasQuery = Object.keys(queryParameters).length > 0;
+  const userAgent = headerValue(headers, 'user-agent') ?? null;
+  const iam = options.match.route.authorizationType === 'AWS_IAM' && options.accessKeyId !== undefined;
+  const userArn = iam ? `arn:aws:iam::${options.accountId}:user/local-caller` : null;
+
+  return {
+    resource: options.match.route.resourcePath,
+    path,
+    httpMethod: request.method,
+    headers,
+    multiValueHeaders,
+    queryStringParameters: hasQuery ? queryParameters : null,
+    multiValueQueryStringParameters: hasQuery ? multiValueQueryParameters : null,
+    pathParameters: options.match.pathParameters,
+    stageVariables: null,
+    requestContext: {
+      resourceId: options.match.route.resourceLogicalId.slice(0, 6).toLowerCase(),
+      resourcePath: options.match.route.resourcePath,
+      httpMethod: request.method,
+      extendedRequestId: randomBytes(8).toString('base64').slice(0, 11) + '=',
+      requestTime: formatRequestTime(now),
+      path: `/${options.stage}${path}`,
+      accountId: options.accountId,
+      protocol: 'HTTP/1.1',
+      stage: options.stage,
+      domainPrefix: options.apiId,
+      requestTimeEpoch: now.getTime(),
+      requestId,
+      identity: {
+        cognitoIdentityPoolId: null,
+        accountId: iam ? options.accountId : null,
+        cognitoIdentityId: null,
+        caller: iam ? options.accessKeyId! : null,
+        sourceIp: request.sourceIp,
+        principalOrgId: null,
+        accessKey: iam ? options.accessKeyId! : null,
+        cognitoAuthenticationType: null,
+        cognitoAuthenticationProvider: null,
+        userArn,
+        userAgent,
+        user: iam ? options.accessKeyId! : null,
+        apiKey: null,
+        apiKeyId: null,
+        clientCert: null,
+      },
+      domainName: `${options.apiId}.execute-api.us-east-1.amazonaws.com`,
+      apiId: options.apiId,
+      authorizer: null,
+    },
+    body: hasBody ? request.body.toString(binary ? 'base64' : 'utf8') : null,
+    isBase64Encoded: hasBody && binary,
+  } as unknown as APIGatewayProxyEvent;
+}
+
+export interface HttpAnswer {
+  readonly statusCode: number;
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  readonly body: Buffer;
+}
+
+/** API Gateway's own JSON error answer. */
+export function gatewayError(statusCode: number, message: string, errorType: string): HttpAnswer {
+  return {
+    statusCode,
+    headers: [['Content-Type', 'application/json'], ['x-amzn-ErrorType', errorType]],
+    body: Buffer.from(JSON.stringify({ message })),
+  };
+}
+
+const INTERNAL_ERROR = () => gatewayError(502, 'Internal server error', 'InternalServerErrorException');
+
+/** The HTTP answer for a function's result: its proxy response, or 502 for an error or a malformed response. */
+export function toHttpAnswer(result: InvocationResult): HttpAnswer {
+  if (!result.ok) return INTERNAL_ERROR();
+  const value = result.value as Record<string, unknown> | null;
+  if (typeof value !== 'object' || value === null || !Number.isInteger(value.statusCode)) return INTERNAL_ERROR();
+  const statusCode = value.statusCode as number;
+  if (statusCode < 100 || statusCode > 599) return INTERNAL_ERROR();
+  const headers: Array<[string, string]> = [];
+  for (const [name, v] of Object.entries((value.headers ?? {}) as Record<string, unknown>)) headers.push([name, String(v)]);
+  for (const [name, values] of Object.entries((value.multiValueHeaders ?? {}) as Record<string, unknown>)) {
+    if (!Array.isArray(values)) return INTERNAL_ERROR();
+    for (const v of values) headers.push([name, String(v)]);
+  }
+  if (value.body !== undefined && value.body !== null && typeof value.body !== 'string') return INTERNAL_ERROR();
+  const body = typeof value.body === 'string' ? value.body : '';
+  const decoded = value.isBase64Encoded === true ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
+  return { statusCode, headers, body: decoded };
+}
+
+export interface ApiServerOptions {
+  readonly routes: readonly ApiRoute[];
+  /** Function per route's `functionLogicalId`. */
+  readonly functions: ReadonlyMap<string, LocalFunction>;
+  readonly stage: string;
+  readonly binaryMediaTypes: readonly string[];
+  readonly accountId: string;
+  readonly region: string;
+  /** Callers accepted on AWS_IAM routes. */
+  readonly callers: readonly Credentials[];
+  /** 0 for any free port. */
+  readonly port: number;
+  /** Called after every request, e.g. for an access log. */
+  readonly onRequest?: (entry: { method: string; path: string; status: number; ms: number }) => void;
+}
+
+export interface ApiServer {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const apiId = randomBytes(5).toString('hex');
+  const server = http.createServer((req, res) => {
+    const started = Date.now();
+    void handleRequest(req, options, apiId).then((answer) => {
+      res.writeHead(answer.statusCode, [
+        ...answer.headers.flat(),
+        'x-amzn-RequestId', randomUUID(),
+        'Content-Length', String(answer.body.length),
+      ]);
+      res.end(answer.body);
+      options.onRequest?.({ method: req.method ?? '', path: req.url ?? '', status: answer.statusCode, ms: Date.now() - started });
+    }, (error: Error) => {
+      res.writeHead(500, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ message: `local API error: ${error.message}` }));
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const stop = onCleanup(() => new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  }));
+  return { url: `http://127.0.0.1:${port}`, port, stop };
+}
+
+async function handleRequest(req: http.IncomingMessage, options: ApiServerOptions, apiId: string): Promise<HttpAnswer> {
+  const body = await readBody(req, MAX_REQUEST_BYTES);
+  if (body === undefined) return gatewayError(413, 'Request Too Long', 'RequestTooLongException');
+  const url = req.url ?? '/';
+  const path = url.split('?', 1)[0];
+  const method = req.method ?? 'GET';
+  const match = matchRoute(options.routes, method, path);
+  if (match === undefined) return gatewayError(403, 'Missing Authentication Token', 'MissingAuthenticationTokenException');
+
+  let accessKeyId: string | undefined;
+  if (match.route.authorizationType === 'AWS_IAM') {
+    const lowerHeaders: Record<string, string> = {};
+    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) lowerHeaders[req.rawHeaders[i].toLowerCase()] = req.rawHeaders[i + 1];
+    const check = checkSignature({ method, url, headers: lowerHeaders, body }, options.callers, options.region, 'execute-api');
+    if (!check.ok) {
+      return gatewayError(403, check.message, check.message === 'Missing Authentication Token' ? 'MissingAuthenticationTokenException' : 'IncompleteSignatureException');
+    }
+    accessKeyId = check.accessKeyId;
+  }
+
+  const fn = options.functions.get(match.route.functionLogicalId);
+  if (fn === undefined) return INTERNAL_ERROR();
+  const event = toProxyEvent(
+    { method, url, rawHeaders: req.rawHeaders, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' },
+    { match, stage: options.stage, binaryMediaTypes: options.binaryMediaTypes, accountId: options.accountId, apiId, accessKeyId },
+  );
+  if (Buffer.byteLength(JSON.stringify(event)) > MAX_INVOKE_PAYLOAD_BYTES) return INTERNAL_ERROR();
+  const result = await Promise.race([
+    fn.invoke(event),
+    new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), INTEGRATION_TIMEOUT_MS).unref()),
+  ]);
+  if (result === 'timeout') return gatewayError(504, 'Endpoint request timed out', 'IntegrationTimeout');
+  return toHttpAnswer(result);
+}
+
+/** The whole body, or undefined once it exceeds `limit` bytes. */
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        resolve(undefined);
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+function headerValue(headers: Record<string, string>, lowerName: string): string | undefined {
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === lowerName);
+  return key === undefined ? undefined : headers[key];
+}
+
+/** Replaces a header whatever the case it was sent in, under API Gateway's spelling. */
+function setHeader(headers: Record<string, string>, multi: Record<string, string[]>, name: string, value: string): void {
+  for (const key of Object.keys(headers)) {
+    if (key.toLowerCase() === name.toLowerCase()) {
+      delete headers[key];
+      delete multi[key];
+    }
+  }
+  headers[name] = value;
+  multi[name] = [value];
+}
+
+/** `09/Apr/2015:12:34:56 +0000` */
+function formatRequestTime(date: Date): string {
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(date.getUTCDate())}/${months[date.getUTCMonth()]}/${date.getUTCFullYear()}:${p(date.getUTCHours())}:${p(date.getUTCMinutes())}:${p(date.getUTCSeconds())} +0000`;
+}

@@ -1,0 +1,76 @@
+/**
+ * Proves the local pipeline runs the code that ships: each function's synthesized asset (what a
+ * deployment would upload) must be byte-identical to one bundle in assets/lambdas/.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { AssetManifest } from './app';
+import type { FunctionSpec } from './template';
+
+export interface ShippedBundle {
+  /** The bundle's name: `<x>` of `assets/lambdas/<x>/<x>.lambda/index.js`. */
+  readonly name: string;
+  /** Absolute path of the shipped bundle file that is run. */
+  readonly file: string;
+  /** The export called, e.g. `handler`. */
+  readonly exportName: string;
+  /** The synthesized asset directory it was compared with. */
+  readonly assetDir: string;
+}
+
+/** `assets/lambdas/<x>/<x>.lambda/` directories, by `<x>`. */
+export function shippedBundleDirs(repoRoot: string): Map<string, string> {
+  const root = path.join(repoRoot, 'assets', 'lambdas');
+  if (!fs.existsSync(root)) throw new Error('assets/lambdas/ is missing: run `npx projen bundle` first.');
+  const dirs = new Map<string, string>();
+  for (const name of fs.readdirSync(root)) {
+    const dir = path.join(root, name, `${name}.lambda`);
+    if (fs.existsSync(dir)) dirs.set(name, dir);
+  }
+  return dirs;
+}
+
+/** The shipped bundle each function runs, checked byte for byte against its synthesized asset. */
+export function matchShippedBundles(
+  functions: readonly FunctionSpec[], assetManifest: AssetManifest, cloudAssemblyDir: string, repoRoot: string,
+): Map<string, ShippedBundle> {
+  const shipped = shippedBundleDirs(repoRoot);
+  const result = new Map<string, ShippedBundle>();
+  for (const fn of functions) {
+    const [moduleName, exportName] = splitHandler(fn.handler);
+    const assetDir = assetDirOf(fn, assetManifest, cloudAssemblyDir);
+    const assetFiles = fs.readdirSync(assetDir);
+    if (assetFiles.length !== 1 || assetFiles[0] !== `${moduleName}.js`) {
+      throw new Error(`the asset of ${fn.logicalId} holds ${assetFiles.join(', ')}; expected only ${moduleName}.js`);
+    }
+    const assetCode = fs.readFileSync(path.join(assetDir, `${moduleName}.js`));
+    const match = [...shipped].find(([, dir]) => {
+      const file = path.join(dir, `${moduleName}.js`);
+      return fs.existsSync(file) && fs.readFileSync(file).equals(assetCode);
+    });
+    if (match === undefined) {
+      throw new Error(`the synthesized code of ${fn.logicalId} (${assetDir}) is not byte-identical to any bundle in assets/lambdas/`);
+    }
+    const [name, dir] = match;
+    if ([...result.values()].some((b) => b.name === name)) {
+      throw new Error(`two functions run the same bundle ${name}; the local pipeline names functions by bundle`);
+    }
+    result.set(fn.logicalId, { name, file: path.join(dir, `${moduleName}.js`), exportName, assetDir });
+  }
+  return result;
+}
+
+function splitHandler(handler: string): [string, string] {
+  const dot = handler.lastIndexOf('.');
+  if (dot <= 0) throw new Error(`unexpected handler '${handler}'`);
+  return [handler.slice(0, dot), handler.slice(dot + 1)];
+}
+
+/** The asset manifest maps the function's S3 key to the staged directory that would be zipped and uploaded. */
+function assetDirOf(fn: FunctionSpec, manifest: AssetManifest, cloudAssemblyDir: string): string {
+  const entry = Object.values(manifest.files ?? {}).find((file) =>
+    Object.values(file.destinations).some((d) => d.objectKey === fn.codeKey));
+  if (entry === undefined) throw new Error(`no asset of the manifest is uploaded as ${fn.codeKey} (${fn.logicalId})`);
+  if (entry.source.packaging !== 'zip') throw new Error(`the asset of ${fn.logicalId} is not a zipped directory`);
+  return path.join(cloudAssemblyDir, entry.source.path);
+}

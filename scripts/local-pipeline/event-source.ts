@@ -1,0 +1,215 @@
+/**
+ * A local SQS event source mapping with the template's settings: pollers long-poll the queue,
+ * gather up to BatchSize messages within MaximumBatchingWindowInSeconds, invoke the function
+ * with an SQS event, and delete exactly the messages that succeeded. Failed messages are left
+ * alone: they reappear after the visibility timeout, and SQS's redrive policy moves them to the
+ * dead-letter queue after maxReceiveCount receives. At most MaximumConcurrency invocations run
+ * at once (one per poller).
+ */
+import { setMaxListeners } from 'node:events';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { LocalFunction } from './functions';
+import type { SqsEventSource } from './template';
+
+/** SQS's longest long poll. */
+const LONG_POLL_SECONDS = 20;
+/** Pause after a failed receive, so a broken queue does not spin. */
+const RECEIVE_ERROR_PAUSE_MS = 500;
+/** Lambda's default number of concurrent SQS invocations without MaximumConcurrency is 5 pollers, scaling up; locally 5. */
+const DEFAULT_CONCURRENCY = 5;
+
+export interface EventSourceStats {
+  receives: number;
+  messagesReceived: number;
+  invocations: number;
+  /** Invocations that failed as a whole (error, timeout, crash, invalid response): the batch is left for redelivery. */
+  failedInvocations: number;
+  /** Messages reported in batchItemFailures. */
+  itemFailures: number;
+  messagesDeleted: number;
+  deleteFailures: number;
+  largestBatch: number;
+}
+
+export interface EventSourceOptions {
+  readonly sqs: SQSClient;
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  readonly region: string;
+  readonly mapping: SqsEventSource;
+  readonly fn: LocalFunction;
+  /** Caps the pollers below the mapping's MaximumConcurrency (e.g. on a small machine). */
+  readonly maxLocalConcurrency?: number;
+  /** Sees every message received, before the function does. */
+  readonly onReceive?: (messages: readonly Message[]) => void;
+  /** Sees every invocation's outcome. */
+  readonly onBatch?: (outcome: BatchOutcome) => void;
+}
+
+export interface BatchOutcome {
+  readonly messageIds: readonly string[];
+  /** Message ids left for redelivery. */
+  readonly failed: readonly string[];
+  readonly invocationError?: string;
+  readonly durationMs: number;
+}
+
+export interface EventSourceHandle {
+  readonly stats: Readonly<EventSourceStats>;
+  /** Invocations running now. */
+  inFlight(): number;
+  stop(): Promise<void>;
+}
+
+export function startSqsEventSource(options: EventSourceOptions): EventSourceHandle {
+  const stats: EventSourceStats = {
+    receives: 0, messagesReceived: 0, invocations: 0, failedInvocations: 0, itemFailures: 0, messagesDeleted: 0, deleteFailures: 0, largestBatch: 0,
+  };
+  const abort = new AbortController();
+  // Every poller's receive listens on the one signal.
+  setMaxListeners(0, abort.signal);
+  let running = 0;
+  const concurrency = Math.min(options.mapping.maximumConcurrency ?? DEFAULT_CONCURRENCY, options.maxLocalConcurrency ?? Infinity);
+
+  const receive = async (max: number, waitSeconds: number): Promise<Message[]> => {
+    stats.receives++;
+    const { Messages } = await options.sqs.send(new ReceiveMessageCommand({
+      QueueUrl: options.queueUrl,
+      MaxNumberOfMessages: Math.min(10, max),
+      WaitTimeSeconds: waitSeconds,
+      MessageSystemAttributeNames: ['All'],
+      MessageAttributeNames: ['All'],
+    }), { abortSignal: abort.signal });
+    const messages = Messages ?? [];
+    stats.messagesReceived += messages.length;
+    if (messages.length > 0) options.onReceive?.(messages);
+    return messages;
+  };
+
+  /** Up to BatchSize messages: the first long poll waits for any, then the window bounds the rest. */
+  const gather = async (): Promise<Message[]> => {
+    const { batchSize, maximumBatchingWindowSeconds } = options.mapping;
+    const batch = await receive(batchSize, LONG_POLL_SECONDS);
+    if (batch.length === 0 || maximumBatchingWindowSeconds === 0) return batch;
+    const deadline = Date.now() + maximumBatchingWindowSeconds * 1000;
+    while (batch.length < batchSize && !abort.signal.aborted) {
+      const remainingMs = deadline - Date.now();
+      if (remainingMs <= 0) break;
+      batch.push(...await receive(batchSize - batch.length, Math.min(LONG_POLL_SECONDS, Math.max(1, Math.floor(remainingMs / 1000)))));
+    }
+    return batch;
+  };
+
+  const poller = async (): Promise<void> => {
+    while (!abort.signal.aborted) {
+      let batch: Message[];
+      try {
+        batch = await gather();
+      } catch {
+        if (!abort.signal.aborted) await pause(RECEIVE_ERROR_PAUSE_MS);
+        continue;
+      }
+      if (batch.length === 0) continue;
+      running++;
+      try {
+        await processBatch(batch);
+      } finally {
+        running--;
+      }
+    }
+  };
+
+  const processBatch = async (batch: Message[]): Promise<void> => {
+    stats.invocations++;
+    stats.largestBatch = Math.max(stats.largestBatch, batch.length);
+    const result = await options.fn.invoke(toSqsEvent(batch, options.queueArn, options.region));
+    const ids = batch.map((m) => m.MessageId!);
+    const failed = result.ok ? failedMessageIds(result.value, ids, options.mapping.reportBatchItemFailures) : 'all';
+    if (failed === 'all') {
+      stats.failedInvocations++;
+      const invocationError = result.ok ? 'invalid batch response' : `${result.error.errorType}: ${result.error.errorMessage}`;
+      options.onBatch?.({ messageIds: ids, failed: ids, invocationError, durationMs: result.durationMs });
+      return;
+    }
+    stats.itemFailures += failed.size;
+    await deleteMessages(batch.filter((m) => !failed.has(m.MessageId!)));
+    options.onBatch?.({ messageIds: ids, failed: [...failed], durationMs: result.durationMs });
+  };
+
+  const deleteMessages = async (messages: Message[]): Promise<void> => {
+    for (let i = 0; i < messages.length; i += 10) {
+      const chunk = messages.slice(i, i + 10);
+      try {
+        const { Failed } = await options.sqs.send(new DeleteMessageBatchCommand({
+          QueueUrl: options.queueUrl,
+          Entries: chunk.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle! })),
+        }));
+        stats.deleteFailures += Failed?.length ?? 0;
+        stats.messagesDeleted += chunk.length - (Failed?.length ?? 0);
+      } catch {
+        // Undeleted messages are redelivered, as they are when Lambda's delete fails.
+        stats.deleteFailures += chunk.length;
+      }
+    }
+  };
+
+  const pollers = Array.from({ length: concurrency }, () => poller());
+  return {
+    stats,
+    inFlight: () => running,
+    async stop(): Promise<void> {
+      abort.abort();
+      await Promise.allSettled(pollers);
+    },
+  };
+}
+
+/** The SQS event Lambda delivers for `messages`. */
+export function toSqsEvent(messages: readonly Message[], queueArn: string, region: string): SQSEvent {
+  return {
+    Records: messages.map((m): SQSRecord => ({
+      messageId: m.MessageId!,
+      receiptHandle: m.ReceiptHandle!,
+      body: m.Body ?? '',
+      attributes: m.Attributes as unknown as SQSRecord['attributes'],
+      messageAttributes: Object.fromEntries(Object.entries(m.MessageAttributes ?? {}).map(([name, a]) => [name, {
+        stringValue: a.StringValue,
+        binaryValue: a.BinaryValue ? Buffer.from(a.BinaryValue).toString('base64') : undefined,
+        stringListValues: a.StringListValues ?? [],
+        binaryListValues: (a.BinaryListValues ?? []).map((b) => Buffer.from(b).toString('base64')),
+        dataType: a.DataType!,
+      }])),
+      md5OfBody: m.MD5OfBody!,
+      ...(m.MD5OfMessageAttributes ? { md5OfMessageAttributes: m.MD5OfMessageAttributes } : {}),
+      eventSource: 'aws:sqs',
+      eventSourceARN: queueArn,
+      awsRegion: region,
+    })),
+  };
+}
+
+/**
+ * Which messages failed, by Lambda's rules for ReportBatchItemFailures: an empty or null response
+ * or list means all succeeded; an entry without a valid message id of the batch, or a response
+ * that is not the expected shape, fails the whole batch. Without the setting, a successful
+ * invocation succeeds for every message.
+ */
+export function failedMessageIds(response: unknown, batchIds: readonly string[], reportBatchItemFailures: boolean): Set<string> | 'all' {
+  if (!reportBatchItemFailures || response === null || response === undefined) return new Set();
+  if (typeof response !== 'object' || Array.isArray(response)) return 'all';
+  const failures = (response as { batchItemFailures?: unknown }).batchItemFailures;
+  if (failures === null || failures === undefined) return new Set();
+  if (!Array.isArray(failures)) return 'all';
+  const failed = new Set<string>();
+  for (const failure of failures) {
+    const id = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier;
+    if (typeof id !== 'string' || id === '' || !batchIds.includes(id)) return 'all';
+    failed.add(id);
+  }
+  return failed;
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,218 @@
+/**
+ * Talks to a running local pipeline as its users do (POST a delivery, GET a status with SigV4)
+ * and reads its state straight from the emulators (records, archived bytes, queue depths, the
+ * dead-letter queue). Shared by the demo and the tests.
+ */
+import * as http from 'node:http';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { CALLER_CREDENTIALS, LOCAL_REGION } from './aws';
+import { sleep } from './emulators';
+import type { Pipeline } from './pipeline';
+import { signRequest } from './sigv4';
+import type { Delivery } from './signing';
+
+export interface HttpResult {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: Buffer;
+  /** The body parsed as JSON, or undefined when it is not JSON. */
+  readonly json: Record<string, unknown> | undefined;
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+
+export function request(url: string, method: string, headers: Readonly<Record<string, string>>, body?: Buffer): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers: { ...headers, ...(body ? { 'Content-Length': String(body.length) } : {}) }, agent, timeout: 60_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.once('end', () => {
+        const bytes = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: bytes, json: parseJson(bytes) });
+      });
+      res.once('error', reject);
+    });
+    req.once('timeout', () => req.destroy(new Error(`${method} ${url} timed out`)));
+    req.once('error', reject);
+    req.end(body);
+  });
+}
+
+/** POSTs a delivery to `/webhook/<provider>` of the pipeline's API. */
+export function postDelivery(baseUrl: string, delivery: Delivery, provider = delivery.provider): Promise<HttpResult> {
+  return request(`${baseUrl}/webhook/${provider}`, 'POST', delivery.headers, delivery.body);
+}
+
+/** `GET /status/{id}`, signed with the local caller's credentials as IAM authorisation requires. */
+export function getStatus(baseUrl: string, id: string, signed = true): Promise<HttpResult> {
+  const url = new URL(`${baseUrl}/status/${encodeURIComponent(id)}`);
+  const headers: Record<string, string> = { host: url.host };
+  const path = `${url.pathname}${url.search}`;
+  const auth = signed ? signRequest({ method: 'GET', url: path, headers }, CALLER_CREDENTIALS, LOCAL_REGION, 'execute-api') : {};
+  return request(url.toString(), 'GET', { ...headers, ...auth });
+}
+
+export interface WebhookRecord {
+  readonly id: string;
+  readonly provider: string;
+  readonly status: string;
+  readonly eventType?: string;
+  readonly bodyBytes: number;
+  readonly bodySha256: string;
+  readonly receivedAt: string;
+  readonly processedAt: string;
+  readonly archive: { readonly key: string; readonly offset: number; readonly length: number };
+  readonly [other: string]: unknown;
+}
+
+/** Every record of the table (a paginated scan). */
+export async function scanRecords(pipeline: Pipeline): Promise<WebhookRecord[]> {
+  const documents = DynamoDBDocumentClient.from(pipeline.clients.dynamodb);
+  const records: WebhookRecord[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(new ScanCommand({ TableName: pipeline.resources.tableName, ExclusiveStartKey: startKey }));
+    records.push(...(page.Items ?? []) as WebhookRecord[]);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return records;
+}
+
+export async function countRecords(pipeline: Pipeline): Promise<number> {
+  const documents = DynamoDBDocumentClient.from(pipeline.clients.dynamodb);
+  let count = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(new ScanCommand({ TableName: pipeline.resources.tableName, Select: 'COUNT', ExclusiveStartKey: startKey }));
+    count += page.Count ?? 0;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return count;
+}
+
+export interface ArchivedDelivery {
+  /** The archive line's id, which must be the record's. */
+  readonly id: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+}
+
+/** The delivery a record's archive pointer leads to: one ranged GET of its line in the archive object. */
+export async function archivedDelivery(pipeline: Pipeline, record: WebhookRecord): Promise<ArchivedDelivery> {
+  const { key, offset, length } = record.archive;
+  const object = await pipeline.clients.s3.send(new GetObjectCommand({
+    Bucket: pipeline.resources.bucketName, Key: key, Range: `bytes=${offset}-${offset + length - 1}`,
+  }));
+  const line = Buffer.from(await object.Body!.transformToByteArray());
+  if (line.length !== length) throw new Error(`archive range of ${record.id} returned ${line.length} bytes, expected ${length}`);
+  const entry = JSON.parse(line.toString('utf8')) as { id: string; headers: Record<string, string>; body: string };
+  return { id: entry.id, headers: entry.headers, body: Buffer.from(entry.body, 'base64') };
+}
+
+export interface QueueDepth {
+  readonly visible: number;
+  readonly inFlight: number;
+  readonly delayed: number;
+}
+
+export async function queueDepth(pipeline: Pipeline, queueUrl: string): Promise<QueueDepth> {
+  const { Attributes = {} } = await pipeline.clients.sqs.send(new GetQueueAttributesCommand({
+    QueueUrl: queueUrl,
+    AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+  }));
+  return {
+    visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+    delayed: Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0),
+  };
+}
+
+/**
+ * Waits until the queue is empty (nothing visible, in flight or delayed) and no invocation runs,
+ * twice in a row 250 ms apart. Throws after `timeoutMs`.
+ */
+export async function waitForDrain(pipeline: Pipeline, timeoutMs: number, onProgress?: (depth: QueueDepth) => void): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let quietChecks = 0;
+  while (Date.now() < deadline) {
+    const depth = await queueDepth(pipeline, pipeline.resources.queue.url);
+    onProgress?.(depth);
+    const idle = depth.visible + depth.inFlight + depth.delayed === 0 && (pipeline.eventSource?.inFlight() ?? 0) === 0;
+    quietChecks = idle ? quietChecks + 1 : 0;
+    if (quietChecks >= 2) return;
+    await sleep(250);
+  }
+  throw new Error(`the queue did not drain within ${timeoutMs} ms`);
+}
+
+/** Waits until the table holds at least `count` records; returns when that happened (ms epoch). */
+export async function waitForRecordCount(pipeline: Pipeline, count: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await countRecords(pipeline) >= count) return Date.now();
+    await sleep(100);
+  }
+  throw new Error(`fewer than ${count} records after ${timeoutMs} ms`);
+}
+
+export interface DeadLetter {
+  readonly messageId: string;
+  /** The webhook id in the message, when it is a webhook message. */
+  readonly webhookId?: string;
+  readonly receiveCount: number;
+}
+
+/** Every message in the dead-letter queue (received with a long visibility timeout, so each is read once). */
+export async function readDeadLetters(pipeline: Pipeline): Promise<DeadLetter[]> {
+  const letters = new Map<string, DeadLetter>();
+  for (let emptyReceives = 0; emptyReceives < 2;) {
+    const { Messages = [] } = await pipeline.clients.sqs.send(new ReceiveMessageCommand({
+      QueueUrl: pipeline.resources.deadLetterQueue.url, MaxNumberOfMessages: 10, VisibilityTimeout: 600, WaitTimeSeconds: 0,
+      MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+    }));
+    emptyReceives = Messages.length === 0 ? emptyReceives + 1 : 0;
+    for (const m of Messages) {
+      letters.set(m.MessageId!, {
+        messageId: m.MessageId!,
+        webhookId: webhookIdOf(m.Body),
+        receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? 0),
+      });
+    }
+  }
+  return [...letters.values()];
+}
+
+/** The `id` of a queued webhook message body, if it is one. */
+export function webhookIdOf(body: string | undefined): string | undefined {
+  const parsed = parseJson(Buffer.from(body ?? '', 'utf8'));
+  return typeof parsed?.id === 'string' ? parsed.id : undefined;
+}
+
+function parseJson(bytes: Buffer): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(bytes.toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs `task` over `items` with at most `concurrency` in flight; results in input order. */
+export async function mapConcurrently<T, R>(items: readonly T[], concurrency: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await task(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return results;
+}
+
+export function destroyHttpAgent(): void {
+  agent.destroy();
+}

@@ -1,0 +1,254 @@
+/**
+ * The whole local pipeline, built from the synthesized construct: emulators, resources created
+ * from the template, the shipped handler bundles in child processes with the environment the
+ * construct sets, the API in front of them and the SQS event source behind them. Optionally, a
+ * faulty proxy between the handlers and the emulators.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
+import { startApiServer, type ApiServer } from './api-gateway';
+import { LOCAL_SECRET_VALUES, STACK_NAME, synthesizeLocalApp, type LocalProcessorProps } from './app';
+import {
+  CALLER_CREDENTIALS, clientsFor, destroyClients, endpointEnvironment, FUNCTION_CREDENTIALS, LOCAL_ACCOUNT_ID, LOCAL_REGION,
+  type ServiceEndpoints,
+} from './aws';
+import { matchShippedBundles, type ShippedBundle } from './bundles';
+import { onCleanup } from './cleanup';
+import { REPO_ROOT, startEmulators, type Emulators } from './emulators';
+import { startSqsEventSource, type EventSourceHandle, type EventSourceOptions } from './event-source';
+import { startFaultProxy, type FaultProxy } from './fault-proxy';
+import { createLocalFunction, lambdaReservedEnvironment, type LocalFunction } from './functions';
+import { functionName, provisionFromTemplate, type AwsClients, type Provisioned, type ProvisionedQueue } from './provision';
+import {
+  apiRoutes, apiSettings, functionSpecs, propertiesOf, resolveString, sqsEventSources,
+  type ApiRoute, type FunctionSpec, type SqsEventSource,
+} from './template';
+
+export interface PipelineOptions {
+  /** WebhookProcessor props (everything but the providers), e.g. a short `processing.timeout`. */
+  readonly props?: LocalProcessorProps;
+  /** Port of the API on 127.0.0.1; 0 picks a free one. @default 0 */
+  readonly apiPort?: number;
+  /** Fail this share of the handlers' DynamoDB PutItem and S3 PutObject requests. */
+  readonly faults?: { readonly rate: number; readonly seed: number };
+  /** Extra environment of every function (e.g. AWS_MAX_ATTEMPTS), on top of what the construct sets. */
+  readonly extraFunctionEnvironment?: Readonly<Record<string, string>>;
+  /** Whether to run the SQS event source (the fuzz test invokes ingest alone). @default true */
+  readonly eventSource?: boolean;
+  /** Caps concurrent environments per function and SQS pollers, for a small machine. */
+  readonly maxLocalConcurrency?: number;
+  /** Sees every message the event source receives. */
+  readonly onReceive?: EventSourceOptions['onReceive'];
+  readonly onBatch?: EventSourceOptions['onBatch'];
+  /** Progress lines. @default none */
+  readonly progress?: (line: string) => void;
+  /** Where logs and the cloud assembly go. @default .emulators/runs/<time>-<pid> */
+  readonly runDir?: string;
+}
+
+export interface LocalResources {
+  readonly queue: ProvisionedQueue;
+  readonly deadLetterQueue: ProvisionedQueue;
+  readonly tableName: string;
+  readonly bucketName: string;
+}
+
+export interface Pipeline {
+  /** `http://127.0.0.1:<port>` of the API. */
+  readonly url: string;
+  readonly apiPort: number;
+  readonly runDir: string;
+  /** The providers as the ingest function reads them (its resolved WEBHOOK_PROVIDERS). */
+  readonly providers: readonly ProviderRuntimeConfig[];
+  /** The live secret values of each provider, in the order of its secretArns. */
+  readonly secretsOf: (provider: string) => readonly string[];
+  readonly functions: Readonly<Record<string, LocalFunction>>;
+  readonly bundles: readonly ShippedBundle[];
+  /** The environment each function runs with, as the construct set it (resolved), by bundle name. */
+  readonly constructEnvironments: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  readonly resources: LocalResources;
+  readonly routes: readonly ApiRoute[];
+  readonly mapping: SqsEventSource;
+  /** Clients straight to the emulators (never through the fault proxy). */
+  readonly clients: AwsClients;
+  readonly emulators: Emulators;
+  readonly eventSource?: EventSourceHandle;
+  readonly faultProxies: readonly FaultProxy[];
+  readonly provisioned: Provisioned;
+  stop(): Promise<void>;
+}
+
+export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
+  const progress = options.progress ?? (() => undefined);
+  const runDir = options.runDir ?? path.join(REPO_ROOT, '.emulators', 'runs', `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
+  fs.mkdirSync(runDir, { recursive: true });
+  const stoppers: Array<() => Promise<void>> = [];
+  const stopAll = onCleanup(async () => {
+    for (const stopOne of stoppers.reverse()) await stopOne().catch(() => undefined);
+  });
+  try {
+    return await build(options, runDir, progress, stoppers, stopAll);
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function build(
+  options: PipelineOptions, runDir: string, progress: (line: string) => void,
+  stoppers: Array<() => Promise<void>>, stopAll: () => Promise<void>,
+): Promise<Pipeline> {
+  let t = Date.now();
+  const step = (line: string) => {
+    progress(`${line} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+    t = Date.now();
+  };
+
+  const synth = synthesizeLocalApp(path.join(runDir, 'cdk.out'), options.props);
+  const template = synth.template;
+  const specs = functionSpecs(template);
+  const bundleByFunction = matchShippedBundles(specs, synth.assetManifest, synth.outdir, REPO_ROOT);
+  step(`synthesized ${STACK_NAME}: ${Object.keys(template.Resources).length} resources; each function's asset is byte-identical to ${[...bundleByFunction.values()].map((b) => path.relative(REPO_ROOT, b.file)).join(', ')}`);
+
+  const emulators = await startEmulators(path.join(runDir, 'logs'));
+  stoppers.push(emulators.stop);
+  step(`emulators up on 127.0.0.1: moto (SQS, S3, Secrets Manager) :${emulators.moto.port}, DynamoDB Local :${emulators.dynamodb.port}`);
+
+  const direct: ServiceEndpoints = {
+    sqs: emulators.moto.endpoint, s3: emulators.moto.endpoint, secretsManager: emulators.moto.endpoint, dynamodb: emulators.dynamodb.endpoint,
+  };
+  const clients = clientsFor(direct);
+  stoppers.push(async () => destroyClients(clients));
+  const provisioned = await provisionFromTemplate(template, clients, {
+    stackName: STACK_NAME, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID, secretValues: LOCAL_SECRET_VALUES,
+  });
+  step(`created from the template: ${provisioned.queues.length} queues, ${provisioned.tables.length} table, ${provisioned.buckets.length} bucket, ${provisioned.secrets.length} secrets`);
+
+  const faultProxies: FaultProxy[] = [];
+  let handlerEndpoints = direct;
+  if (options.faults) {
+    const [motoProxy, dynamoProxy] = await Promise.all([
+      startFaultProxy({ target: emulators.moto.endpoint, ...options.faults }),
+      startFaultProxy({ target: emulators.dynamodb.endpoint, ...options.faults, seed: options.faults.seed + 1 }),
+    ]);
+    faultProxies.push(motoProxy, dynamoProxy);
+    stoppers.push(motoProxy.stop, dynamoProxy.stop);
+    handlerEndpoints = { sqs: motoProxy.endpoint, s3: motoProxy.endpoint, secretsManager: motoProxy.endpoint, dynamodb: dynamoProxy.endpoint };
+    step(`fault proxies in front of the emulators: ${Math.round(options.faults.rate * 100)} % of PutItem and PutObject fail`);
+  }
+
+  const functions: Record<string, LocalFunction> = {};
+  const byLogicalId = new Map<string, LocalFunction>();
+  const constructEnvironments: Record<string, Record<string, string>> = {};
+  for (const spec of specs) {
+    const bundle = bundleByFunction.get(spec.logicalId)!;
+    const constructEnvironment = Object.fromEntries(Object.entries(spec.environment).map(([k, v]) => [k, resolveString(v, provisioned.context)]));
+    constructEnvironments[bundle.name] = constructEnvironment;
+    const fn = createFunction(spec, bundle, constructEnvironment, handlerEndpoints, options, runDir, template.Resources[spec.logicalId].Properties);
+    functions[bundle.name] = fn;
+    byLogicalId.set(spec.logicalId, fn);
+    stoppers.push(fn.stop);
+  }
+  warnOnOlderNode(specs, progress);
+
+  const routes = apiRoutes(template);
+  const settings = apiSettings(template);
+  const api: ApiServer = await startApiServer({
+    routes, functions: byLogicalId, stage: settings.stageName, binaryMediaTypes: settings.binaryMediaTypes,
+    accountId: LOCAL_ACCOUNT_ID, region: LOCAL_REGION, callers: [CALLER_CREDENTIALS], port: options.apiPort ?? 0,
+  });
+  stoppers.push(api.stop);
+  step(`API on ${api.url}: ${routes.map((r) => `${r.httpMethod} ${r.resourcePath}${r.authorizationType === 'AWS_IAM' ? ' (IAM)' : ''} → ${bundleByFunction.get(r.functionLogicalId)!.name}`).join(', ')}`);
+
+  const [mapping, ...otherMappings] = sqsEventSources(template);
+  if (mapping === undefined || otherMappings.length > 0) throw new Error('expected exactly one SQS event source mapping');
+  const resources = localResources(provisioned, mapping);
+  let eventSource: EventSourceHandle | undefined;
+  if (options.eventSource ?? true) {
+    eventSource = startSqsEventSource({
+      sqs: clients.sqs,
+      queueUrl: resources.queue.url,
+      queueArn: resources.queue.arn,
+      region: LOCAL_REGION,
+      mapping,
+      fn: byLogicalId.get(mapping.functionLogicalId)!,
+      maxLocalConcurrency: options.maxLocalConcurrency,
+      onReceive: options.onReceive,
+      onBatch: options.onBatch,
+    });
+    // Stopped before the functions (registered later, so it runs earlier).
+    stoppers.push(eventSource.stop);
+    step(`SQS event source → ${bundleByFunction.get(mapping.functionLogicalId)!.name}: batch ${mapping.batchSize}, window ${mapping.maximumBatchingWindowSeconds} s, `
+      + `max concurrency ${mapping.maximumConcurrency ?? 'default'}, ReportBatchItemFailures ${mapping.reportBatchItemFailures}; `
+      + `queue visibility ${resources.queue.attributes.VisibilityTimeout} s, redrive after ${JSON.parse(resources.queue.attributes.RedrivePolicy).maxReceiveCount} receives`);
+  }
+
+  const ingestEnvironment = Object.entries(constructEnvironments).find(([, env]) => env.WEBHOOK_PROVIDERS !== undefined)?.[1];
+  const providers: ProviderRuntimeConfig[] = ingestEnvironment ? JSON.parse(ingestEnvironment.WEBHOOK_PROVIDERS) : [];
+  const secretValueByArn = new Map(provisioned.secrets.map((s) => [s.arn, s.value]));
+  return {
+    url: api.url,
+    apiPort: api.port,
+    runDir,
+    providers,
+    secretsOf: (name) => (providers.find((p) => p.name === name)?.secretArns ?? []).map((arn) => secretValueByArn.get(arn)!),
+    functions,
+    bundles: [...bundleByFunction.values()],
+    constructEnvironments,
+    resources,
+    routes,
+    mapping,
+    clients,
+    emulators,
+    eventSource,
+    faultProxies,
+    provisioned,
+    stop: stopAll,
+  };
+}
+
+function createFunction(
+  spec: FunctionSpec, bundle: ShippedBundle, constructEnvironment: Record<string, string>, endpoints: ServiceEndpoints,
+  options: PipelineOptions, runDir: string, properties: Record<string, unknown> | undefined,
+): LocalFunction {
+  const name = functionName(STACK_NAME, spec.logicalId);
+  const logFormat = (propertiesOf({ Type: '', Properties: properties }).LoggingConfig as { LogFormat?: string } | undefined)?.LogFormat;
+  const environment = {
+    ...lambdaReservedEnvironment({
+      functionName: name, memoryMb: spec.memoryMb, region: LOCAL_REGION, handler: spec.handler, runtime: spec.runtime,
+      logFormat, credentials: FUNCTION_CREDENTIALS,
+    }),
+    ...constructEnvironment,
+    ...endpointEnvironment(endpoints),
+    ...options.extraFunctionEnvironment,
+  };
+  const cap = options.maxLocalConcurrency ?? 10;
+  return createLocalFunction({
+    name: bundle.name,
+    functionName: name,
+    bundleFile: bundle.file,
+    exportName: bundle.exportName,
+    timeoutSeconds: spec.timeoutSeconds,
+    memoryMb: spec.memoryMb,
+    maxInstances: Math.min(spec.reservedConcurrency ?? cap, cap),
+    environment,
+    logFile: path.join(runDir, 'logs', `${bundle.name}.log`),
+  });
+}
+
+/** The mapping's queue, the dead-letter queue its redrive policy names, the table and the bucket. */
+function localResources(provisioned: Provisioned, mapping: SqsEventSource): LocalResources {
+  const queue = provisioned.queues.find((q) => q.logicalId === mapping.queueLogicalId)!;
+  const deadLetterArn = JSON.parse(queue.attributes.RedrivePolicy ?? '{}').deadLetterTargetArn;
+  const deadLetterQueue = provisioned.queues.find((q) => q.arn === deadLetterArn);
+  if (deadLetterQueue === undefined) throw new Error(`queue ${queue.logicalId} has no dead-letter queue`);
+  if (provisioned.tables.length !== 1 || provisioned.buckets.length !== 1) throw new Error('expected one table and one bucket');
+  return { queue, deadLetterQueue, tableName: provisioned.tables[0].name, bucketName: provisioned.buckets[0].name };
+}
+
+function warnOnOlderNode(specs: readonly FunctionSpec[], progress: (line: string) => void): void {
+  const local = Number(process.versions.node.split('.')[0]);
+  const wanted = Math.max(...specs.map((s) => Number(/^nodejs(\d+)/.exec(s.runtime)?.[1] ?? 0)));
+  if (local < wanted) progress(`note: the functions declare nodejs${wanted}.x; they run here on Node ${process.versions.node}`);
+}

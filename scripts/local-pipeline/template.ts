@@ -1,0 +1,246 @@
+/**
+ * Reads what the local pipeline needs from a synthesized CloudFormation template: resources by
+ * type, the functions, the API routes and the SQS event source mappings, and resolves the
+ * intrinsic functions the construct uses against the resources created in the emulators.
+ * Pure: no I/O.
+ */
+import type { CfnResource, CfnTemplate } from './app';
+
+/** What `Ref` and `Fn::GetAtt` of each created resource (and the pseudo parameters) resolve to. */
+export interface ResolveContext {
+  /** Logical id → the value of `Ref`. */
+  readonly refs: Readonly<Record<string, string>>;
+  /** `<logical id>.<attribute>` → the value of `Fn::GetAtt`. */
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+export interface FunctionSpec {
+  readonly logicalId: string;
+  /** `index.handler`: the module file and its export. */
+  readonly handler: string;
+  readonly runtime: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  /** The S3 key of the code asset, which names it in the asset manifest. */
+  readonly codeKey: string;
+  readonly reservedConcurrency?: number;
+  /** `Environment.Variables`, unresolved. */
+  readonly environment: Readonly<Record<string, unknown>>;
+}
+
+export interface ApiRoute {
+  readonly httpMethod: string;
+  /** The resource path with its parameters, e.g. `/webhook/{provider}`. */
+  readonly resourcePath: string;
+  readonly resourceLogicalId: string;
+  readonly authorizationType: string;
+  /** Logical id of the Lambda function of an AWS_PROXY integration. */
+  readonly functionLogicalId: string;
+}
+
+export interface SqsEventSource {
+  readonly functionLogicalId: string;
+  readonly queueLogicalId: string;
+  readonly batchSize: number;
+  readonly maximumBatchingWindowSeconds: number;
+  readonly maximumConcurrency?: number;
+  readonly reportBatchItemFailures: boolean;
+}
+
+export interface ApiSettings {
+  readonly binaryMediaTypes: readonly string[];
+  readonly stageName: string;
+}
+
+/** CloudFormation defaults of AWS::Lambda::Function. */
+const DEFAULT_TIMEOUT_SECONDS = 3;
+const DEFAULT_MEMORY_MB = 128;
+
+export function resourcesOfType(template: CfnTemplate, type: string): Array<[string, CfnResource]> {
+  return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+}
+
+export function onlyResourceOfType(template: CfnTemplate, type: string): [string, CfnResource] {
+  const found = resourcesOfType(template, type);
+  if (found.length !== 1) {
+    throw new Error(`expected exactly one ${type} in the template, found ${found.length}`);
+  }
+  return found[0];
+}
+
+export function propertiesOf(resource: CfnResource): Record<string, unknown> {
+  return resource.Properties ?? {};
+}
+
+/**
+ * Resolves the intrinsic functions a construct library emits: Ref, Fn::GetAtt, Fn::Join,
+ * Fn::Select, Fn::Split and Fn::Sub. Anything else throws, so nothing is passed on unresolved.
+ */
+export function resolve(value: unknown, context: ResolveContext): unknown {
+  if (Array.isArray(value)) {
+    return value.map((v) => resolve(v, context));
+  }
+  if (typeof value !== 'object' || value === null) {
+    return value;
+  }
+  const entries = Object.entries(value);
+  if (entries.length === 1 && (entries[0][0] === 'Ref' || entries[0][0].startsWith('Fn::'))) {
+    return resolveIntrinsic(entries[0][0], entries[0][1], context);
+  }
+  return Object.fromEntries(entries.map(([k, v]) => [k, resolve(v, context)]));
+}
+
+export function resolveString(value: unknown, context: ResolveContext): string {
+  const resolved = resolve(value, context);
+  if (typeof resolved !== 'string' && typeof resolved !== 'number' && typeof resolved !== 'boolean') {
+    throw new Error(`expected a scalar, got ${JSON.stringify(resolved)}`);
+  }
+  return String(resolved);
+}
+
+function resolveIntrinsic(name: string, argument: unknown, context: ResolveContext): unknown {
+  switch (name) {
+    case 'Ref':
+      return lookup(context.refs, String(argument), 'Ref');
+    case 'Fn::GetAtt': {
+      const [id, attribute] = Array.isArray(argument) ? argument : String(argument).split(/\.(.*)/s);
+      return lookup(context.attributes, `${id}.${attribute}`, 'Fn::GetAtt');
+    }
+    case 'Fn::Join': {
+      const [separator, parts] = argument as [string, unknown[]];
+      return (resolve(parts, context) as unknown[]).map(String).join(separator);
+    }
+    case 'Fn::Select': {
+      const [index, list] = argument as [unknown, unknown];
+      const items = resolve(list, context) as unknown[];
+      const i = Number(resolve(index, context));
+      if (!Array.isArray(items) || !(i >= 0 && i < items.length)) throw new Error(`Fn::Select index ${i} out of range`);
+      return items[i];
+    }
+    case 'Fn::Split': {
+      const [separator, source] = argument as [string, unknown];
+      return resolveString(source, context).split(separator);
+    }
+    case 'Fn::Sub': {
+      const [text, variables] = Array.isArray(argument) ? argument as [string, Record<string, unknown>] : [String(argument), {}];
+      return text.replace(/\$\{([^}!][^}]*)\}/g, (_, key: string) => {
+        if (Object.prototype.hasOwnProperty.call(variables, key)) return resolveString(variables[key], context);
+        return key.includes('.') ? resolveString({ 'Fn::GetAtt': key }, context) : resolveString({ Ref: key }, context);
+      });
+    }
+    default:
+      throw new Error(`the local pipeline cannot resolve ${name}`);
+  }
+}
+
+function lookup(table: Readonly<Record<string, string>>, key: string, what: string): string {
+  if (!Object.prototype.hasOwnProperty.call(table, key)) {
+    throw new Error(`${what} ${key} refers to something the local pipeline did not create`);
+  }
+  return table[key];
+}
+
+/** The logical id a `{ Ref }` or `{ Fn::GetAtt: [id, …] }` points at, if it is one. */
+export function referencedId(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  if (typeof v.Ref === 'string') return v.Ref;
+  const getAtt = v['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
+  return undefined;
+}
+
+/** Every logical id referenced anywhere inside `value`. */
+export function referencedIds(value: unknown): string[] {
+  const direct = referencedId(value);
+  if (direct !== undefined) return [direct];
+  if (Array.isArray(value)) return value.flatMap(referencedIds);
+  if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(referencedIds);
+  return [];
+}
+
+export function functionSpecs(template: CfnTemplate): FunctionSpec[] {
+  return resourcesOfType(template, 'AWS::Lambda::Function').map(([logicalId, resource]) => {
+    const p = propertiesOf(resource);
+    const code = p.Code as { S3Key?: unknown } | undefined;
+    if (typeof code?.S3Key !== 'string') {
+      throw new Error(`function ${logicalId} has no asset code (S3Key); inline code is not supported locally`);
+    }
+    const environment = (p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+    return {
+      logicalId,
+      handler: String(p.Handler),
+      runtime: String(p.Runtime),
+      timeoutSeconds: Number(p.Timeout ?? DEFAULT_TIMEOUT_SECONDS),
+      memoryMb: Number(p.MemorySize ?? DEFAULT_MEMORY_MB),
+      codeKey: code.S3Key,
+      ...(p.ReservedConcurrentExecutions !== undefined ? { reservedConcurrency: Number(p.ReservedConcurrentExecutions) } : {}),
+      environment,
+    };
+  });
+}
+
+/** The API's methods with their full resource paths and the functions they proxy to. */
+export function apiRoutes(template: CfnTemplate): ApiRoute[] {
+  const [apiId] = onlyResourceOfType(template, 'AWS::ApiGateway::RestApi');
+  const pathOf = (resourceRef: unknown): { path: string; id: string } => {
+    const getAtt = (resourceRef as Record<string, unknown>)['Fn::GetAtt'];
+    if (Array.isArray(getAtt) && getAtt[0] === apiId && getAtt[1] === 'RootResourceId') {
+      return { path: '/', id: `${apiId}.RootResourceId` };
+    }
+    const id = referencedId(resourceRef);
+    const resource = id === undefined ? undefined : template.Resources[id];
+    if (id === undefined || resource?.Type !== 'AWS::ApiGateway::Resource') {
+      throw new Error(`unexpected API Gateway resource reference ${JSON.stringify(resourceRef)}`);
+    }
+    const props = propertiesOf(resource);
+    const parent = pathOf(props.ParentId).path;
+    return { path: `${parent === '/' ? '' : parent}/${String(props.PathPart)}`, id };
+  };
+  return resourcesOfType(template, 'AWS::ApiGateway::Method').map(([logicalId, resource]) => {
+    const p = propertiesOf(resource);
+    const integration = p.Integration as { Type?: string; Uri?: unknown } | undefined;
+    const functionIds = referencedIds(integration?.Uri).filter((id) => template.Resources[id]?.Type === 'AWS::Lambda::Function');
+    if (integration?.Type !== 'AWS_PROXY' || functionIds.length !== 1) {
+      throw new Error(`method ${logicalId} is not a Lambda proxy integration; only those are emulated`);
+    }
+    const { path, id } = pathOf(p.ResourceId);
+    return {
+      httpMethod: String(p.HttpMethod),
+      resourcePath: path,
+      resourceLogicalId: id,
+      authorizationType: String(p.AuthorizationType ?? 'NONE'),
+      functionLogicalId: functionIds[0],
+    };
+  });
+}
+
+export function apiSettings(template: CfnTemplate): ApiSettings {
+  const [, api] = onlyResourceOfType(template, 'AWS::ApiGateway::RestApi');
+  const [, stage] = onlyResourceOfType(template, 'AWS::ApiGateway::Stage');
+  return {
+    binaryMediaTypes: (propertiesOf(api).BinaryMediaTypes as string[] | undefined) ?? [],
+    stageName: String(propertiesOf(stage).StageName),
+  };
+}
+
+export function sqsEventSources(template: CfnTemplate): SqsEventSource[] {
+  return resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').map(([logicalId, resource]) => {
+    const p = propertiesOf(resource);
+    const queueId = referencedId(p.EventSourceArn);
+    const functionId = referencedId(p.FunctionName);
+    if (queueId === undefined || template.Resources[queueId]?.Type !== 'AWS::SQS::Queue' || functionId === undefined) {
+      throw new Error(`event source mapping ${logicalId} is not an SQS queue → function mapping`);
+    }
+    const scaling = p.ScalingConfig as { MaximumConcurrency?: number } | undefined;
+    return {
+      functionLogicalId: functionId,
+      queueLogicalId: queueId,
+      // Lambda's defaults for SQS when the template leaves them out.
+      batchSize: Number(p.BatchSize ?? 10),
+      maximumBatchingWindowSeconds: Number(p.MaximumBatchingWindowInSeconds ?? 0),
+      ...(scaling?.MaximumConcurrency !== undefined ? { maximumConcurrency: Number(scaling.MaximumConcurrency) } : {}),
+      reportBatchItemFailures: ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes('ReportBatchItemFailures'),
+    };
+  });
+}
