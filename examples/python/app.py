@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""A CDK app with a WebhookProcessor for Stripe, GitHub, Standard Webhooks and a custom HMAC provider."""
+from aws_cdk import App, CfnOutput, Duration, Stack
+from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_sns as sns
+from constructs import Construct
+
+from cdk_webhook_processor import (
+    HmacAlgorithm,
+    SignatureEncoding,
+    WebhookAlarmOptions,
+    WebhookLifecycleOptions,
+    WebhookProcessingOptions,
+    WebhookProcessor,
+    WebhookProvider,
+)
+
+
+class WebhooksStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+
+        # The signing secrets are created outside the stack, each holding the secret exactly as
+        # the provider shows it (e.g. `whsec_...`).
+        def secret(logical_id: str, name: str) -> secretsmanager.ISecret:
+            return secretsmanager.Secret.from_secret_name_v2(self, logical_id, name)
+
+        webhooks = WebhookProcessor(
+            self,
+            "Webhooks",
+            providers=[
+                # Two Stripe secrets while rolling the endpoint secret: either signature is accepted.
+                WebhookProvider.stripe(
+                    secrets=[secret("StripeSecret", "webhooks/stripe"), secret("StripeSecretNext", "webhooks/stripe-next")],
+                ),
+                WebhookProvider.github(secrets=[secret("GitHubSecret", "webhooks/github")]),
+                WebhookProvider.standard_webhooks(name="billing", secrets=[secret("BillingSecret", "webhooks/billing")]),
+                WebhookProvider.hmac(
+                    name="acme",
+                    secrets=[secret("AcmeSecret", "webhooks/acme")],
+                    signature_header="X-Acme-Signature",
+                    algorithm=HmacAlgorithm.SHA256,
+                    encoding=SignatureEncoding.HEX,
+                    signature_prefix="sha256=",
+                    timestamp_header="X-Acme-Timestamp",
+                    event_id_header="X-Acme-Delivery",
+                    event_type_json_path="event.type",
+                ),
+            ],
+            processing=WebhookProcessingOptions(batch_size=25, max_batching_window=Duration.seconds(10)),
+            alarms=WebhookAlarmOptions(alarm_topic=sns.Topic(self, "Alerts", enforce_ssl=True)),
+            lifecycle=WebhookLifecycleOptions(
+                archive_expiration=Duration.days(400),
+                record_expiration=Duration.days(90),
+            ),
+        )
+
+        for provider in ["stripe", "github", "billing", "acme"]:
+            CfnOutput(
+                self,
+                f"{provider}Url",
+                description=f"Webhook endpoint to register with {provider}",
+                value=webhooks.webhook_url(provider),
+            )
+
+
+if __name__ == "__main__":
+    app = App()
+    WebhooksStack(app, "WebhooksExample")
+    app.synth()

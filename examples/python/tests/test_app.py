@@ -1,0 +1,102 @@
+"""The example app synthesizes the pipeline it describes. Run with `pytest` from examples/python."""
+import json
+
+import pytest
+from aws_cdk import App
+from aws_cdk.assertions import Match, Template
+
+from app import WebhooksStack
+
+PROVIDERS = ["stripe", "github", "billing", "acme"]
+SECRETS = ["webhooks/stripe", "webhooks/stripe-next", "webhooks/github", "webhooks/billing", "webhooks/acme"]
+
+
+@pytest.fixture(scope="module")
+def template() -> Template:
+    return Template.from_stack(WebhooksStack(App(), "WebhooksExample"))
+
+
+def ingest_function(template: Template) -> dict:
+    functions = [
+        fn for fn in template.find_resources("AWS::Lambda::Function").values()
+        if "WEBHOOK_PROVIDERS" in json.dumps(fn["Properties"].get("Environment", {}))
+    ]
+    assert len(functions) == 1
+    return functions[0]
+
+
+def test_three_arm64_nodejs22_functions(template: Template) -> None:
+    template.resource_count_is("AWS::Lambda::Function", 3)
+    template.resource_properties_count_is(
+        "AWS::Lambda::Function", {"Architectures": ["arm64"], "Runtime": "nodejs22.x"}, 3
+    )
+
+
+def test_webhook_route_is_open_and_status_route_is_iam_authorised(template: Template) -> None:
+    template.resource_count_is("AWS::ApiGateway::Method", 2)
+    template.has_resource_properties("AWS::ApiGateway::Resource", {"PathPart": "{provider}"})
+    template.has_resource_properties("AWS::ApiGateway::Resource", {"PathPart": "{id}"})
+    template.has_resource_properties("AWS::ApiGateway::Method", {"HttpMethod": "POST", "AuthorizationType": "NONE"})
+    template.has_resource_properties("AWS::ApiGateway::Method", {"HttpMethod": "GET", "AuthorizationType": "AWS_IAM"})
+
+
+def test_one_url_output_per_provider(template: Template) -> None:
+    for provider in PROVIDERS:
+        outputs = list(template.find_outputs(f"{provider}Url").values())
+        assert len(outputs) == 1
+        assert f"/webhook/{provider}" in json.dumps(outputs[0]["Value"])
+
+
+def test_ingest_function_knows_the_four_providers(template: Template) -> None:
+    config = json.dumps(ingest_function(template)["Properties"]["Environment"]["Variables"]["WEBHOOK_PROVIDERS"])
+    for provider in PROVIDERS:
+        assert f'\\"name\\":\\"{provider}\\"' in config
+
+
+def test_queue_redrives_to_dead_letter_queue_after_three_receives(template: Template) -> None:
+    template.resource_count_is("AWS::SQS::Queue", 2)
+    template.has_resource_properties("AWS::SQS::Queue", {
+        "RedrivePolicy": {
+            "maxReceiveCount": 3,
+            "deadLetterTargetArn": {"Fn::GetAtt": [Match.string_like_regexp("DeadLetterQueue"), "Arn"]},
+        },
+    })
+
+
+def test_processor_batches(template: Template) -> None:
+    template.has_resource_properties("AWS::Lambda::EventSourceMapping", {
+        "BatchSize": 25,
+        "MaximumBatchingWindowInSeconds": 10,
+        "FunctionResponseTypes": ["ReportBatchItemFailures"],
+    })
+
+
+def test_table_is_on_demand_with_pitr_index_and_ttl(template: Template) -> None:
+    template.has_resource_properties("AWS::DynamoDB::Table", {
+        "BillingMode": "PAY_PER_REQUEST",
+        "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+        "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+        "GlobalSecondaryIndexes": [Match.object_like({"IndexName": "byProviderDate"})],
+        "TimeToLiveSpecification": {"AttributeName": "expiresAt", "Enabled": True},
+    })
+
+
+def test_only_the_ingest_function_reads_the_five_secrets(template: Template) -> None:
+    statements = [
+        (statement, policy["Properties"]["Roles"])
+        for policy in template.find_resources("AWS::IAM::Policy").values()
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+        if any(a.startswith("secretsmanager:") for a in (statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]))
+    ]
+    roles = {role["Ref"] for _, policy_roles in statements for role in policy_roles}
+    assert roles == {ingest_function(template)["Properties"]["Role"]["Fn::GetAtt"][0]}
+    resources = json.dumps([statement["Resource"] for statement, _ in statements])
+    for name in SECRETS:
+        assert f":secret:{name}-??????" in resources
+
+
+def test_every_alarm_notifies_the_topic(template: Template) -> None:
+    alarms = template.find_resources("AWS::CloudWatch::Alarm").values()
+    assert alarms
+    for alarm in alarms:
+        assert len(alarm["Properties"]["AlarmActions"]) == 1
