@@ -1,0 +1,158 @@
+/**
+ * The local pipeline's own pieces, checked against independent references, so that a green
+ * end-to-end run means the handlers are right rather than the harness agreeing with itself.
+ */
+import { Webhook as StandardWebhook } from 'standardwebhooks';
+import Stripe from 'stripe';
+import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
+import { isBinaryMediaType, matchRoute, toHttpAnswer, toProxyEvent } from '../../scripts/local-pipeline/api-gateway';
+import { failedMessageIds } from '../../scripts/local-pipeline/event-source';
+import { classifyWrite } from '../../scripts/local-pipeline/fault-proxy';
+import { checkSignature, signRequest } from '../../scripts/local-pipeline/sigv4';
+import { sampleDelivery, signatureHeaders, withBadSignature } from '../../scripts/local-pipeline/signing';
+import { resolve, type ResolveContext } from '../../scripts/local-pipeline/template';
+import type { ApiRoute } from '../../scripts/local-pipeline/template';
+
+const config = (scheme: ProviderRuntimeConfig['scheme'], extra: Partial<ProviderRuntimeConfig> = {}): ProviderRuntimeConfig =>
+  ({ name: scheme, scheme, secretArns: [], toleranceSeconds: 300, ...extra });
+
+describe('delivery signing', () => {
+  const body = Buffer.from('{"id":"evt_1","type":"invoice.paid","amount":4200}');
+
+  test('Stripe signatures are accepted by the stripe package', () => {
+    const stripe = new Stripe('sk_test_not_a_real_key');
+    const secret = 'whsec_local_test';
+    const headers = signatureHeaders(config('stripe'), secret, body);
+    expect(() => stripe.webhooks.constructEvent(body, headers['Stripe-Signature'], secret)).not.toThrow();
+  });
+
+  test('Standard Webhooks signatures are accepted by the standardwebhooks package', () => {
+    const secret = `whsec_${Buffer.from('a local key of some length').toString('base64')}`;
+    const headers = signatureHeaders(config('standard-webhooks'), secret, body, { deliveryId: 'msg_1' });
+    expect(new StandardWebhook(secret).verify(body.toString(), headers)).toEqual(JSON.parse(body.toString()));
+  });
+
+  test('a broken signature is rejected by the stripe package', () => {
+    const stripe = new Stripe('sk_test_not_a_real_key');
+    const secret = 'whsec_local_test';
+    const delivery = withBadSignature(config('stripe'), sampleDelivery(config('stripe', { eventId: { jsonPath: 'id' } }), secret, { deliveryId: 'evt_2' }));
+    expect(() => stripe.webhooks.constructEvent(delivery.body, delivery.headers['Stripe-Signature'], secret)).toThrow();
+  });
+
+  test('sample deliveries carry the id where the provider does', () => {
+    const inBody = sampleDelivery(config('stripe', { eventId: { jsonPath: 'data.object.id' } }), 's', { deliveryId: 'evt_9' });
+    expect(JSON.parse(inBody.body.toString()).data.object.id).toBe('evt_9');
+    const inHeader = sampleDelivery(config('github', { eventId: { header: 'x-github-delivery' } }), 's', { deliveryId: 'abc' });
+    expect(inHeader.headers['x-github-delivery']).toBe('abc');
+  });
+});
+
+describe('SigV4', () => {
+  test('matches the AWS test suite vector get-vanilla', () => {
+    const headers = signRequest({ method: 'GET', url: '/', headers: { host: 'example.amazonaws.com' } },
+      { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }, 'us-east-1', 'service',
+      new Date(Date.UTC(2015, 7, 30, 12, 36, 0)));
+    expect(headers.authorization).toBe('AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, '
+      + 'SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31');
+  });
+
+  test('the API accepts a signed request and refuses a tampered one', () => {
+    const caller = { accessKeyId: 'AKIA1', secretAccessKey: 'secret' };
+    const request = { method: 'GET', url: '/status/stripe%3Aevt_1', headers: { host: '127.0.0.1:3000' } };
+    const signed = { ...request, headers: { ...request.headers, ...signRequest(request, caller, 'us-east-1', 'execute-api') } };
+    expect(checkSignature(signed, [caller], 'us-east-1', 'execute-api')).toEqual({ ok: true, accessKeyId: 'AKIA1' });
+    expect(checkSignature({ ...signed, url: '/status/stripe%3Aevt_2' }, [caller], 'us-east-1', 'execute-api').ok).toBe(false);
+    expect(checkSignature(request, [caller], 'us-east-1', 'execute-api')).toEqual({ ok: false, message: 'Missing Authentication Token' });
+  });
+});
+
+describe('API Gateway stand-in', () => {
+  const routes: ApiRoute[] = [
+    { httpMethod: 'POST', resourcePath: '/webhook/{provider}', resourceLogicalId: 'R1', authorizationType: 'NONE', functionLogicalId: 'Ingest' },
+    { httpMethod: 'GET', resourcePath: '/status/{id}', resourceLogicalId: 'R2', authorizationType: 'AWS_IAM', functionLogicalId: 'Status' },
+  ];
+
+  test('routes by method and path, keeping parameters encoded', () => {
+    expect(matchRoute(routes, 'POST', '/webhook/stripe')?.pathParameters).toEqual({ provider: 'stripe' });
+    expect(matchRoute(routes, 'GET', '/status/a%3Ab')?.pathParameters).toEqual({ id: 'a%3Ab' });
+    expect(matchRoute(routes, 'GET', '/webhook/stripe')).toBeUndefined();
+    expect(matchRoute(routes, 'POST', '/webhook/')).toBeUndefined();
+    expect(matchRoute(routes, 'POST', '/webhook/a/b')).toBeUndefined();
+  });
+
+  test('with binaryMediaTypes */* every body is base64, byte for byte', () => {
+    const bytes = Buffer.from([0xff, 0xfe, 0x00, 0x41, 0xc3]);
+    const event = toProxyEvent(
+      { method: 'POST', url: '/webhook/github?x=1&x=2', rawHeaders: ['X-Hub-Signature-256', 'a', 'Accept', 'b', 'accept', 'c'], body: bytes, sourceIp: '127.0.0.1' },
+      { match: matchRoute(routes, 'POST', '/webhook/github')!, stage: 'v1', binaryMediaTypes: ['*/*'], accountId: '1', apiId: 'x' },
+    );
+    expect(event.isBase64Encoded).toBe(true);
+    expect(Buffer.from(event.body!, 'base64').equals(bytes)).toBe(true);
+    expect(event.headers['X-Hub-Signature-256']).toBe('a');
+    expect(event.multiValueHeaders.Accept).toEqual(['b']);
+    expect(event.multiValueHeaders.accept).toEqual(['c']);
+    expect(event.multiValueQueryStringParameters).toEqual({ x: ['1', '2'] });
+    expect(event.queryStringParameters).toEqual({ x: '2' });
+    expect(event.resource).toBe('/webhook/{provider}');
+    expect(event.requestContext.path).toBe('/v1/webhook/github');
+  });
+
+  test('an empty body is null and not base64', () => {
+    const event = toProxyEvent(
+      { method: 'POST', url: '/webhook/github', rawHeaders: [], body: Buffer.alloc(0), sourceIp: '127.0.0.1' },
+      { match: matchRoute(routes, 'POST', '/webhook/github')!, stage: 'v1', binaryMediaTypes: ['*/*'], accountId: '1', apiId: 'x' },
+    );
+    expect(event.body).toBeNull();
+    expect(event.isBase64Encoded).toBe(false);
+  });
+
+  test('binary media types match by type and subtype wildcards', () => {
+    expect(isBinaryMediaType(undefined, ['*/*'])).toBe(true);
+    expect(isBinaryMediaType('image/png', ['image/*'])).toBe(true);
+    expect(isBinaryMediaType('application/json', ['image/*'])).toBe(false);
+  });
+
+  test('a malformed function response or an error is a 502', () => {
+    expect(toHttpAnswer({ ok: true, value: { statusCode: 202, body: '{}' }, durationMs: 1 }).statusCode).toBe(202);
+    expect(toHttpAnswer({ ok: true, value: { body: 'x' }, durationMs: 1 }).statusCode).toBe(502);
+    expect(toHttpAnswer({ ok: false, error: { errorType: 'Error', errorMessage: 'x' }, durationMs: 1 }).statusCode).toBe(502);
+  });
+});
+
+describe('SQS event source rules', () => {
+  const ids = ['m1', 'm2', 'm3'];
+  test.each([
+    ['null response', null, new Set()],
+    ['empty list', { batchItemFailures: [] }, new Set()],
+    ['two failures', { batchItemFailures: [{ itemIdentifier: 'm1' }, { itemIdentifier: 'm3' }] }, new Set(['m1', 'm3'])],
+    ['an unknown id', { batchItemFailures: [{ itemIdentifier: 'x' }] }, 'all'],
+    ['an empty id', { batchItemFailures: [{ itemIdentifier: '' }] }, 'all'],
+    ['not a list', { batchItemFailures: 'm1' }, 'all'],
+  ])('%s', (_, response, expected) => {
+    expect(failedMessageIds(response, ids, true)).toEqual(expected);
+  });
+});
+
+describe('fault proxy targets', () => {
+  test('only DynamoDB PutItem and S3 PutObject', () => {
+    expect(classifyWrite('POST', '/', { 'x-amz-target': 'DynamoDB_20120810.PutItem' })).toBe('dynamodb:PutItem');
+    expect(classifyWrite('POST', '/', { 'x-amz-target': 'DynamoDB_20120810.GetItem' })).toBeUndefined();
+    expect(classifyWrite('PUT', '/bucket/raw/dt%3D2024/x.ndjson?x-id=PutObject', {})).toBe('s3:PutObject');
+    expect(classifyWrite('PUT', '/bucket/', {})).toBeUndefined();
+    expect(classifyWrite('PUT', '/bucket/?versioning', {})).toBeUndefined();
+    expect(classifyWrite('GET', '/bucket/key', {})).toBeUndefined();
+  });
+});
+
+describe('template resolution', () => {
+  const context: ResolveContext = { refs: { Q: 'https://q', 'AWS::Region': 'us-east-1' }, attributes: { 'Q.Arn': 'arn:q' } };
+  test('Ref, GetAtt, Join, Select, Split and Sub', () => {
+    expect(resolve({ 'Fn::Join': ['', ['[', { Ref: 'Q' }, ',', { 'Fn::GetAtt': ['Q', 'Arn'] }, ']']] }, context)).toBe('[https://q,arn:q]');
+    expect(resolve({ 'Fn::Select': [1, { 'Fn::Split': [':', { 'Fn::GetAtt': ['Q', 'Arn'] }] }] }, context)).toBe('q');
+    expect(resolve({ 'Fn::Sub': 'x-${AWS::Region}-${Q.Arn}' }, context)).toBe('x-us-east-1-arn:q');
+  });
+  test('anything unresolvable throws', () => {
+    expect(() => resolve({ Ref: 'Nope' }, context)).toThrow(/did not create/);
+    expect(() => resolve({ 'Fn::ImportValue': 'x' }, context)).toThrow(/cannot resolve/);
+  });
+});
