@@ -5,6 +5,7 @@
  */
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack, aws_logs as logs, aws_s3 as s3 } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { HmacAlgorithm, SignatureEncoding, WebhookProcessor, WebhookProvider } from '../src';
@@ -81,6 +82,7 @@ new WebhookProcessor(stack, 'Webhooks', {
     cloudWatchRole: true,
     stageName: 'prod',
   },
+  eventBus: new events.EventBus(stack, 'WebhookEvents'),
 });
 
 new IntegTest(app, 'AllOptionsTest', { testCases: [stack] });
