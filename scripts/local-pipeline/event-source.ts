@@ -72,16 +72,31 @@ export function startSqsEventSource(options: EventSourceOptions): EventSourceHan
   let running = 0;
   const concurrency = Math.min(options.mapping.maximumConcurrency ?? DEFAULT_CONCURRENCY, options.maxLocalConcurrency ?? Infinity);
 
+  // moto's ReceiveMessage is not thread-safe while it moves messages to the dead-letter queue
+  // (two concurrent receives both move a message: `list.remove(x): x not in list`, HTTP 500, and
+  // the messages that call had already marked received are never returned). One receive at a
+  // time avoids it; each returns as soon as messages are there, so pollers still overlap their
+  // invocations.
+  let receiving: Promise<unknown> = Promise.resolve();
   const receive = async (max: number, waitSeconds: number): Promise<Message[]> => {
-    stats.receives++;
-    const { Messages } = await options.sqs.send(new ReceiveMessageCommand({
-      QueueUrl: options.queueUrl,
-      MaxNumberOfMessages: Math.min(10, max),
-      WaitTimeSeconds: waitSeconds,
-      MessageSystemAttributeNames: ['All'],
-      MessageAttributeNames: ['All'],
-    }), { abortSignal: abort.signal });
-    const messages = Messages ?? [];
+    const previous = receiving;
+    let release!: () => void;
+    receiving = new Promise<void>((resolve) => { release = resolve; });
+    await previous;
+    let response;
+    try {
+      stats.receives++;
+      response = await options.sqs.send(new ReceiveMessageCommand({
+        QueueUrl: options.queueUrl,
+        MaxNumberOfMessages: Math.min(10, max),
+        WaitTimeSeconds: waitSeconds,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }), { abortSignal: abort.signal });
+    } finally {
+      release();
+    }
+    const messages = response.Messages ?? [];
     stats.messagesReceived += messages.length;
     if (messages.length > 0) options.onReceive?.(messages);
     return messages;

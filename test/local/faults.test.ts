@@ -1,0 +1,193 @@
+/**
+ * Fault injection: over a thousand webhooks while a fifth of the handlers' DynamoDB PutItem and
+ * S3 PutObject requests fail (5xx, or the connection dropped before or after the write), a
+ * tenth of the deliveries arrive twice, and the processor is SIGKILLed mid-batch. Once the
+ * queue has drained, every acknowledged webhook must be exactly one record whose archive
+ * pointer yields its exact bytes, or be in the dead-letter queue; nothing else may exist.
+ */
+import { Duration } from 'aws-cdk-lib';
+import {
+  destroyHttpAgent, mapConcurrently, postDelivery, queueDepth, readDeadLetters, scanRecords, waitForDrain, webhookIdOf,
+  type DeadLetter, type HttpResult, type WebhookRecord,
+} from '../../scripts/local-pipeline/inspect';
+import { seededRandom } from '../../scripts/local-pipeline/fault-proxy';
+import { startPipeline, type Pipeline } from '../../scripts/local-pipeline/pipeline';
+import { sampleDelivery, type Delivery } from '../../scripts/local-pipeline/signing';
+import { archiveMismatch, binaryBody, say, UNICODE_TEXT } from './support';
+
+const WEBHOOKS = 1_000;
+const DUPLICATE_SHARE = 0.1;
+const OVERSIZE_EVERY = 100;
+const FAULT_RATE = 0.2;
+const SEED = Number(process.env.FAULT_SEED ?? 4242);
+const CLIENTS = 8;
+/** A provider retries a delivery that failed (5xx or no answer); this many attempts at most. */
+const MAX_ATTEMPTS = 6;
+const KILL_INTERVAL_MS = 1_500;
+const MAX_KILLS = 5;
+const MAX_RECEIVE_COUNT = 3;
+
+interface Outcome {
+  readonly delivery: Delivery;
+  readonly attempts: number;
+  /** The id of the first 2xx answer, if any. */
+  readonly ackedId?: string;
+}
+
+let pipeline: Pipeline;
+let outcomes: Outcome[] = [];
+let records: WebhookRecord[] = [];
+let deadLetters: DeadLetter[] = [];
+let kills = 0;
+let duplicatesSent = 0;
+const receivesById = new Map<string, number>();
+
+/** Sends like a provider: retries on 5xx and on a dropped connection, with a short backoff. */
+async function deliver(delivery: Delivery): Promise<Outcome> {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    let response: HttpResult | undefined;
+    try {
+      response = await postDelivery(pipeline.url, delivery);
+    } catch {
+      response = undefined;
+    }
+    if (response !== undefined && response.status >= 200 && response.status < 300) {
+      return { delivery, attempts: attempt, ackedId: response.json?.id as string };
+    }
+    if (response !== undefined && response.status < 500) {
+      throw new Error(`unexpected ${response.status} ${response.body.toString()} for ${delivery.provider}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+  }
+  return { delivery, attempts: MAX_ATTEMPTS };
+}
+
+/** SIGKILLs the processor while it runs a batch, every KILL_INTERVAL_MS, until stopped or MAX_KILLS. */
+function startKilling(): () => Promise<void> {
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped && kills < MAX_KILLS) {
+      await new Promise((resolve) => setTimeout(resolve, KILL_INTERVAL_MS));
+      if (!stopped && pipeline.functions.processor.killInFlight()) kills++;
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await loop;
+  };
+}
+
+beforeAll(async () => {
+  pipeline = await startPipeline({
+    props: {
+      // Short timeouts so redeliveries come quickly: visibility = 6 × 2 s + 1 s window = 13 s.
+      processing: { timeout: Duration.seconds(2), maxBatchingWindow: Duration.seconds(1), maxReceiveCount: MAX_RECEIVE_COUNT },
+      concurrency: { processorMaxConcurrency: 4 },
+    },
+    faults: { rate: FAULT_RATE, seed: SEED },
+    // One attempt per SDK call, so the injected faults reach the handlers instead of being retried away.
+    extraFunctionEnvironment: { AWS_MAX_ATTEMPTS: '1' },
+    onReceive: (messages) => messages.forEach((m) => {
+      const id = webhookIdOf(m.Body) ?? '?';
+      receivesById.set(id, (receivesById.get(id) ?? 0) + 1);
+    }),
+    progress: (line) => say(`  ${line}`),
+  });
+
+  const random = seededRandom(SEED);
+  const unique = Array.from({ length: WEBHOOKS }, (_, i) => {
+    const config = pipeline.providers[i % pipeline.providers.length];
+    const secret = pipeline.secretsOf(config.name)[0];
+    if (i % OVERSIZE_EVERY === 0 && config.eventId?.header !== undefined) {
+      return sampleDelivery(config, secret, { deliveryId: `fault-${i}`, body: binaryBody(300 * 1024), contentType: 'application/octet-stream' });
+    }
+    return sampleDelivery(config, secret, { deliveryId: `fault-${i}`, data: { n: i, note: UNICODE_TEXT } });
+  });
+  const copies = unique.filter(() => random() < DUPLICATE_SHARE);
+  duplicatesSent = copies.length;
+  // Duplicates arrive at random later moments, as provider retries do.
+  const sendOrder = [...unique, ...copies].map((d) => ({ d, key: random() })).sort((a, b) => a.key - b.key).map(({ d }) => d);
+
+  const stopKilling = startKilling();
+  const started = Date.now();
+  outcomes = await mapConcurrently(sendOrder, CLIENTS, deliver);
+  say(`  sent ${sendOrder.length} deliveries in ${((Date.now() - started) / 1000).toFixed(1)} s; waiting for the queue to drain…`);
+  await waitForDrain(pipeline, 300_000);
+  await stopKilling();
+  say(`  drained after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  records = await scanRecords(pipeline);
+  deadLetters = await readDeadLetters(pipeline);
+  report();
+});
+
+afterAll(async () => {
+  await pipeline?.stop();
+  destroyHttpAgent();
+});
+
+function report(): void {
+  const acked = new Set(outcomes.flatMap((o) => (o.ackedId ? [o.ackedId] : [])));
+  const faults = pipeline.faultProxies.map((p) => p.stats);
+  const injected = Object.assign({}, ...faults.map((f) => f.injected)) as Record<string, number>;
+  const writes = Object.assign({}, ...faults.map((f) => f.writes)) as Record<string, number>;
+  const source = pipeline.eventSource!.stats;
+  const processor = pipeline.functions.processor.stats;
+  const lines = [
+    `fault injection (seed ${SEED}, ${FAULT_RATE * 100} % of writes):`,
+    `  sent ${outcomes.length} deliveries of ${WEBHOOKS} webhooks (${duplicatesSent} duplicates), ${outcomes.reduce((n, o) => n + o.attempts, 0)} POSTs with retries`,
+    `  acked ${acked.size} webhook ids; not acked ${outcomes.filter((o) => !o.ackedId).length}`,
+    `  writes seen ${JSON.stringify(writes)}; faults injected ${faults.reduce((n, f) => n + f.total(), 0)}: ${JSON.stringify(injected)}`,
+    `  processor: ${processor.invocations} invocations, ${processor.crashes} crashes (${kills} SIGKILLs mid-batch), ${processor.timeouts} timeouts, ${processor.coldStarts} cold starts`,
+    `  event source: ${source.messagesReceived} receives of ${receivesById.size} webhook ids, ${source.failedInvocations} whole batches retried, `
+      + `${source.itemFailures} items reported failed, ${source.messagesDeleted} deleted`,
+    `  result: ${records.length} records, ${deadLetters.length} in the dead-letter queue`,
+  ];
+  say(lines.join('\n'));
+}
+
+test('the faults really happened: writes failed, duplicates were sent and the processor was killed mid-batch', () => {
+  const injected = Object.assign({}, ...pipeline.faultProxies.map((p) => p.stats.injected)) as Record<string, number>;
+  expect(Object.keys(injected).some((k) => k.startsWith('dynamodb:PutItem'))).toBe(true);
+  expect(Object.keys(injected).some((k) => k.startsWith('s3:PutObject'))).toBe(true);
+  expect(duplicatesSent).toBeGreaterThan(WEBHOOKS * DUPLICATE_SHARE * 0.5);
+  expect(kills).toBeGreaterThanOrEqual(1);
+  expect(pipeline.functions.processor.stats.crashes).toBeGreaterThanOrEqual(kills);
+});
+
+test('every webhook was acknowledged in the end (providers retry 5xx)', () => {
+  expect(outcomes.filter((o) => !o.ackedId).map((o) => o.delivery.provider)).toEqual([]);
+});
+
+test('nothing lost: every acknowledged id is a record with its exact bytes, or in the dead-letter queue', async () => {
+  const byId = new Map(records.map((r) => [r.id, r]));
+  const dead = new Set(deadLetters.map((d) => d.webhookId));
+  const problems = (await mapConcurrently(outcomes.filter((o) => o.ackedId), 8, async (o) => {
+    const record = byId.get(o.ackedId!);
+    if (record === undefined) return dead.has(o.ackedId) ? undefined : `${o.ackedId}: lost (no record, not in the dead-letter queue)`;
+    const problem = await archiveMismatch(pipeline, record, o.delivery.body);
+    return problem === undefined ? undefined : `${o.ackedId}: ${problem}`;
+  })).filter((p) => p !== undefined);
+  expect(problems).toEqual([]);
+});
+
+test('no duplicates and nothing invented: one record per acknowledged id, each with its own archive line', () => {
+  const acked = new Set(outcomes.flatMap((o) => (o.ackedId ? [o.ackedId] : [])));
+  expect(records.filter((r) => !acked.has(r.id)).map((r) => r.id)).toEqual([]);
+  expect(new Set(records.map((r) => r.id)).size).toBe(records.length);
+  const pointers = records.map((r) => `${r.archive.key}@${r.archive.offset}`);
+  expect(new Set(pointers).size).toBe(records.length);
+});
+
+test('dead letters are acknowledged webhooks that the processor received maxReceiveCount times', () => {
+  const acked = new Set(outcomes.flatMap((o) => (o.ackedId ? [o.ackedId] : [])));
+  for (const letter of deadLetters) {
+    expect(acked.has(letter.webhookId!)).toBe(true);
+    expect(receivesById.get(letter.webhookId!)).toBeGreaterThanOrEqual(MAX_RECEIVE_COUNT);
+    // Reading it from the dead-letter queue counts once more.
+    expect(letter.receiveCount).toBeGreaterThan(MAX_RECEIVE_COUNT);
+  }
+});
+
+test('the queue is empty', async () => {
+  expect(await queueDepth(pipeline, pipeline.resources.queue.url)).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
+});
