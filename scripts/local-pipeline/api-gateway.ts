@@ -90,13 +90,12 @@ export function toProxyEvent(request: ProxyRequest, options: ProxyEventOptions):
   const path = queryStart === -1 ? request.url : request.url.slice(0, queryStart);
   const query = new URLSearchParams(queryStart === -1 ? '' : request.url.slice(queryStart + 1));
 
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
-  const add = (name: string, value: string) => {
-    headers[name] = value;
-    (multiValueHeaders[name] ??= []).push(value);
-  };
-  for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) add(request.rawHeaders[i], request.rawHeaders[i + 1]);
+  // Collected in Maps: header and parameter names are the client's, `toString` and `__proto__` included.
+  const headerMap = new Map<string, string[]>();
+  for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) {
+    headerMap.set(request.rawHeaders[i], [...(headerMap.get(request.rawHeaders[i]) ?? []), request.rawHeaders[i + 1]]);
+  }
+  const { single: headers, multi: multiValueHeaders } = toRecords(headerMap);
   const forwardedFor = headerValue(headers, 'x-forwarded-for');
   setHeader(headers, multiValueHeaders, 'X-Forwarded-For', forwardedFor ? `${forwardedFor}, ${request.sourceIp}` : request.sourceIp);
   setHeader(headers, multiValueHeaders, 'X-Forwarded-Port', '443');
@@ -105,13 +104,10 @@ export function toProxyEvent(request: ProxyRequest, options: ProxyEventOptions):
 
   const hasBody = request.body.length > 0;
   const binary = isBinaryMediaType(headerValue(headers, 'content-type'), options.binaryMediaTypes);
-  const queryParameters: Record<string, string> = {};
-  const multiValueQueryParameters: Record<string, string[]> = {};
-  for (const [k, v] of query) {
-    queryParameters[k] = v;
-    (multiValueQueryParameters[k] ??= []).push(v);
-  }
-  const hasQuery = Object.keys(queryParameters).length > 0;
+  const queryMap = new Map<string, string[]>();
+  for (const [k, v] of query) queryMap.set(k, [...(queryMap.get(k) ?? []), v]);
+  const { single: queryParameters, multi: multiValueQueryParameters } = toRecords(queryMap);
+  const hasQuery = queryMap.size > 0;
   const userAgent = headerValue(headers, 'user-agent') ?? null;
   const iam = options.match.route.authorizationType === 'AWS_IAM' && options.accessKeyId !== undefined;
   const userArn = iam ? `arn:aws:iam::${options.accountId}:user/local-caller` : null;
@@ -313,6 +309,17 @@ function headerValue(headers: Record<string, string>, lowerName: string): string
   return key === undefined ? undefined : headers[key];
 }
 
+/** API Gateway's two views of repeated names: the last value, and every value. */
+function toRecords(values: Map<string, string[]>): { single: Record<string, string>; multi: Record<string, string[]> } {
+  const single: Record<string, string> = {};
+  const multi: Record<string, string[]> = {};
+  for (const [name, list] of values) {
+    Object.defineProperty(single, name, { value: list[list.length - 1], enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(multi, name, { value: list, enumerable: true, writable: true, configurable: true });
+  }
+  return { single, multi };
+}
+
 /** Replaces a header whatever the case it was sent in, under API Gateway's spelling. */
 function setHeader(headers: Record<string, string>, multi: Record<string, string[]>, name: string, value: string): void {
   for (const key of Object.keys(headers)) {
@@ -321,8 +328,8 @@ function setHeader(headers: Record<string, string>, multi: Record<string, string
       delete multi[key];
     }
   }
-  headers[name] = value;
-  multi[name] = [value];
+  Object.defineProperty(headers, name, { value, enumerable: true, writable: true, configurable: true });
+  Object.defineProperty(multi, name, { value: [value], enumerable: true, writable: true, configurable: true });
 }
 
 /** `09/Apr/2015:12:34:56 +0000` */

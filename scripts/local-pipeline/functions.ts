@@ -85,7 +85,8 @@ export function createLocalFunction(options: LocalFunctionOptions): LocalFunctio
 
   const startInstance = (): Instance => {
     stats.coldStarts++;
-    const child = fork(SHIM, [options.bundleFile, options.exportName, options.functionName, String(options.memoryMb), String(options.timeoutSeconds)], {
+    const shimArgs = [options.bundleFile, options.exportName, options.functionName, String(options.memoryMb), String(options.timeoutSeconds)];
+    const child = fork(SHIM, shimArgs, {
       env: { ...options.environment },
       // Lambda sizes the heap from the memory setting; ~90% leaves room for the runtime.
       execArgv: [`--max-old-space-size=${Math.floor(options.memoryMb * 0.9)}`],

@@ -10,8 +10,8 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { CALLER_CREDENTIALS, LOCAL_REGION } from './aws';
 import { sleep } from './emulators';
 import type { Pipeline } from './pipeline';
-import { signRequest } from './sigv4';
 import type { Delivery } from './signing';
+import { signRequest } from './sigv4';
 
 export interface HttpResult {
   readonly status: number;
@@ -169,7 +169,10 @@ export async function readDeadLetters(pipeline: Pipeline): Promise<DeadLetter[]>
   const letters = new Map<string, DeadLetter>();
   for (let emptyReceives = 0; emptyReceives < 2;) {
     const { Messages = [] } = await pipeline.clients.sqs.send(new ReceiveMessageCommand({
-      QueueUrl: pipeline.resources.deadLetterQueue.url, MaxNumberOfMessages: 10, VisibilityTimeout: 600, WaitTimeSeconds: 0,
+      QueueUrl: pipeline.resources.deadLetterQueue.url,
+      MaxNumberOfMessages: 10,
+      VisibilityTimeout: 600,
+      WaitTimeSeconds: 0,
       MessageSystemAttributeNames: ['ApproximateReceiveCount'],
     }));
     emptyReceives = Messages.length === 0 ? emptyReceives + 1 : 0;

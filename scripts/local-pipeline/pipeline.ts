@@ -6,7 +6,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
 import { startApiServer, type ApiServer } from './api-gateway';
 import { LOCAL_SECRET_VALUES, STACK_NAME, synthesizeLocalApp, type LocalProcessorProps } from './app';
 import {
@@ -24,6 +23,7 @@ import {
   apiRoutes, apiSettings, functionSpecs, propertiesOf, resolveString, sqsEventSources,
   type ApiRoute, type FunctionSpec, type SqsEventSource,
 } from './template';
+import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
 
 export interface PipelineOptions {
   /** WebhookProcessor props (everything but the providers), e.g. a short `processing.timeout`. */
@@ -155,8 +155,14 @@ async function build(
   const routes = apiRoutes(template);
   const settings = apiSettings(template);
   const api: ApiServer = await startApiServer({
-    routes, functions: byLogicalId, stage: settings.stageName, binaryMediaTypes: settings.binaryMediaTypes,
-    accountId: LOCAL_ACCOUNT_ID, region: LOCAL_REGION, callers: [CALLER_CREDENTIALS], port: options.apiPort ?? 0,
+    routes,
+    functions: byLogicalId,
+    stage: settings.stageName,
+    binaryMediaTypes: settings.binaryMediaTypes,
+    accountId: LOCAL_ACCOUNT_ID,
+    region: LOCAL_REGION,
+    callers: [CALLER_CREDENTIALS],
+    port: options.apiPort ?? 0,
   });
   stoppers.push(api.stop);
   step(`API on ${api.url}: ${routes.map((r) => `${r.httpMethod} ${r.resourcePath}${r.authorizationType === 'AWS_IAM' ? ' (IAM)' : ''} → ${bundleByFunction.get(r.functionLogicalId)!.name}`).join(', ')}`);
@@ -216,8 +222,13 @@ function createFunction(
   const logFormat = (propertiesOf({ Type: '', Properties: properties }).LoggingConfig as { LogFormat?: string } | undefined)?.LogFormat;
   const environment = {
     ...lambdaReservedEnvironment({
-      functionName: name, memoryMb: spec.memoryMb, region: LOCAL_REGION, handler: spec.handler, runtime: spec.runtime,
-      logFormat, credentials: FUNCTION_CREDENTIALS,
+      functionName: name,
+      memoryMb: spec.memoryMb,
+      region: LOCAL_REGION,
+      handler: spec.handler,
+      runtime: spec.runtime,
+      logFormat,
+      credentials: FUNCTION_CREDENTIALS,
     }),
     ...constructEnvironment,
     ...endpointEnvironment(endpoints),

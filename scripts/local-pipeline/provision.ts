@@ -99,7 +99,8 @@ export async function provisionFromTemplate(template: CfnTemplate, clients: AwsC
 
   const tables = [];
   for (const [logicalId, resource] of resourcesOfType(template, 'AWS::DynamoDB::Table')) {
-    const table = await createTable(clients.dynamodb, logicalId, resolve(propertiesOf(resource), context) as Record<string, unknown>, options.stackName);
+    const props = resolve(propertiesOf(resource), context) as Record<string, unknown>;
+    const table = await createTable(clients.dynamodb, logicalId, props, options.stackName);
     refs[logicalId] = table.name;
     attributes[`${logicalId}.Arn`] = table.arn;
     tables.push({ logicalId, name: table.name });
@@ -188,7 +189,9 @@ const TABLE_PROPERTIES = new Set([
   'PointInTimeRecoverySpecification', 'SSESpecification', 'DeletionProtectionEnabled', 'Tags',
 ]);
 
-async function createTable(client: DynamoDBClient, logicalId: string, props: Record<string, unknown>, stackName: string): Promise<{ name: string; arn: string }> {
+async function createTable(
+  client: DynamoDBClient, logicalId: string, props: Record<string, unknown>, stackName: string,
+): Promise<{ name: string; arn: string }> {
   for (const name of Object.keys(props)) {
     if (!TABLE_PROPERTIES.has(name)) throw new Error(`table ${logicalId}: property ${name} is not supported locally`);
   }
@@ -206,7 +209,10 @@ async function createTable(client: DynamoDBClient, logicalId: string, props: Rec
   const { TableDescription } = await client.send(new CreateTableCommand(input));
   const ttl = props.TimeToLiveSpecification as { AttributeName?: string; Enabled?: boolean } | undefined;
   if (ttl?.Enabled) {
-    await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: ttl.AttributeName!, Enabled: true } }));
+    await client.send(new UpdateTimeToLiveCommand({
+      TableName: name,
+      TimeToLiveSpecification: { AttributeName: ttl.AttributeName!, Enabled: true },
+    }));
   }
   return { name, arn: TableDescription!.TableArn! };
 }
@@ -229,7 +235,7 @@ async function createBucket(client: S3Client, logicalId: string, props: Record<s
   if (props.BucketEncryption) {
     // CloudFormation's ServerSideEncryptionByDefault is the API's ApplyServerSideEncryptionByDefault.
     const rules = (props.BucketEncryption as { ServerSideEncryptionConfiguration: CfnEncryptionRule[] }).ServerSideEncryptionConfiguration
-      .map(({ ServerSideEncryptionByDefault, BucketKeyEnabled }) => ({ ApplyServerSideEncryptionByDefault: ServerSideEncryptionByDefault, BucketKeyEnabled }));
+      .map((rule) => ({ ApplyServerSideEncryptionByDefault: rule.ServerSideEncryptionByDefault, BucketKeyEnabled: rule.BucketKeyEnabled }));
     await client.send(new PutBucketEncryptionCommand({ Bucket: bucket, ServerSideEncryptionConfiguration: { Rules: rules } }));
   }
   if (props.PublicAccessBlockConfiguration) {

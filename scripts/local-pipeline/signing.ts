@@ -97,8 +97,13 @@ function placeField(location: ProviderRuntimeConfig['eventId'], value: string, h
 /** The same delivery with its signature broken (one changed character), everything else intact. */
 export function withBadSignature(config: ProviderRuntimeConfig, delivery: Delivery): Delivery {
   const signatureHeader = {
-    'stripe': 'Stripe-Signature', 'github': 'X-Hub-Signature-256', 'shopify': 'X-Shopify-Hmac-Sha256', 'slack': 'X-Slack-Signature',
-    'standard-webhooks': 'webhook-signature', 'hmac': config.hmac?.header, 'api-key': config.apiKeyHeader,
+    'stripe': 'Stripe-Signature',
+    'github': 'X-Hub-Signature-256',
+    'shopify': 'X-Shopify-Hmac-Sha256',
+    'slack': 'X-Slack-Signature',
+    'standard-webhooks': 'webhook-signature',
+    'hmac': config.hmac?.header,
+    'api-key': config.apiKeyHeader,
   }[config.scheme as string];
   if (signatureHeader === undefined) throw new Error(`provider ${config.name} has no signature to break`);
   const value = delivery.headers[signatureHeader];

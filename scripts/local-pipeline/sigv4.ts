@@ -23,7 +23,9 @@ const ALGORITHM = 'AWS4-HMAC-SHA256';
 const MAX_SKEW_MS = 15 * 60 * 1000;
 
 /** The headers to add to `request`: `x-amz-date` and `authorization`. */
-export function signRequest(request: SignableRequest, credentials: Credentials, region: string, service: string, now = new Date()): Record<string, string> {
+export function signRequest(
+  request: SignableRequest, credentials: Credentials, region: string, service: string, now = new Date(),
+): Record<string, string> {
   const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
   const headers = { ...request.headers, 'x-amz-date': amzDate };
   const signedHeaders = Object.keys(headers).map((h) => h.toLowerCase()).sort();
@@ -86,7 +88,9 @@ export function checkSignature(
   return { ok: true, accessKeyId: credentials.accessKeyId };
 }
 
-function signatureOf(request: SignableRequest, signedHeaders: readonly string[], amzDate: string, scope: string, secret: string, doubleEncode: boolean): string {
+function signatureOf(
+  request: SignableRequest, signedHeaders: readonly string[], amzDate: string, scope: string, secret: string, doubleEncode: boolean,
+): string {
   const canonical = canonicalRequest(request, signedHeaders, doubleEncode);
   const stringToSign = [ALGORITHM, amzDate, scope, sha256Hex(canonical)].join('\n');
   const [date, region, service] = scope.split('/');

@@ -2,17 +2,16 @@
  * End to end through the shipped bundles: signed deliveries of every provider → API → ingest →
  * SQS → processor → DynamoDB record + S3 archive → GET /status, plus what must be refused.
  */
-import { Duration } from 'aws-cdk-lib';
 import type { Message } from '@aws-sdk/client-sqs';
-import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
+import { Duration } from 'aws-cdk-lib';
+import { archiveMismatch, binaryBody, say, UNICODE_TEXT } from './support';
 import {
-  countRecords, destroyHttpAgent, getStatus, mapConcurrently, postDelivery, queueDepth, readDeadLetters, request, scanRecords,
+  archivedDelivery, countRecords, destroyHttpAgent, getStatus, mapConcurrently, postDelivery, queueDepth, readDeadLetters, request, scanRecords,
   waitForDrain, waitForRecordCount, webhookIdOf, type HttpResult, type WebhookRecord,
 } from '../../scripts/local-pipeline/inspect';
 import { startPipeline, type Pipeline } from '../../scripts/local-pipeline/pipeline';
 import { sampleDelivery, withBadSignature, type Delivery } from '../../scripts/local-pipeline/signing';
-import { archivedDelivery } from '../../scripts/local-pipeline/inspect';
-import { archiveMismatch, binaryBody, say, UNICODE_TEXT } from './support';
+import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -118,7 +117,8 @@ describe('accepted deliveries', () => {
     for (const sent of [...accepted, ...oversize, ...duplicates]) {
       const record = records.get(acceptedId(sent));
       expect({ label: sent.label, found: record !== undefined }).toEqual({ label: sent.label, found: true });
-      expect({ label: sent.label, problem: await archiveMismatch(pipeline, record!, sent.delivery.body) }).toEqual({ label: sent.label, problem: undefined });
+      const problem = await archiveMismatch(pipeline, record!, sent.delivery.body);
+      expect({ label: sent.label, problem }).toEqual({ label: sent.label, problem: undefined });
     }
   });
 

@@ -6,14 +6,14 @@
  * pointer yields its exact bytes, or be in the dead-letter queue; nothing else may exist.
  */
 import { Duration } from 'aws-cdk-lib';
+import { archiveMismatch, binaryBody, say, UNICODE_TEXT } from './support';
+import { seededRandom } from '../../scripts/local-pipeline/fault-proxy';
 import {
   destroyHttpAgent, mapConcurrently, postDelivery, queueDepth, readDeadLetters, scanRecords, waitForDrain, webhookIdOf,
   type DeadLetter, type HttpResult, type WebhookRecord,
 } from '../../scripts/local-pipeline/inspect';
-import { seededRandom } from '../../scripts/local-pipeline/fault-proxy';
 import { startPipeline, type Pipeline } from '../../scripts/local-pipeline/pipeline';
 import { sampleDelivery, type Delivery } from '../../scripts/local-pipeline/signing';
-import { archiveMismatch, binaryBody, say, UNICODE_TEXT } from './support';
 
 const WEBHOOKS = 1_000;
 const DUPLICATE_SHARE = 0.1;

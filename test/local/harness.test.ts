@@ -4,14 +4,13 @@
  */
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import Stripe from 'stripe';
-import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
 import { isBinaryMediaType, matchRoute, toHttpAnswer, toProxyEvent } from '../../scripts/local-pipeline/api-gateway';
 import { failedMessageIds } from '../../scripts/local-pipeline/event-source';
 import { classifyWrite } from '../../scripts/local-pipeline/fault-proxy';
-import { checkSignature, signRequest } from '../../scripts/local-pipeline/sigv4';
 import { sampleDelivery, signatureHeaders, withBadSignature } from '../../scripts/local-pipeline/signing';
-import { resolve, type ResolveContext } from '../../scripts/local-pipeline/template';
-import type { ApiRoute } from '../../scripts/local-pipeline/template';
+import { checkSignature, signRequest } from '../../scripts/local-pipeline/sigv4';
+import { resolve, type ResolveContext, ApiRoute } from '../../scripts/local-pipeline/template';
+import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
 
 const config = (scheme: ProviderRuntimeConfig['scheme'], extra: Partial<ProviderRuntimeConfig> = {}): ProviderRuntimeConfig =>
   ({ name: scheme, scheme, secretArns: [], toleranceSeconds: 300, ...extra });
@@ -145,7 +144,7 @@ describe('fault proxy targets', () => {
 });
 
 describe('template resolution', () => {
-  const context: ResolveContext = { refs: { Q: 'https://q', 'AWS::Region': 'us-east-1' }, attributes: { 'Q.Arn': 'arn:q' } };
+  const context: ResolveContext = { refs: { 'Q': 'https://q', 'AWS::Region': 'us-east-1' }, attributes: { 'Q.Arn': 'arn:q' } };
   test('Ref, GetAtt, Join, Select, Split and Sub', () => {
     expect(resolve({ 'Fn::Join': ['', ['[', { Ref: 'Q' }, ',', { 'Fn::GetAtt': ['Q', 'Arn'] }, ']']] }, context)).toBe('[https://q,arn:q]');
     expect(resolve({ 'Fn::Select': [1, { 'Fn::Split': [':', { 'Fn::GetAtt': ['Q', 'Arn'] }] }] }, context)).toBe('q');
