@@ -25,28 +25,30 @@ class WebhooksStack(Stack):
         def secret(logical_id: str, name: str) -> secretsmanager.ISecret:
             return secretsmanager.Secret.from_secret_name_v2(self, logical_id, name)
 
+        providers = [
+            # Two Stripe secrets while rolling the endpoint secret: either signature is accepted.
+            WebhookProvider.stripe(
+                secrets=[secret("StripeSecret", "webhooks/stripe"), secret("StripeSecretNext", "webhooks/stripe-next")],
+            ),
+            WebhookProvider.github(secrets=[secret("GitHubSecret", "webhooks/github")]),
+            WebhookProvider.standard_webhooks(name="billing", secrets=[secret("BillingSecret", "webhooks/billing")]),
+            WebhookProvider.hmac(
+                name="acme",
+                secrets=[secret("AcmeSecret", "webhooks/acme")],
+                signature_header="X-Acme-Signature",
+                algorithm=HmacAlgorithm.SHA256,
+                encoding=SignatureEncoding.HEX,
+                signature_prefix="sha256=",
+                timestamp_header="X-Acme-Timestamp",
+                event_id_header="X-Acme-Delivery",
+                event_type_json_path="event.type",
+            ),
+        ]
+
         webhooks = WebhookProcessor(
             self,
             "Webhooks",
-            providers=[
-                # Two Stripe secrets while rolling the endpoint secret: either signature is accepted.
-                WebhookProvider.stripe(
-                    secrets=[secret("StripeSecret", "webhooks/stripe"), secret("StripeSecretNext", "webhooks/stripe-next")],
-                ),
-                WebhookProvider.github(secrets=[secret("GitHubSecret", "webhooks/github")]),
-                WebhookProvider.standard_webhooks(name="billing", secrets=[secret("BillingSecret", "webhooks/billing")]),
-                WebhookProvider.hmac(
-                    name="acme",
-                    secrets=[secret("AcmeSecret", "webhooks/acme")],
-                    signature_header="X-Acme-Signature",
-                    algorithm=HmacAlgorithm.SHA256,
-                    encoding=SignatureEncoding.HEX,
-                    signature_prefix="sha256=",
-                    timestamp_header="X-Acme-Timestamp",
-                    event_id_header="X-Acme-Delivery",
-                    event_type_json_path="event.type",
-                ),
-            ],
+            providers=providers,
             processing=WebhookProcessingOptions(batch_size=25, max_batching_window=Duration.seconds(10)),
             alarms=WebhookAlarmOptions(alarm_topic=sns.Topic(self, "Alerts", enforce_ssl=True)),
             lifecycle=WebhookLifecycleOptions(
@@ -55,12 +57,12 @@ class WebhooksStack(Stack):
             ),
         )
 
-        for provider in ["stripe", "github", "billing", "acme"]:
+        for provider in providers:
             CfnOutput(
                 self,
-                f"{provider}Url",
-                description=f"Webhook endpoint to register with {provider}",
-                value=webhooks.webhook_url(provider),
+                f"{provider.name}Url",
+                description=f"Webhook endpoint to register with {provider.name}",
+                value=webhooks.webhook_url(provider.name),
             )
 
 

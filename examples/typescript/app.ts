@@ -13,35 +13,37 @@ export class WebhooksStack extends Stack {
     // provider shows it (e.g. `whsec_…`).
     const secret = (logicalId: string, name: string) => secretsmanager.Secret.fromSecretNameV2(this, logicalId, name);
 
+    const providers = [
+      // Two Stripe secrets while rolling the endpoint secret: either signature is accepted.
+      WebhookProvider.stripe({
+        secrets: [secret('StripeSecret', 'webhooks/stripe'), secret('StripeSecretNext', 'webhooks/stripe-next')],
+      }),
+      WebhookProvider.github({ secrets: [secret('GitHubSecret', 'webhooks/github')] }),
+      WebhookProvider.standardWebhooks({ name: 'billing', secrets: [secret('BillingSecret', 'webhooks/billing')] }),
+      WebhookProvider.hmac({
+        name: 'acme',
+        secrets: [secret('AcmeSecret', 'webhooks/acme')],
+        signatureHeader: 'X-Acme-Signature',
+        algorithm: HmacAlgorithm.SHA256,
+        encoding: SignatureEncoding.HEX,
+        signaturePrefix: 'sha256=',
+        timestampHeader: 'X-Acme-Timestamp',
+        eventIdHeader: 'X-Acme-Delivery',
+        eventTypeJsonPath: 'event.type',
+      }),
+    ];
+
     const webhooks = new WebhookProcessor(this, 'Webhooks', {
-      providers: [
-        // Two Stripe secrets while rolling the endpoint secret: either signature is accepted.
-        WebhookProvider.stripe({
-          secrets: [secret('StripeSecret', 'webhooks/stripe'), secret('StripeSecretNext', 'webhooks/stripe-next')],
-        }),
-        WebhookProvider.github({ secrets: [secret('GitHubSecret', 'webhooks/github')] }),
-        WebhookProvider.standardWebhooks({ name: 'billing', secrets: [secret('BillingSecret', 'webhooks/billing')] }),
-        WebhookProvider.hmac({
-          name: 'acme',
-          secrets: [secret('AcmeSecret', 'webhooks/acme')],
-          signatureHeader: 'X-Acme-Signature',
-          algorithm: HmacAlgorithm.SHA256,
-          encoding: SignatureEncoding.HEX,
-          signaturePrefix: 'sha256=',
-          timestampHeader: 'X-Acme-Timestamp',
-          eventIdHeader: 'X-Acme-Delivery',
-          eventTypeJsonPath: 'event.type',
-        }),
-      ],
+      providers,
       processing: { batchSize: 25, maxBatchingWindow: Duration.seconds(10) },
       alarms: { alarmTopic: new sns.Topic(this, 'Alerts', { enforceSSL: true }) },
       lifecycle: { archiveExpiration: Duration.days(400), recordExpiration: Duration.days(90) },
     });
 
-    for (const provider of ['stripe', 'github', 'billing', 'acme']) {
-      new CfnOutput(this, `${provider}Url`, {
-        description: `Webhook endpoint to register with ${provider}`,
-        value: webhooks.webhookUrl(provider),
+    for (const { name } of providers) {
+      new CfnOutput(this, `${name}Url`, {
+        description: `Webhook endpoint to register with ${name}`,
+        value: webhooks.webhookUrl(name),
       });
     }
   }
