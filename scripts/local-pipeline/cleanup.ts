@@ -9,6 +9,12 @@ type Cleanup = () => Promise<void>;
 const cleanups: Cleanup[] = [];
 const children = new Set<ChildProcess>();
 let signalsInstalled = false;
+let interruptExitCode: number | undefined;
+
+/** The exit code after Ctrl-C or SIGTERM once everything is stopped (a server stopped on purpose exits 0). */
+export function setInterruptExitCode(code: number): void {
+  interruptExitCode = code;
+}
 
 /** Registers an async cleanup; the returned function runs it now (once) and unregisters it. */
 export function onCleanup(cleanup: Cleanup): () => Promise<void> {
@@ -58,7 +64,8 @@ function installSignalHandlers(): void {
       process.stderr.write(`\n${signal}: stopping the local pipeline…\n`);
       void runCleanups(5_000).finally(() => {
         killRemainingChildren();
-        process.exit(signal === 'SIGINT' ? 130 : 143);
+        process.stderr.write('stopped: every emulator, function and server of the local pipeline has exited.\n');
+        process.exit(interruptExitCode ?? (signal === 'SIGINT' ? 130 : 143));
       });
     });
   }

@@ -1,12 +1,11 @@
 /**
- * A local SQS event source mapping with the template's settings: pollers long-poll the queue,
- * gather up to BatchSize messages within MaximumBatchingWindowInSeconds, invoke the function
- * with an SQS event, and delete exactly the messages that succeeded. Failed messages are left
+ * A local SQS event source mapping with the template's settings: a receiver long-polls the queue,
+ * gathers up to BatchSize messages within MaximumBatchingWindowInSeconds, invokes the function
+ * with an SQS event, and deletes exactly the messages that succeeded. Failed messages are left
  * alone: they reappear after the visibility timeout, and SQS's redrive policy moves them to the
  * dead-letter queue after maxReceiveCount receives. At most MaximumConcurrency invocations run
- * at once (one per poller).
+ * at once.
  */
-import { setMaxListeners } from 'node:events';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { LocalFunction } from './functions';
@@ -16,7 +15,7 @@ import type { SqsEventSource } from './template';
 const LONG_POLL_SECONDS = 20;
 /** Pause after a failed receive, so a broken queue does not spin. */
 const RECEIVE_ERROR_PAUSE_MS = 500;
-/** Lambda's default number of concurrent SQS invocations without MaximumConcurrency is 5 pollers, scaling up; locally 5. */
+/** Without MaximumConcurrency Lambda starts with 5 concurrent batches and scales up; locally it stays at 5. */
 const DEFAULT_CONCURRENCY = 5;
 
 export interface EventSourceStats {
@@ -67,42 +66,29 @@ export function startSqsEventSource(options: EventSourceOptions): EventSourceHan
     receives: 0, messagesReceived: 0, invocations: 0, failedInvocations: 0, itemFailures: 0, messagesDeleted: 0, deleteFailures: 0, largestBatch: 0,
   };
   const abort = new AbortController();
-  // Every poller's receive listens on the one signal.
-  setMaxListeners(0, abort.signal);
-  let running = 0;
   const concurrency = Math.min(options.mapping.maximumConcurrency ?? DEFAULT_CONCURRENCY, options.maxLocalConcurrency ?? Infinity);
+  const running = new Set<Promise<void>>();
+  const slotFreed: Array<() => void> = [];
 
-  // moto's ReceiveMessage is not thread-safe while it moves messages to the dead-letter queue
-  // (two concurrent receives both move a message: `list.remove(x): x not in list`, HTTP 500, and
-  // the messages that call had already marked received are never returned). One receive at a
-  // time avoids it; each returns as soon as messages are there, so pollers still overlap their
-  // invocations.
-  let receiving: Promise<unknown> = Promise.resolve();
+  // One receiver gathers every batch; the invocations run concurrently. Receives are never
+  // concurrent because moto's ReceiveMessage is not thread-safe while it moves messages to the
+  // dead-letter queue (two receives move one message: `list.remove(x): x not in list`, HTTP 500,
+  // and the other messages that call had marked received are never returned).
   const receive = async (max: number, waitSeconds: number): Promise<Message[]> => {
-    const previous = receiving;
-    let release!: () => void;
-    receiving = new Promise<void>((resolve) => { release = resolve; });
-    await previous;
-    let response;
-    try {
-      stats.receives++;
-      response = await options.sqs.send(new ReceiveMessageCommand({
-        QueueUrl: options.queueUrl,
-        MaxNumberOfMessages: Math.min(10, max),
-        WaitTimeSeconds: waitSeconds,
-        MessageSystemAttributeNames: ['All'],
-        MessageAttributeNames: ['All'],
-      }), { abortSignal: abort.signal });
-    } finally {
-      release();
-    }
-    const messages = response.Messages ?? [];
-    stats.messagesReceived += messages.length;
-    if (messages.length > 0) options.onReceive?.(messages);
-    return messages;
+    stats.receives++;
+    const { Messages = [] } = await options.sqs.send(new ReceiveMessageCommand({
+      QueueUrl: options.queueUrl,
+      MaxNumberOfMessages: Math.min(10, max),
+      WaitTimeSeconds: waitSeconds,
+      MessageSystemAttributeNames: ['All'],
+      MessageAttributeNames: ['All'],
+    }), { abortSignal: abort.signal });
+    stats.messagesReceived += Messages.length;
+    if (Messages.length > 0) options.onReceive?.(Messages);
+    return Messages;
   };
 
-  /** Up to BatchSize messages: the first long poll waits for any, then the window bounds the rest. */
+  /** Up to BatchSize messages: a long poll waits for the first, then the window bounds the rest. */
   const gather = async (): Promise<Message[]> => {
     const { batchSize, maximumBatchingWindowSeconds } = options.mapping;
     const batch = await receive(batchSize, LONG_POLL_SECONDS);
@@ -111,13 +97,22 @@ export function startSqsEventSource(options: EventSourceOptions): EventSourceHan
     while (batch.length < batchSize && !abort.signal.aborted) {
       const remainingMs = deadline - Date.now();
       if (remainingMs <= 0) break;
-      batch.push(...await receive(batchSize - batch.length, Math.min(LONG_POLL_SECONDS, Math.max(1, Math.floor(remainingMs / 1000)))));
+      // WaitTimeSeconds is whole seconds: under one second left, poll without waiting, briefly apart.
+      const more = await receive(batchSize - batch.length, Math.min(LONG_POLL_SECONDS, Math.floor(remainingMs / 1000)));
+      if (more.length === 0 && remainingMs < 1000) await pause(Math.min(remainingMs, 50));
+      batch.push(...more);
     }
     return batch;
   };
 
-  const poller = async (): Promise<void> => {
+  const slotAvailable = async (): Promise<void> => {
+    while (running.size >= concurrency) await new Promise<void>((resolve) => slotFreed.push(resolve));
+  };
+
+  const receiver = async (): Promise<void> => {
     while (!abort.signal.aborted) {
+      await slotAvailable();
+      if (abort.signal.aborted) break;
       let batch: Message[];
       try {
         batch = await gather();
@@ -126,12 +121,11 @@ export function startSqsEventSource(options: EventSourceOptions): EventSourceHan
         continue;
       }
       if (batch.length === 0) continue;
-      running++;
-      try {
-        await processBatch(batch);
-      } finally {
-        running--;
-      }
+      const invocation: Promise<void> = processBatch(batch).finally(() => {
+        running.delete(invocation);
+        slotFreed.shift()?.();
+      });
+      running.add(invocation);
     }
   };
 
@@ -169,13 +163,15 @@ export function startSqsEventSource(options: EventSourceOptions): EventSourceHan
     }
   };
 
-  const pollers = Array.from({ length: concurrency }, () => poller());
+  const receiving = receiver();
   return {
     stats,
-    inFlight: () => running,
+    inFlight: () => running.size,
     async stop(): Promise<void> {
       abort.abort();
-      await Promise.allSettled(pollers);
+      slotFreed.splice(0).forEach((wake) => wake());
+      await receiving;
+      await Promise.allSettled([...running]);
     },
   };
 }

@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { startApiServer, type ApiServer } from './api-gateway';
 import { LOCAL_SECRET_VALUES, STACK_NAME, synthesizeLocalApp, type LocalProcessorProps } from './app';
 import {
@@ -41,6 +42,10 @@ export interface PipelineOptions {
   /** Sees every message the event source receives. */
   readonly onReceive?: EventSourceOptions['onReceive'];
   readonly onBatch?: EventSourceOptions['onBatch'];
+  /** The value of a provider's first secret, by provider name, instead of the app's test value (e.g. the `stripe listen` secret). */
+  readonly secretOverrides?: Readonly<Record<string, string>>;
+  /** Sees every API request (an access log). */
+  readonly onApiRequest?: (entry: { method: string; path: string; status: number; ms: number }) => void;
   /** Progress lines. @default none */
   readonly progress?: (line: string) => void;
   /** Where logs and the cloud assembly go. @default .emulators/runs/<time>-<pid> */
@@ -125,6 +130,18 @@ async function build(
   });
   step(`created from the template: ${provisioned.queues.length} queues, ${provisioned.tables.length} table, ${provisioned.buckets.length} bucket, ${provisioned.secrets.length} secrets`);
 
+  const ingestSpec = specs.find((s) => s.environment.WEBHOOK_PROVIDERS !== undefined);
+  const providers: ProviderRuntimeConfig[] = ingestSpec
+    ? JSON.parse(resolveString(ingestSpec.environment.WEBHOOK_PROVIDERS, provisioned.context))
+    : [];
+  const secretValueByArn = new Map(provisioned.secrets.map((s) => [s.arn, s.value]));
+  for (const [name, value] of Object.entries(options.secretOverrides ?? {})) {
+    const arn = providers.find((p) => p.name === name)?.secretArns[0];
+    if (arn === undefined) throw new Error(`no provider named '${name}' has a secret to override`);
+    await clients.secretsManager.send(new PutSecretValueCommand({ SecretId: arn, SecretString: value }));
+    secretValueByArn.set(arn, value);
+  }
+
   const faultProxies: FaultProxy[] = [];
   let handlerEndpoints = direct;
   if (options.faults) {
@@ -163,6 +180,7 @@ async function build(
     region: LOCAL_REGION,
     callers: [CALLER_CREDENTIALS],
     port: options.apiPort ?? 0,
+    onRequest: options.onApiRequest,
   });
   stoppers.push(api.stop);
   step(`API on ${api.url}: ${routes.map((r) => `${r.httpMethod} ${r.resourcePath}${r.authorizationType === 'AWS_IAM' ? ' (IAM)' : ''} → ${bundleByFunction.get(r.functionLogicalId)!.name}`).join(', ')}`);
@@ -190,9 +208,6 @@ async function build(
       + `queue visibility ${resources.queue.attributes.VisibilityTimeout} s, redrive after ${JSON.parse(resources.queue.attributes.RedrivePolicy).maxReceiveCount} receives`);
   }
 
-  const ingestEnvironment = Object.entries(constructEnvironments).find(([, env]) => env.WEBHOOK_PROVIDERS !== undefined)?.[1];
-  const providers: ProviderRuntimeConfig[] = ingestEnvironment ? JSON.parse(ingestEnvironment.WEBHOOK_PROVIDERS) : [];
-  const secretValueByArn = new Map(provisioned.secrets.map((s) => [s.arn, s.value]));
   return {
     url: api.url,
     apiPort: api.port,
