@@ -26,6 +26,9 @@ import {
 } from './template';
 import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
 
+const RUNS_DIR = path.join(REPO_ROOT, '.emulators', 'runs');
+const KEPT_RUNS = 10;
+
 export interface PipelineOptions {
   /** WebhookProcessor props (everything but the providers), e.g. a short `processing.timeout`. */
   readonly props?: LocalProcessorProps;
@@ -86,7 +89,8 @@ export interface Pipeline {
 
 export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
   const progress = options.progress ?? (() => undefined);
-  const runDir = options.runDir ?? path.join(REPO_ROOT, '.emulators', 'runs', `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
+  const runDir = options.runDir ?? path.join(RUNS_DIR, `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
+  pruneOldRuns();
   fs.mkdirSync(runDir, { recursive: true });
   const stoppers: Array<() => Promise<void>> = [];
   const stopAll = onCleanup(async () => {
@@ -271,6 +275,15 @@ function localResources(provisioned: Provisioned, mapping: SqsEventSource): Loca
   if (deadLetterQueue === undefined) throw new Error(`queue ${queue.logicalId} has no dead-letter queue`);
   if (provisioned.tables.length !== 1 || provisioned.buckets.length !== 1) throw new Error('expected one table and one bucket');
   return { queue, deadLetterQueue, tableName: provisioned.tables[0].name, bucketName: provisioned.buckets[0].name };
+}
+
+/** The logs of the last KEPT_RUNS runs are kept for debugging; older ones are removed. */
+function pruneOldRuns(): void {
+  if (!fs.existsSync(RUNS_DIR)) return;
+  const runs = fs.readdirSync(RUNS_DIR).sort();
+  for (const old of runs.slice(0, Math.max(0, runs.length - KEPT_RUNS + 1))) {
+    fs.rmSync(path.join(RUNS_DIR, old), { recursive: true, force: true });
+  }
 }
 
 function warnOnOlderNode(specs: readonly FunctionSpec[], progress: (line: string) => void): void {

@@ -62,13 +62,19 @@ async function deliver(delivery: Delivery): Promise<Outcome> {
   return { delivery, attempts: MAX_ATTEMPTS };
 }
 
-/** SIGKILLs the processor while it runs a batch, every KILL_INTERVAL_MS, until stopped or MAX_KILLS. */
+/**
+ * SIGKILLs the processor while it runs a batch: at most every KILL_INTERVAL_MS, as soon as an
+ * invocation is in flight (checked every 10 ms), until stopped or MAX_KILLS.
+ */
 function startKilling(): () => Promise<void> {
   let stopped = false;
   const loop = (async () => {
     while (!stopped && kills < MAX_KILLS) {
       await new Promise((resolve) => setTimeout(resolve, KILL_INTERVAL_MS));
-      if (!stopped && pipeline.functions.processor.killInFlight()) kills++;
+      while (!stopped && !pipeline.functions.processor.killInFlight()) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      if (!stopped) kills++;
     }
   })();
   return async () => {
