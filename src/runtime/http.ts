@@ -10,7 +10,8 @@ export type Headers = Readonly<Record<string, string>>;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 export function normalizeHeaders(event: Pick<APIGatewayProxyEvent, 'headers' | 'multiValueHeaders'>): Headers {
-  const result: Record<string, string> = {};
+  // No prototype: a header named `constructor` or `__proto__` is just a header.
+  const result: Record<string, string> = Object.create(null);
   const multi = event.multiValueHeaders ?? {};
   for (const [name, values] of Object.entries(multi)) {
     if (values && values.length > 0) {
@@ -19,7 +20,7 @@ export function normalizeHeaders(event: Pick<APIGatewayProxyEvent, 'headers' | '
   }
   for (const [name, value] of Object.entries(event.headers ?? {})) {
     const key = name.toLowerCase();
-    if (value !== undefined && result[key] === undefined) {
+    if (value !== undefined && !Object.hasOwn(result, key)) {
       result[key] = value;
     }
   }
@@ -28,7 +29,7 @@ export function normalizeHeaders(event: Pick<APIGatewayProxyEvent, 'headers' | '
 
 function append(target: Record<string, string>, name: string, value: string): void {
   const key = name.toLowerCase();
-  target[key] = target[key] === undefined ? value : `${target[key]}, ${value}`;
+  target[key] = Object.hasOwn(target, key) ? `${target[key]}, ${value}` : value;
 }
 
 /**

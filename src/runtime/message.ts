@@ -12,6 +12,12 @@ export const MESSAGE_VERSION = 1;
  */
 export const MAX_INLINE_MESSAGE_BYTES = 240 * 1024;
 
+/**
+ * The largest delivery accepted: its base64 form and the headers must fit in Lambda's 6 MB
+ * invocation payload.
+ */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
 /** Headers whose values are credentials: never queued, archived or logged. */
 const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key']);
 export const REDACTED = '[redacted]';
@@ -76,9 +82,12 @@ export function withBodyRef(message: WebhookMessage, key: string): WebhookMessag
   return { ...rest, bodyRef: key };
 }
 
-/** S3 key for a delivery too large to inline. */
-export function oversizeBodyKey(prefix: string, message: Pick<WebhookMessage, 'id' | 'receivedAt'>): string {
-  return `${prefix}${message.receivedAt.slice(0, 10)}/${encodeURIComponent(message.id)}`;
+/**
+ * S3 key for a delivery too large to inline. The digest is part of the key, so two different
+ * bodies sent under one delivery id never overwrite each other.
+ */
+export function oversizeBodyKey(prefix: string, message: Pick<WebhookMessage, 'id' | 'receivedAt' | 'bodySha256'>): string {
+  return `${prefix}${message.receivedAt.slice(0, 10)}/${encodeURIComponent(message.id)}/${message.bodySha256}`;
 }
 
 export function encodeMessage(message: WebhookMessage): string {

@@ -112,6 +112,25 @@ test('an oversized body is read back from S3 and archived', async () => {
   expect(Buffer.from(entry.body, 'base64').toString()).toBe('x'.repeat(1000));
 });
 
+test('an oversized body that cannot be read is retried, not treated as poison', async () => {
+  s3.on(GetObjectCommand).rejects(new Error('SlowDown'));
+  const lines: string[] = [];
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  let result;
+  try {
+    result = await handler({ Records: [sqsRecord('big', encodeMessage(withBodyRef(message('evt_big'), 'oversize/k'))), record(2)] });
+  } finally {
+    spy.mockRestore();
+  }
+  expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'big' }]);
+  const emf = lines.filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l));
+  expect(emf).toContainEqual(expect.objectContaining({ OversizeBodyReadFailed: 1 }));
+  expect(emf.some((e) => 'MessagesUndecodable' in e)).toBe(false);
+});
+
 test('records carry the index key and no TTL unless configured', async () => {
   await handler({ Records: [record(1)] });
   const item = dynamo.commandCalls(PutCommand)[0].args[0].input.Item!;

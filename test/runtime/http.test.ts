@@ -25,3 +25,11 @@ test.each([
 ])('isJsonContentType(%s) is %s', (type, expected) => {
   expect(isJsonContentType(type)).toBe(expected);
 });
+
+test('header names that are Object.prototype members are plain headers', () => {
+  // JSON.parse makes `__proto__` an own property, as a parsed request would.
+  const headers = normalizeHeaders({ headers: JSON.parse('{"Constructor":"x","__proto__":"y","toString":"z"}'), multiValueHeaders: {} });
+  expect(headers.constructor).toBe('x');
+  expect(headers.tostring).toBe('z');
+  expect(Object.keys(headers).sort()).toEqual(['__proto__', 'constructor', 'tostring']);
+});

@@ -1,4 +1,4 @@
-import { decodeMessage, encodeMessage, inlineBody, newMessage, REDACTED, withBodyRef } from '../../src/runtime/message';
+import { decodeMessage, encodeMessage, inlineBody, MAX_BODY_BYTES, newMessage, oversizeBodyKey, REDACTED, withBodyRef } from '../../src/runtime/message';
 
 const base = { id: 'p:1', provider: 'p', receivedAt: new Date('2026-01-02T03:04:05Z'), headers: { 'content-type': 'text/plain' } };
 
@@ -32,4 +32,16 @@ test.each([
   ['{"v":1,"provider":"p"}', /'id' is missing/],
 ])('decodeMessage refuses %s', (text, error) => {
   expect(() => decodeMessage(text)).toThrow(error);
+});
+
+test('the largest accepted body still fits in a Lambda invocation once base64-encoded', () => {
+  const base64Bytes = Math.ceil(MAX_BODY_BYTES / 3) * 4;
+  expect(base64Bytes + 256 * 1024).toBeLessThanOrEqual(6 * 1000 * 1000);
+});
+
+test('oversized bodies under one delivery id but with different bytes get different keys', () => {
+  const a = newMessage({ ...base, rawBody: Buffer.from('a') });
+  const b = newMessage({ ...base, rawBody: Buffer.from('b') });
+  expect(oversizeBodyKey('oversize/', a)).toMatch(/^oversize\/2026-01-02\/p%3A1\/[0-9a-f]{64}$/);
+  expect(oversizeBodyKey('oversize/', a)).not.toBe(oversizeBodyKey('oversize/', b));
 });

@@ -11,7 +11,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { decide, type DeliveryContext } from './delivery';
 import type { ProviderRuntimeConfig } from '../../providers/provider-config';
 import { errorResponse, jsonResponse } from '../../runtime/http';
-import { encodeMessage, MAX_INLINE_MESSAGE_BYTES, oversizeBodyKey, withBodyRef, type WebhookMessage } from '../../runtime/message';
+import { encodeMessage, MAX_BODY_BYTES, MAX_INLINE_MESSAGE_BYTES, oversizeBodyKey, withBodyRef, type WebhookMessage } from '../../runtime/message';
 import { logger, metrics, requiredEnv } from '../shared/powertools';
 
 const sqs = new SQSClient({});
@@ -29,7 +29,8 @@ const context: DeliveryContext = {
   providers,
   secretsOf,
   now: () => new Date(),
-  maxBodyBytes: Number(process.env.MAX_BODY_BYTES ?? String(6 * 1024 * 1024)),
+  // Lambda takes at most 6 MB per invocation; a base64 body of 4 MiB plus headers fits.
+  maxBodyBytes: Number(process.env.MAX_BODY_BYTES ?? String(MAX_BODY_BYTES)),
 };
 
 /** Live secrets of a provider, cached for a bounded time so rotations are picked up. */

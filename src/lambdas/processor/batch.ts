@@ -6,6 +6,14 @@ import type { SQSRecord } from 'aws-lambda';
 import type { ArchiveEntry } from '../../runtime/archive';
 import { checkedBody, decodeMessage, inlineBody, type WebhookMessage } from '../../runtime/message';
 
+/** Reading an oversized body from S3 failed: transient, so the message is retried, not poison. */
+export class BodyReadError extends Error {
+  constructor(key: string, cause: unknown) {
+    super(`could not read the body at ${key}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'BodyReadError';
+  }
+}
+
 export interface DecodedRecord {
   readonly messageId: string;
   readonly message: WebhookMessage;
@@ -29,9 +37,17 @@ export async function decodeRecords(
   return new Map(results);
 }
 
+async function readBody(key: string, readBodyRef: (key: string) => Promise<Buffer>): Promise<Buffer> {
+  try {
+    return await readBodyRef(key);
+  } catch (error) {
+    throw new BodyReadError(key, error);
+  }
+}
+
 async function decodeRecord(record: SQSRecord, readBodyRef: (key: string) => Promise<Buffer>): Promise<DecodedRecord> {
   const message = decodeMessage(record.body);
-  const body = message.bodyRef !== undefined ? checkedBody(message, await readBodyRef(message.bodyRef)) : inlineBody(message);
+  const body = message.bodyRef !== undefined ? checkedBody(message, await readBody(message.bodyRef, readBodyRef)) : inlineBody(message);
   return {
     messageId: record.messageId,
     message,

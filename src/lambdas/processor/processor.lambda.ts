@@ -12,7 +12,7 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { decodeRecords, type DecodeResult } from './batch';
+import { BodyReadError, decodeRecords, type DecodeResult } from './batch';
 import { archiveKey, buildArchiveObject, type ArchivePointer } from '../../runtime/archive';
 import { toRecord } from '../../runtime/record';
 import { logger, metrics, requiredEnv } from '../shared/powertools';
@@ -79,8 +79,13 @@ async function writeRecord(batch: PreparedBatch, sqsRecord: SQSRecord): Promise<
   const decoded = batch.decoded.get(sqsRecord.messageId);
   if (!decoded?.ok) {
     const error = decoded?.error ?? new Error('record missing from batch');
-    logger.error('undecodable message; it will reach the dead-letter queue', { messageId: sqsRecord.messageId, error: error.message });
-    metrics.addMetric('MessagesUndecodable', MetricUnit.Count, 1);
+    if (error instanceof BodyReadError) {
+      logger.warn('oversized body could not be read; the message will be retried', { messageId: sqsRecord.messageId, error: error.message });
+      metrics.addMetric('OversizeBodyReadFailed', MetricUnit.Count, 1);
+    } else {
+      logger.error('undecodable message; it will reach the dead-letter queue', { messageId: sqsRecord.messageId, error: error.message });
+      metrics.addMetric('MessagesUndecodable', MetricUnit.Count, 1);
+    }
     throw error;
   }
   const { message } = decoded.record;
