@@ -28,6 +28,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
   tsconfigDevFile: 'tsconfig.dev.json',
+  // The examples compile against the published package, in their own projects.
+  tsconfigDev: { compilerOptions: {}, exclude: ['node_modules', 'examples'] },
 
   cdkVersion: CDK_VERSION,
   jsiiVersion: '~6.0.0',
@@ -102,8 +104,10 @@ project.eslint?.addOverride({
   rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },
 });
 
-// The bundles in assets/ are part of the published package (Python users get them in the wheel).
+// The bundles in assets/ are part of the published package (Python users get them in the wheel);
+// the tooling around the library is not.
 project.npmignore?.include('/assets/');
+project.npmignore?.exclude('/.venv/', '/.venv-checks/', '/.emulators/', '/scripts/', '/examples/', '/bench/', '/.ci/', '/API.md', 'dynamodb-local-metadata.json', 'cdk.out/');
 
 // ---- integ-runner snapshot tests ----
 const integArgs = ['integ-runner', '--language', 'typescript', '--directory', 'test', '--parallel-regions', 'us-east-1'];

@@ -6,6 +6,7 @@ import {
   aws_dynamodb as dynamodb,
   aws_events as events,
   aws_iam as iam,
+  aws_kms as kms,
   aws_lambda as lambda,
   aws_lambda_event_sources as eventSources,
   aws_logs as logs,
@@ -13,12 +14,14 @@ import {
   aws_s3 as s3,
   aws_sns as sns,
   aws_sqs as sqs,
+  aws_wafv2 as wafv2,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { IngestFunction } from './lambdas/ingest/ingest-function';
 import { ProcessorFunction } from './lambdas/processor/processor-function';
 import { StatusFunction } from './lambdas/status/status-function';
 import { SignatureScheme, WebhookProvider } from './providers/webhook-provider';
+import { acceptFindings } from './findings';
 
 /** Concurrency limits of the functions. */
 export interface WebhookConcurrencyOptions {
@@ -198,6 +201,23 @@ export interface WebhookApiOptions {
   readonly accessLogging?: boolean;
 
   /**
+   * Whether to write the stage's execution logs at ERROR level (never request or response
+   * bodies) to `API-Gateway-Execution-Logs_{apiId}/{stage}`, created with `lifecycle.logRetention`.
+   * Needs the same account role as access logging.
+   *
+   * @default true
+   */
+  readonly executionLogging?: boolean;
+
+  /**
+   * ARN of an AWS WAF web ACL (scope REGIONAL) to associate with the stage, e.g. with the AWS
+   * managed common rule set and a rate-based rule per source IP.
+   *
+   * @default - no web ACL
+   */
+  readonly webAclArn?: string;
+
+  /**
    * Whether to create the account-wide API Gateway CloudWatch Logs role. It is a singleton per
    * account and region, so leave it off when another stack already manages it.
    *
@@ -262,6 +282,30 @@ export interface WebhookProcessorProps {
   readonly api?: WebhookApiOptions;
 
   /**
+   * Whether to trace requests with AWS X-Ray: active tracing on the three functions and on the
+   * API stage. Traces are billed per request, so it is off by default.
+   *
+   * @default false
+   */
+  readonly tracing?: boolean;
+
+  /**
+   * A customer managed KMS key for the table, the archive bucket and both queues, instead of
+   * AWS owned and managed keys. The functions and the event pipe are granted what they need.
+   *
+   * @default - SSE-SQS for the queues, SSE-S3 for the bucket, the AWS managed key for the table
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * A bucket that receives S3 server access logs of the archive bucket (under
+   * `webhook-archive/`).
+   *
+   * @default - no server access logs; CloudTrail data events can audit object access instead
+   */
+  readonly archiveAccessLogsBucket?: s3.IBucket;
+
+  /**
    * An EventBridge bus that receives a `Webhook Received` event (source `cdk-webhook-processor`)
    * for each newly recorded webhook, so consumers subscribe with rules instead of polling. The
    * events come from the table's stream through an EventBridge Pipe that forwards inserts only,
@@ -320,6 +364,9 @@ export class WebhookProcessor extends Construct {
   /** The API stage's access logs; only when `api.accessLogging` is on. */
   public readonly accessLogGroup?: logs.ILogGroup;
 
+  /** The stage's execution logs; only when `api.executionLogging` is on. */
+  public readonly executionLogGroup?: logs.ILogGroup;
+
   /** The log groups of the ingest, processor and status functions, in that order. */
   public readonly functionLogGroups: logs.ILogGroup[];
 
@@ -359,7 +406,9 @@ export class WebhookProcessor extends Construct {
       partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      ...(props.encryptionKey
+        ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: props.encryptionKey }
+        : { encryption: dynamodb.TableEncryption.AWS_MANAGED }),
       timeToLiveAttribute: lifecycle.recordExpiration ? 'expiresAt' : undefined,
       stream: props.eventBus ? dynamodb.StreamViewType.NEW_IMAGE : undefined,
       removalPolicy,
@@ -377,8 +426,12 @@ export class WebhookProcessor extends Construct {
 
     const bucket = new s3.Bucket(this, 'Archive', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      encryption: s3.BucketEncryption.S3_MANAGED,
+      ...(props.encryptionKey
+        ? { encryption: s3.BucketEncryption.KMS, encryptionKey: props.encryptionKey, bucketKeyEnabled: true }
+        : { encryption: s3.BucketEncryption.S3_MANAGED }),
       enforceSSL: true,
+      serverAccessLogsBucket: props.archiveAccessLogsBucket,
+      serverAccessLogsPrefix: props.archiveAccessLogsBucket ? 'webhook-archive/' : undefined,
       versioned: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       removalPolicy,
@@ -404,14 +457,17 @@ export class WebhookProcessor extends Construct {
 
     // ---- queues ----
     const visibilityTimeout = Duration.seconds(6 * processorTimeout.toSeconds() + batchingWindow.toSeconds());
+    const queueEncryption = props.encryptionKey
+      ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: props.encryptionKey }
+      : { encryption: sqs.QueueEncryption.SQS_MANAGED };
     const deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      ...queueEncryption,
       enforceSSL: true,
       retentionPeriod: DLQ_RETENTION,
       removalPolicy,
     });
     const queue = new sqs.Queue(this, 'Queue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      ...queueEncryption,
       enforceSSL: true,
       visibilityTimeout,
       deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: processing.maxReceiveCount ?? 3 },
@@ -433,6 +489,7 @@ export class WebhookProcessor extends Construct {
     const common = {
       architecture: lambda.Architecture.ARM_64,
       loggingFormat: lambda.LoggingFormat.JSON,
+      tracing: props.tracing ? lambda.Tracing.ACTIVE : undefined,
     };
     const powertools = (service: string) => ({
       POWERTOOLS_SERVICE_NAME: service,
@@ -461,6 +518,8 @@ export class WebhookProcessor extends Construct {
     for (const secret of uniqueSecrets(props.providers)) {
       secret.grantRead(ingest);
     }
+    // SendMessage to a KMS queue and PutObject to a KMS bucket both need a data key.
+    grantKey(ingest, props.encryptionKey, 'kms:GenerateDataKey', 'kms:Decrypt');
     this.ingestFunction = ingest;
 
     const processorLogs = logGroupFor('Processor');
@@ -483,6 +542,7 @@ export class WebhookProcessor extends Construct {
     processor.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [table.tableArn] }));
     processor.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [bucket.arnForObjects(`${ARCHIVE_PREFIX}*`)] }));
     processor.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${OVERSIZE_PREFIX}*`)] }));
+    grantKey(processor, props.encryptionKey, 'kms:GenerateDataKey', 'kms:Decrypt', 'kms:Encrypt');
     processor.addEventSource(new eventSources.SqsEventSource(queue, {
       batchSize: processing.batchSize ?? 10,
       maxBatchingWindow: batchingWindow,
@@ -505,6 +565,7 @@ export class WebhookProcessor extends Construct {
       },
     });
     status.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [table.tableArn] }));
+    grantKey(status, props.encryptionKey, 'kms:Decrypt');
     this.statusFunction = status;
     this.functionLogGroups = [ingestLogs, processorLogs, statusLogs];
 
@@ -515,6 +576,8 @@ export class WebhookProcessor extends Construct {
       ? new logs.LogGroup(this, 'AccessLogs', { retention: logRetention, removalPolicy })
       : undefined;
     this.accessLogGroup = accessLogGroup;
+    const executionLogging = apiOptions.executionLogging ?? true;
+    const stageName = apiOptions.stageName ?? 'v1';
     const api = new apigw.RestApi(this, 'Api', {
       description: 'Webhook ingest and status API',
       endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
@@ -523,9 +586,12 @@ export class WebhookProcessor extends Construct {
       binaryMediaTypes: ['*/*'],
       cloudWatchRole: apiOptions.cloudWatchRole ?? false,
       deployOptions: {
-        stageName: apiOptions.stageName ?? 'v1',
+        stageName,
         throttlingRateLimit: apiOptions.throttlingRateLimit ?? 1000,
         throttlingBurstLimit: apiOptions.throttlingBurstLimit ?? 2000,
+        tracingEnabled: props.tracing ?? false,
+        loggingLevel: executionLogging ? apigw.MethodLoggingLevel.ERROR : apigw.MethodLoggingLevel.OFF,
+        dataTraceEnabled: false,
         ...(accessLogGroup ? {
           accessLogDestination: new apigw.LogGroupLogDestination(accessLogGroup),
           accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields({
@@ -542,13 +608,27 @@ export class WebhookProcessor extends Construct {
         } : {}),
       },
     });
-    api.root
+    if (executionLogging) {
+      // API Gateway would create this group itself, without retention.
+      this.executionLogGroup = new logs.LogGroup(this, 'ExecutionLogs', {
+        logGroupName: `API-Gateway-Execution-Logs_${api.restApiId}/${stageName}`,
+        retention: logRetention,
+        removalPolicy,
+      });
+      api.deploymentStage.node.addDependency(this.executionLogGroup);
+    }
+    // Path parameters are checked by API Gateway; bodies are not, on purpose: signatures are
+    // computed over the raw bytes of any content type, and the ingest function checks both.
+    const requestValidator = api.addRequestValidator('PathValidator', { validateRequestParameters: true, validateRequestBody: false });
+    const receive = api.root
       .addResource('webhook')
       .addResource('{provider}')
       .addMethod('POST', new apigw.LambdaIntegration(ingest, { allowTestInvoke: false }), {
         // Deliveries are authenticated by their signatures, checked in the function.
         authorizationType: apigw.AuthorizationType.NONE,
         operationName: 'ReceiveWebhook',
+        requestValidator,
+        requestParameters: { 'method.request.path.provider': true },
       });
     api.root
       .addResource('status')
@@ -556,12 +636,21 @@ export class WebhookProcessor extends Construct {
       .addMethod('GET', new apigw.LambdaIntegration(status, { allowTestInvoke: false }), {
         authorizationType: apigw.AuthorizationType.IAM,
         operationName: 'GetWebhookStatus',
+        requestValidator,
+        requestParameters: { 'method.request.path.id': true },
       });
     this.api = api;
+    if (apiOptions.webAclArn) {
+      new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
+        resourceArn: api.deploymentStage.stageArn,
+        webAclArn: apiOptions.webAclArn,
+      });
+    }
 
     if (props.eventBus) {
       this.eventPipe = this.createEventPipe(table, bucket, props.eventBus);
     }
+    acceptFindings(this, props, receive);
 
     this.alarms = this.createAlarms(props.alarms ?? {}, [ingest, processor, status]);
   }
@@ -736,6 +825,11 @@ export class WebhookProcessor extends Construct {
     }
     return alarms;
   }
+}
+
+/** Key actions on the key itself (Key.grant would write `*`, meaning this key, in the role's policy). */
+function grantKey(fn: lambda.Function, key: kms.IKey | undefined, ...actions: string[]): void {
+  if (key) fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources: [key.keyArn] }));
 }
 
 function uniqueSecrets(providers: WebhookProvider[]) {

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -68,6 +69,48 @@ describe('REST API', () => {
     const { template, processor } = synth({ api: { accessLogging: false } });
     template.hasResourceProperties('AWS::ApiGateway::Stage', { AccessLogSetting: Match.absent() });
     expect(processor.accessLogGroup).toBeUndefined();
+  });
+
+  test('execution logs at ERROR level, without bodies, into a log group with retention', () => {
+    const { template } = synth();
+    const api = logicalIdOf(template, 'AWS::ApiGateway::RestApi', 'WebhooksApi');
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: Match.arrayWith([Match.objectLike({ LoggingLevel: 'ERROR', DataTraceEnabled: false, HttpMethod: '*', ResourcePath: '/*' })]),
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: { 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: api }, '/v1']] },
+      RetentionInDays: 30,
+    });
+    const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0];
+    expect(stage.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^WebhooksExecutionLogs/)]));
+  });
+
+  test('execution logging can be turned off', () => {
+    const { template, processor } = synth({ api: { executionLogging: false } });
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: Match.arrayWith([Match.objectLike({ LoggingLevel: 'OFF' })]),
+    });
+    expect(processor.executionLogGroup).toBeUndefined();
+  });
+
+  test('path parameters are required and validated; bodies are left to the signature check', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestParameters: true, ValidateRequestBody: false });
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'POST', RequestParameters: { 'method.request.path.provider': true }, RequestValidatorId: Match.anyValue(),
+    });
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'GET', RequestParameters: { 'method.request.path.id': true }, RequestValidatorId: Match.anyValue(),
+    });
+  });
+
+  test('a WAF web ACL is associated with the stage only when given', () => {
+    synth().template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 0);
+    const arn = 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/webhooks/abc';
+    synth({ api: { webAclArn: arn } }).template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      WebACLArn: arn,
+      ResourceArn: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+    });
   });
 
   test('no account-wide CloudWatch role is created unless asked for', () => {
@@ -163,14 +206,14 @@ describe('functions', () => {
 
   test('each function logs to its own log group with one month retention by default', () => {
     const { template } = synth();
-    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 4);
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 5);
     for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
       expect(fn.Properties.LoggingConfig.LogGroup).toEqual({ Ref: expect.stringMatching(/^Webhooks(Ingest|Processor|Status)Logs/) });
     }
   });
 
   test('log retention follows lifecycle.logRetention', () => {
-    synth({ lifecycle: { logRetention: logs.RetentionDays.ONE_WEEK } }).template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 7 }, 4);
+    synth({ lifecycle: { logRetention: logs.RetentionDays.ONE_WEEK } }).template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 7 }, 5);
   });
 
   test('the ingest function gets the queue, bucket and provider configuration', () => {
@@ -365,6 +408,83 @@ describe('alarms', () => {
   });
 });
 
+describe('tracing', () => {
+  test('off by default', () => {
+    const { template } = synth();
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.TracingConfig).toBeUndefined();
+    }
+    template.hasResourceProperties('AWS::ApiGateway::Stage', { TracingEnabled: false });
+  });
+
+  test('tracing: true traces the stage and the three functions', () => {
+    const { template } = synth({ tracing: true });
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+    }
+    template.hasResourceProperties('AWS::ApiGateway::Stage', { TracingEnabled: true });
+  });
+});
+
+describe('customer managed key', () => {
+  const withKey = () => synth({}, (stack) => ({ encryptionKey: new kms.Key(stack, 'Key') }));
+
+  test('encrypts the table, the bucket and both queues', () => {
+    const { template } = withKey();
+    const key = logicalIdOf(template, 'AWS::KMS::Key', 'Key');
+    template.hasResourceProperties('AWS::DynamoDB::Table', { SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] } } });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [key, 'Arn'] } } }] },
+    });
+    template.resourcePropertiesCountIs('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] } }, 2);
+  });
+
+  test('grants each function only the key actions it needs', () => {
+    const { template } = withKey();
+    expect(actionsOfRole(template, 'WebhooksIngestRole').filter((a) => a.startsWith('kms:'))).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    expect(actionsOfRole(template, 'WebhooksProcessorRole').filter((a) => a.startsWith('kms:'))).toEqual(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']);
+    expect(actionsOfRole(template, 'WebhooksStatusRole').filter((a) => a.startsWith('kms:'))).toEqual(['kms:Decrypt']);
+  });
+});
+
+describe('archive access logs', () => {
+  test('server access logs go to the given bucket under webhook-archive/', () => {
+    const { template } = synth({}, (stack) => ({ archiveAccessLogsBucket: new s3.Bucket(stack, 'AccessLogs') }));
+    const logsBucket = logicalIdOf(template, 'AWS::S3::Bucket', 'AccessLogs');
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: { DestinationBucketName: { Ref: logsBucket }, LogFilePrefix: 'webhook-archive/' },
+    });
+  });
+});
+
+describe('accepted findings', () => {
+  test('by-design cdk-nag and checkov findings are carried in the resources\' metadata with reasons', () => {
+    const { template } = synth();
+    const post = Object.values(template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'POST' } }))[0];
+    expect(post.Metadata.cdk_nag.rules_to_suppress).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'AwsSolutions-APIG4' })]));
+    expect(post.Metadata.checkov.skip).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'CKV_AWS_59' })]));
+  });
+
+  test('every accepted finding has a reason of at least a sentence', () => {
+    const { template } = synth({ api: { accessLogging: false, executionLogging: false, cloudWatchRole: true } }, (stack) => ({ eventBus: new events.EventBus(stack, 'Bus') }));
+    const reasons = Object.values(template.toJSON().Resources as Record<string, any>).flatMap((r) => [
+      ...(r.Metadata?.cdk_nag?.rules_to_suppress ?? []).map((x: any) => x.reason),
+      ...(r.Metadata?.checkov?.skip ?? []).map((x: any) => x.comment),
+    ]);
+    expect(reasons.length).toBeGreaterThan(20);
+    for (const reason of reasons) expect(reason).toMatch(/^[A-Z].{40,}\.$/s);
+  });
+
+  test('a finding the user decides on is accepted only while its option is off', () => {
+    const stageNag = (t: any) => Object.values(t.findResources('AWS::ApiGateway::Stage'))
+      .flatMap((r: any) => r.Metadata?.cdk_nag?.rules_to_suppress ?? []).map((x: any) => x.id);
+    expect(stageNag(synth().template)).toEqual(expect.arrayContaining(['AwsSolutions-APIG3', 'Serverless-APIGWXrayEnabled']));
+    expect(stageNag(synth({ tracing: true, api: { webAclArn: 'arn:aws:wafv2:us-east-1:1:regional/webacl/a/b' } }).template))
+      .not.toEqual(expect.arrayContaining(['AwsSolutions-APIG3']));
+    expect(stageNag(synth({ tracing: true }).template)).not.toContain('Serverless-APIGWXrayEnabled');
+  });
+});
+
 describe('consumer events', () => {
   const withBus = () => synth({}, (stack) => ({ eventBus: new events.EventBus(stack, 'Bus') }));
 
@@ -406,7 +526,8 @@ describe('consumer events', () => {
 describe('public members', () => {
   test('every created resource is exposed', () => {
     const { processor } = synth();
-    for (const member of ['api', 'ingestFunction', 'processorFunction', 'statusFunction', 'queue', 'deadLetterQueue', 'table', 'archiveBucket', 'accessLogGroup'] as const) {
+    const members = ['api', 'ingestFunction', 'processorFunction', 'statusFunction', 'queue', 'deadLetterQueue', 'table', 'archiveBucket', 'accessLogGroup', 'executionLogGroup'] as const;
+    for (const member of members) {
       expect(processor[member]).toBeDefined();
     }
     expect(processor.functionLogGroups).toHaveLength(3);

@@ -203,7 +203,11 @@ interface ProviderDefinition {
  * ];
  */
 export class WebhookProvider {
-  /** Stripe: `Stripe-Signature`; delivery id and type from the event body (`id`, `type`). */
+  /**
+   * Stripe: `Stripe-Signature`; delivery id and type from the event body (`id`, `type`).
+   *
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
   public static stripe(options: WebhookProviderOptions): WebhookProvider {
     return new WebhookProvider({
       ...base(options, 'stripe', SignatureScheme.STRIPE),
@@ -212,7 +216,11 @@ export class WebhookProvider {
     });
   }
 
-  /** GitHub: `X-Hub-Signature-256`; delivery id `X-GitHub-Delivery`, type `X-GitHub-Event`. */
+  /**
+   * GitHub: `X-Hub-Signature-256`; delivery id `X-GitHub-Delivery`, type `X-GitHub-Event`.
+   *
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
   public static github(options: WebhookProviderOptions): WebhookProvider {
     return new WebhookProvider({
       ...base(options, 'github', SignatureScheme.GITHUB),
@@ -221,7 +229,11 @@ export class WebhookProvider {
     });
   }
 
-  /** Shopify: `X-Shopify-Hmac-SHA256`; delivery id `X-Shopify-Webhook-Id`, type `X-Shopify-Topic`. */
+  /**
+   * Shopify: `X-Shopify-Hmac-SHA256`; delivery id `X-Shopify-Webhook-Id`, type `X-Shopify-Topic`.
+   *
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
   public static shopify(options: WebhookProviderOptions): WebhookProvider {
     return new WebhookProvider({
       ...base(options, 'shopify', SignatureScheme.SHOPIFY),
@@ -233,6 +245,8 @@ export class WebhookProvider {
   /**
    * Slack Events API: `X-Slack-Signature`; delivery id `event_id`, type `event.type`.
    * URL verification requests are answered with their challenge and not enqueued.
+   *
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
    */
   public static slack(options: WebhookProviderOptions): WebhookProvider {
     return new WebhookProvider({
@@ -245,6 +259,8 @@ export class WebhookProvider {
   /**
    * Standard Webhooks (and Svix, which implements it): `webhook-id`, `webhook-timestamp`,
    * `webhook-signature`, `whsec_` secrets; delivery id `webhook-id`, type from the body's `type`.
+   *
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
    */
   public static standardWebhooks(options: WebhookProviderOptions): WebhookProvider {
     return new WebhookProvider({
@@ -254,7 +270,11 @@ export class WebhookProvider {
     });
   }
 
-  /** Any provider that signs with an HMAC in a header. */
+  /**
+   * Any provider that signs with an HMAC in a header.
+   *
+   * @param options the route name, secrets, signature header and encoding, and where the delivery id and event type are
+   */
   public static hmac(options: HmacProviderOptions): WebhookProvider {
     return new WebhookProvider({
       ...base(options, options.name, SignatureScheme.HMAC),
@@ -270,7 +290,11 @@ export class WebhookProvider {
     });
   }
 
-  /** A provider that authenticates with a shared key in a header. */
+  /**
+   * A provider that authenticates with a shared key in a header.
+   *
+   * @param options the route name, secrets, key header, and where the delivery id and event type are
+   */
   public static apiKey(options: ApiKeyProviderOptions): WebhookProvider {
     return new WebhookProvider({
       ...base(options, options.name, SignatureScheme.API_KEY),
@@ -283,6 +307,8 @@ export class WebhookProvider {
   /**
    * A provider whose deliveries are accepted without any verification. Anyone who knows the
    * URL can post to it; the construct adds a synth-time warning.
+   *
+   * @param name the route segment: deliveries are sent to `POST /webhook/{name}`
    */
   public static unverified(name: string): WebhookProvider {
     return new WebhookProvider({ name, scheme: SignatureScheme.UNVERIFIED, secrets: [] });
