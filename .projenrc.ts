@@ -96,6 +96,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 });
 
+// unrs-resolver (used by the eslint import resolver) 1.13 lists native bindings that the package
+// registry this project is built from does not all serve, so npm leaves them out of the lock file
+// and `npm ci` then refuses it; 1.12.2 has every binding.
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
 // Generated handler constructs are not linted (they are marked generated).
 project.eslint?.addIgnorePattern('src/**/*-function.ts');
 // Handler code is bundled into assets/: its dependencies are devDependencies by design.
