@@ -29,7 +29,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   projenrcTs: true,
   tsconfigDevFile: 'tsconfig.dev.json',
   // The examples compile against the published package, in their own projects.
-  tsconfigDev: { compilerOptions: {}, exclude: ['node_modules', 'examples'] },
+  tsconfigDev: { compilerOptions: {}, include: ['.projenrc.ts', '**/*.ts'], exclude: ['node_modules', 'examples'] },
 
   cdkVersion: CDK_VERSION,
   jsiiVersion: '~6.0.0',

@@ -6,7 +6,8 @@
 import { aws_lambda as lambda, type aws_apigateway as apigw } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { accept } from './suppressions';
-import type { WebhookProcessor, WebhookProcessorProps } from './webhook-processor';
+import type { WebhookProcessor } from './webhook-processor';
+import type { WebhookProcessorProps } from './webhook-processor-props';
 
 export function acceptFindings(webhooks: WebhookProcessor, props: WebhookProcessorProps, receive: apigw.Method): void {
   const functions = [webhooks.ingestFunction, webhooks.processorFunction, webhooks.statusFunction];

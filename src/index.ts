@@ -1,2 +1,3 @@
 export * from './webhook-processor';
+export * from './webhook-processor-props';
 export * from './providers/webhook-provider';

@@ -1,5 +1,5 @@
 import {
-  Annotations, Duration, RemovalPolicy, Stack, Token,
+  Annotations, Duration, Names, RemovalPolicy, Stack, Token,
   aws_apigateway as apigw,
   aws_cloudwatch as cloudwatch,
   aws_cloudwatch_actions as cloudwatchActions,
@@ -12,310 +12,17 @@ import {
   aws_logs as logs,
   aws_pipes as pipes,
   aws_s3 as s3,
-  aws_sns as sns,
   aws_sqs as sqs,
   aws_wafv2 as wafv2,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { acceptFindings } from './findings';
 import { IngestFunction } from './lambdas/ingest/ingest-function';
 import { ProcessorFunction } from './lambdas/processor/processor-function';
 import { StatusFunction } from './lambdas/status/status-function';
 import { SignatureScheme, WebhookProvider } from './providers/webhook-provider';
-import { acceptFindings } from './findings';
-
-/** Concurrency limits of the functions. */
-export interface WebhookConcurrencyOptions {
-  /**
-   * The most processor instances the SQS event source runs at once (2-1000). This bounds the
-   * write rate to DynamoDB and S3; messages wait in the queue meanwhile.
-   *
-   * @default 10
-   */
-  readonly processorMaxConcurrency?: number;
-
-  /**
-   * Reserved concurrency of the ingest function, which caps how many deliveries are verified
-   * at once (API Gateway answers 429/5xx beyond it, and providers retry).
-   *
-   * @default - unreserved: the ingest function uses the account's unreserved pool
-   */
-  readonly ingestReservedConcurrency?: number;
-
-  /**
-   * Reserved concurrency of the processor function. Must be at least
-   * `processorMaxConcurrency`, or the event source is throttled.
-   *
-   * @default - unreserved
-   */
-  readonly processorReservedConcurrency?: number;
-}
-
-/** How the queue feeds the processor. */
-export interface WebhookProcessingOptions {
-  /**
-   * Messages per processor invocation (1-10000; above 10 needs a batching window).
-   *
-   * @default 10
-   */
-  readonly batchSize?: number;
-
-  /**
-   * How long the event source gathers messages before invoking the processor (up to 5 minutes).
-   * Longer windows mean fuller batches: fewer invocations and fewer archive objects.
-   *
-   * @default Duration.seconds(5)
-   */
-  readonly maxBatchingWindow?: Duration;
-
-  /**
-   * How many times a message is received before it moves to the dead-letter queue (1-1000).
-   *
-   * @default 3
-   */
-  readonly maxReceiveCount?: number;
-
-  /**
-   * Timeout of the processor function. The queue's visibility timeout is set to six times this
-   * plus the batching window, as AWS recommends for SQS event sources.
-   *
-   * @default Duration.seconds(30)
-   */
-  readonly timeout?: Duration;
-
-  /**
-   * Memory of the processor function, in MiB.
-   *
-   * @default 512
-   */
-  readonly memorySize?: number;
-}
-
-/** Which alarms to create and where they notify. */
-export interface WebhookAlarmOptions {
-  /**
-   * Whether to create the alarms at all.
-   *
-   * @default true
-   */
-  readonly enabled?: boolean;
-
-  /**
-   * An SNS topic notified when an alarm fires and when it recovers.
-   *
-   * @default - no notification; the alarms are visible in CloudWatch only
-   */
-  readonly alarmTopic?: sns.ITopic;
-
-  /**
-   * Errors of one function in 5 minutes that raise its alarm. 0 disables the function alarms.
-   *
-   * @default 5
-   */
-  readonly functionErrorsThreshold?: number;
-
-  /**
-   * Whether to alarm as soon as any message is in the dead-letter queue.
-   *
-   * @default true
-   */
-  readonly deadLetterQueue?: boolean;
-
-  /**
-   * Age of the oldest queued message that raises the backlog alarm. `Duration.seconds(0)`
-   * disables it.
-   *
-   * @default Duration.minutes(5)
-   */
-  readonly maxMessageAge?: Duration;
-
-  /**
-   * API Gateway 5xx responses in 5 minutes that raise the API alarm. 0 disables it.
-   *
-   * @default 1
-   */
-  readonly api5xxThreshold?: number;
-}
-
-/** Retention, storage classes and removal of what the construct stores. */
-export interface WebhookLifecycleOptions {
-  /**
-   * Storage class transitions of the raw archive (`raw/` prefix). S3 does not transition objects
-   * under 128 KB, so small batches stay in S3 Standard, where they are cheapest.
-   *
-   * @default - Infrequent Access after 30 days, Glacier Flexible Retrieval after 90 days
-   */
-  readonly archiveTransitions?: s3.Transition[];
-
-  /**
-   * When archived raw deliveries are deleted.
-   *
-   * @default - never
-   */
-  readonly archiveExpiration?: Duration;
-
-  /**
-   * When DynamoDB records are deleted (DynamoDB TTL on `expiresAt`).
-   *
-   * @default - never
-   */
-  readonly recordExpiration?: Duration;
-
-  /**
-   * Retention of the functions' and the API's logs.
-   *
-   * @default logs.RetentionDays.ONE_MONTH
-   */
-  readonly logRetention?: logs.RetentionDays;
-
-  /**
-   * What happens to the table, the archive bucket, the queues and the log groups when they are
-   * removed from the stack. `DESTROY` needs the bucket to be empty.
-   *
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
-}
-
-/** The REST API's stage settings. */
-export interface WebhookApiOptions {
-  /**
-   * Steady-state requests per second the stage accepts before answering 429.
-   *
-   * @default 1000
-   */
-  readonly throttlingRateLimit?: number;
-
-  /**
-   * Burst of requests the stage accepts before answering 429.
-   *
-   * @default 2000
-   */
-  readonly throttlingBurstLimit?: number;
-
-  /**
-   * Whether to write JSON access logs of the stage to a log group. API Gateway needs the
-   * account's CloudWatch Logs role to be set once per region (see `cloudWatchRole`).
-   *
-   * @default true
-   */
-  readonly accessLogging?: boolean;
-
-  /**
-   * Whether to write the stage's execution logs at ERROR level (never request or response
-   * bodies) to `API-Gateway-Execution-Logs_{apiId}/{stage}`, created with `lifecycle.logRetention`.
-   * Needs the same account role as access logging.
-   *
-   * @default true
-   */
-  readonly executionLogging?: boolean;
-
-  /**
-   * ARN of an AWS WAF web ACL (scope REGIONAL) to associate with the stage, e.g. with the AWS
-   * managed common rule set and a rate-based rule per source IP.
-   *
-   * @default - no web ACL
-   */
-  readonly webAclArn?: string;
-
-  /**
-   * Whether to create the account-wide API Gateway CloudWatch Logs role. It is a singleton per
-   * account and region, so leave it off when another stack already manages it.
-   *
-   * @default false
-   */
-  readonly cloudWatchRole?: boolean;
-
-  /**
-   * Name of the stage (the first path segment of the URL).
-   *
-   * @default 'v1'
-   */
-  readonly stageName?: string;
-}
-
-/** Properties of a WebhookProcessor. */
-export interface WebhookProcessorProps {
-  /** The providers that deliver webhooks, each at `POST /webhook/{name}`. At least one. */
-  readonly providers: WebhookProvider[];
-
-  /**
-   * How far a signed timestamp may be from the time of receipt, in either direction, for
-   * providers that do not set their own tolerance.
-   *
-   * @default Duration.minutes(5)
-   */
-  readonly signatureTolerance?: Duration;
-
-  /**
-   * Concurrency limits of the functions.
-   *
-   * @default - see WebhookConcurrencyOptions
-   */
-  readonly concurrency?: WebhookConcurrencyOptions;
-
-  /**
-   * How the queue feeds the processor.
-   *
-   * @default - see WebhookProcessingOptions
-   */
-  readonly processing?: WebhookProcessingOptions;
-
-  /**
-   * Alarms on errors, dead letters, backlog and API failures.
-   *
-   * @default - all alarms, without notification
-   */
-  readonly alarms?: WebhookAlarmOptions;
-
-  /**
-   * Retention, storage classes and removal of stored data.
-   *
-   * @default - see WebhookLifecycleOptions
-   */
-  readonly lifecycle?: WebhookLifecycleOptions;
-
-  /**
-   * Stage settings of the REST API.
-   *
-   * @default - see WebhookApiOptions
-   */
-  readonly api?: WebhookApiOptions;
-
-  /**
-   * Whether to trace requests with AWS X-Ray: active tracing on the three functions and on the
-   * API stage. Traces are billed per request, so it is off by default.
-   *
-   * @default false
-   */
-  readonly tracing?: boolean;
-
-  /**
-   * A customer managed KMS key for the table, the archive bucket and both queues, instead of
-   * AWS owned and managed keys. The functions and the event pipe are granted what they need.
-   *
-   * @default - SSE-SQS for the queues, SSE-S3 for the bucket, the AWS managed key for the table
-   */
-  readonly encryptionKey?: kms.IKey;
-
-  /**
-   * A bucket that receives S3 server access logs of the archive bucket (under
-   * `webhook-archive/`).
-   *
-   * @default - no server access logs; CloudTrail data events can audit object access instead
-   */
-  readonly archiveAccessLogsBucket?: s3.IBucket;
-
-  /**
-   * An EventBridge bus that receives a `Webhook Received` event (source `cdk-webhook-processor`)
-   * for each newly recorded webhook, so consumers subscribe with rules instead of polling. The
-   * events come from the table's stream through an EventBridge Pipe that forwards inserts only,
-   * so a duplicate delivery never produces a second event. The detail carries the webhook's id,
-   * provider, type, receive time and the location of its raw bytes in the archive.
-   *
-   * @default - no events
-   */
-  readonly eventBus?: events.IEventBus;
-}
+import { validateProps } from './validation';
+import type { WebhookAlarmOptions, WebhookProcessorProps } from './webhook-processor-props';
 
 /** Where each part of an archived delivery is written in the archive bucket. */
 const ARCHIVE_PREFIX = 'raw/';
@@ -324,6 +31,8 @@ const OVERSIZE_PREFIX = 'oversize/';
 const OVERSIZE_RETENTION = Duration.days(30);
 const DLQ_RETENTION = Duration.days(14);
 const STATUS_INDEX = 'byProviderDate';
+/** CloudWatch namespace of the handlers' own metrics; the `service` dimension tells constructs apart. */
+const METRICS_NAMESPACE = 'WebhookProcessor';
 
 /**
  * A webhook pipeline: `POST /webhook/{provider}` verifies each delivery and queues it with its
@@ -372,6 +81,9 @@ export class WebhookProcessor extends Construct {
 
   /** The pipe that forwards new records to `eventBus`; only when `eventBus` is set. */
   public readonly eventPipe?: pipes.CfnPipe;
+
+  /** The pipeline's dashboard; only when `dashboard` is true. */
+  public readonly dashboard?: cloudwatch.Dashboard;
 
   /** The alarms created (empty when `alarms.enabled` is false). */
   public readonly alarms: cloudwatch.IAlarm[];
@@ -491,9 +203,9 @@ export class WebhookProcessor extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       tracing: props.tracing ? lambda.Tracing.ACTIVE : undefined,
     };
-    const powertools = (service: string) => ({
-      POWERTOOLS_SERVICE_NAME: service,
-      POWERTOOLS_METRICS_NAMESPACE: 'WebhookProcessor',
+    const powertools = (fn: string) => ({
+      POWERTOOLS_SERVICE_NAME: this.serviceName(fn),
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     });
 
     const ingestLogs = logGroupFor('Ingest');
@@ -506,7 +218,7 @@ export class WebhookProcessor extends Construct {
       timeout: Duration.seconds(10),
       reservedConcurrentExecutions: props.concurrency?.ingestReservedConcurrency,
       environment: {
-        ...powertools('webhook-ingest'),
+        ...powertools('ingest'),
         QUEUE_URL: queue.queueUrl,
         ARCHIVE_BUCKET: bucket.bucketName,
         OVERSIZE_PREFIX,
@@ -532,7 +244,7 @@ export class WebhookProcessor extends Construct {
       timeout: processorTimeout,
       reservedConcurrentExecutions: props.concurrency?.processorReservedConcurrency,
       environment: {
-        ...powertools('webhook-processor'),
+        ...powertools('processor'),
         TABLE_NAME: table.tableName,
         ARCHIVE_BUCKET: bucket.bucketName,
         ARCHIVE_PREFIX,
@@ -560,7 +272,7 @@ export class WebhookProcessor extends Construct {
       memorySize: 256,
       timeout: Duration.seconds(10),
       environment: {
-        ...powertools('webhook-status'),
+        ...powertools('status'),
         TABLE_NAME: table.tableName,
       },
     });
@@ -653,6 +365,9 @@ export class WebhookProcessor extends Construct {
     acceptFindings(this, props, receive);
 
     this.alarms = this.createAlarms(props.alarms ?? {}, [ingest, processor, status]);
+    if (props.dashboard) {
+      this.dashboard = this.createDashboard([ingest, processor, status]);
+    }
   }
 
   /**
@@ -724,14 +439,74 @@ export class WebhookProcessor extends Construct {
    * @param props metric options
    */
   public metricRejected(provider: string, reason: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.customMetric('ingest', 'WebhooksRejected', { provider, reason }, props);
+  }
+
+  /**
+   * Deliveries accepted and queued by the ingest function.
+   *
+   * @param props metric options
+   */
+  public metricAccepted(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.customMetric('ingest', 'WebhooksAccepted', {}, props);
+  }
+
+  /**
+   * Webhooks recorded by the processor (duplicates not included).
+   *
+   * @param props metric options
+   */
+  public metricProcessed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.customMetric('processor', 'WebhooksProcessed', {}, props);
+  }
+
+  /**
+   * Duplicate deliveries (provider retries of an already recorded webhook), acknowledged and dropped.
+   *
+   * @param props metric options
+   */
+  public metricDuplicates(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.customMetric('processor', 'DuplicateDeliveries', {}, props);
+  }
+
+  /** The Powertools service name of one function: unique per construct, so metrics never mix. */
+  private serviceName(fn: string): string {
+    return `${Names.uniqueResourceName(this, { maxLength: 48, separator: '-' })}-${fn}`;
+  }
+
+  private customMetric(fn: string, metricName: string, dimensions: Record<string, string>, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return new cloudwatch.Metric({
-      namespace: 'WebhookProcessor',
-      metricName: 'WebhooksRejected',
-      dimensionsMap: { service: 'webhook-ingest', provider, reason },
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { service: this.serviceName(fn), ...dimensions },
       statistic: 'Sum',
       period: Duration.minutes(5),
       ...props,
     });
+  }
+
+  private createDashboard(functions: lambda.Function[]): cloudwatch.Dashboard {
+    const graph = (title: string, left: cloudwatch.IMetric[], width = 8) => new cloudwatch.GraphWidget({ title, left, width, height: 6 });
+    const names = ['ingest', 'processor', 'status'];
+    const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(3) });
+    dashboard.addWidgets(
+      graph('API requests', [this.api.metricCount({ statistic: 'Sum' }), this.api.metricClientError({ statistic: 'Sum' }), this.api.metricServerError({ statistic: 'Sum' })]),
+      graph('API latency p99', [this.api.metricLatency({ statistic: 'p99' }), this.api.metricIntegrationLatency({ statistic: 'p99' })]),
+      graph('Webhooks', [this.metricAccepted(), this.metricProcessed(), this.metricDuplicates()]),
+    );
+    dashboard.addWidgets(
+      graph('Queue backlog', [this.queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' }), this.metricDeadLetters()]),
+      graph('Oldest queued webhook (s)', [this.metricOldestMessageAge()]),
+      graph('Function errors', functions.map((fn, i) => fn.metricErrors({ statistic: 'Sum', label: names[i] }))),
+    );
+    dashboard.addWidgets(
+      graph('Function duration p99', functions.map((fn, i) => fn.metricDuration({ statistic: 'p99', label: names[i] })), 12),
+      graph('Function throttles', functions.map((fn, i) => fn.metricThrottles({ statistic: 'Sum', label: names[i] })), 12),
+    );
+    if (this.alarms.length > 0) {
+      dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }));
+    }
+    return dashboard;
   }
 
   private createEventPipe(table: dynamodb.Table, bucket: s3.IBucket, bus: events.IEventBus): pipes.CfnPipe {
@@ -835,77 +610,3 @@ function grantKey(fn: lambda.Function, key: kms.IKey | undefined, ...actions: st
 function uniqueSecrets(providers: WebhookProvider[]) {
   return [...new Set(providers.flatMap((p) => p.secrets))];
 }
-
-/** Throws one error listing every invalid prop, each message naming the prop and the fix. */
-function validateProps(props: WebhookProcessorProps): void {
-  const errors: string[] = [];
-  const check = (ok: boolean, message: string) => { if (!ok) errors.push(message); };
-  const whole = (value: number | undefined) => value === undefined || Token.isUnresolved(value) || Number.isInteger(value);
-  const within = (value: number | undefined, min: number, max: number) =>
-    value === undefined || Token.isUnresolved(value) || (Number.isInteger(value) && value >= min && value <= max);
-
-  check(props.providers.length > 0, "'providers' must list at least one WebhookProvider.");
-  const names = props.providers.map((p) => p.name);
-  const duplicates = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
-  check(duplicates.length === 0, `'providers' has more than one provider named ${duplicates.map((d) => `'${d}'`).join(', ')}; give each a distinct 'name'.`);
-  for (const provider of props.providers) {
-    errors.push(...provider._validate());
-  }
-
-  const tolerance = props.signatureTolerance?.toSeconds();
-  check(tolerance === undefined || (tolerance >= 1 && tolerance <= 3600), "'signatureTolerance' must be between 1 second and 1 hour.");
-
-  const processing = props.processing ?? {};
-  const batchSize = processing.batchSize;
-  const window = processing.maxBatchingWindow?.toSeconds() ?? 5;
-  check(within(batchSize, 1, 10000), "'processing.batchSize' must be a whole number from 1 to 10000.");
-  check(batchSize === undefined || batchSize <= 10 || window > 0, "'processing.batchSize' above 10 needs a 'processing.maxBatchingWindow' of at least 1 second.");
-  check(window <= 300, "'processing.maxBatchingWindow' must be at most 5 minutes.");
-  check(within(processing.maxReceiveCount, 1, 1000), "'processing.maxReceiveCount' must be a whole number from 1 to 1000.");
-  const timeout = processing.timeout?.toSeconds();
-  check(timeout === undefined || (timeout >= 1 && timeout <= 900), "'processing.timeout' must be between 1 second and 15 minutes.");
-  check(6 * (timeout ?? 30) + window <= 43200,
-    "'processing.timeout' × 6 + 'processing.maxBatchingWindow' must be at most 12 hours (the longest SQS visibility timeout); lower the timeout.");
-  check(within(processing.memorySize, 128, 10240), "'processing.memorySize' must be a whole number of MiB from 128 to 10240.");
-
-  const concurrency = props.concurrency ?? {};
-  check(within(concurrency.processorMaxConcurrency, 2, 1000), "'concurrency.processorMaxConcurrency' must be a whole number from 2 to 1000.");
-  check(whole(concurrency.ingestReservedConcurrency) && (concurrency.ingestReservedConcurrency ?? 1) >= 1,
-    "'concurrency.ingestReservedConcurrency' must be a whole number of at least 1.");
-  check(whole(concurrency.processorReservedConcurrency) && (concurrency.processorReservedConcurrency ?? 2) >= 2,
-    "'concurrency.processorReservedConcurrency' must be a whole number of at least 2.");
-  if (concurrency.processorReservedConcurrency !== undefined) {
-    check(concurrency.processorReservedConcurrency >= (concurrency.processorMaxConcurrency ?? 10),
-      `'concurrency.processorReservedConcurrency' (${concurrency.processorReservedConcurrency}) must be at least 'concurrency.processorMaxConcurrency' (${concurrency.processorMaxConcurrency ?? 10}), or SQS deliveries are throttled; raise the reserved concurrency or lower the maximum.`);
-  }
-
-  const alarms = props.alarms ?? {};
-  check(whole(alarms.functionErrorsThreshold) && (alarms.functionErrorsThreshold ?? 0) >= 0, "'alarms.functionErrorsThreshold' must be a whole number, 0 to disable.");
-  check(whole(alarms.api5xxThreshold) && (alarms.api5xxThreshold ?? 0) >= 0, "'alarms.api5xxThreshold' must be a whole number, 0 to disable.");
-
-  const lifecycle = props.lifecycle ?? {};
-  const transitions = lifecycle.archiveTransitions ?? [];
-  for (const t of transitions) {
-    const days = t.transitionAfter?.toDays();
-    const toIa = t.storageClass === s3.StorageClass.INFREQUENT_ACCESS || t.storageClass === s3.StorageClass.ONE_ZONE_INFREQUENT_ACCESS;
-    check(!toIa || days === undefined || days >= 30,
-      `'lifecycle.archiveTransitions': S3 moves objects to ${t.storageClass.value} no sooner than 30 days; use 'transitionAfter' of at least Duration.days(30).`);
-  }
-  const expiration = lifecycle.archiveExpiration?.toDays();
-  if (expiration !== undefined) {
-    const latest = Math.max(0, ...transitions.map((t) => t.transitionAfter?.toDays() ?? 0));
-    check(expiration > latest, `'lifecycle.archiveExpiration' (${expiration} days) must come after the last of 'lifecycle.archiveTransitions' (${latest} days).`);
-  }
-  const recordDays = lifecycle.recordExpiration?.toSeconds();
-  check(recordDays === undefined || recordDays >= 86400, "'lifecycle.recordExpiration' must be at least 1 day.");
-
-  const api = props.api ?? {};
-  check(api.throttlingRateLimit === undefined || api.throttlingRateLimit > 0, "'api.throttlingRateLimit' must be greater than 0.");
-  check(within(api.throttlingBurstLimit, 1, 1_000_000), "'api.throttlingBurstLimit' must be a whole number of at least 1.");
-  check(api.stageName === undefined || /^[A-Za-z0-9_-]{1,128}$/.test(api.stageName), "'api.stageName' may only contain letters, digits, '_' and '-'.");
-
-  if (errors.length > 0) {
-    throw new Error(`Invalid WebhookProcessor props:\n- ${errors.join('\n- ')}`);
-  }
-}
-

@@ -116,6 +116,7 @@ new WebhookProcessor(stack, 'Webhooks', {
     webAclArn: webAcl.attrArn,
   },
   tracing: true,
+  dashboard: true,
   encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY }),
   archiveAccessLogsBucket: new s3.Bucket(stack, 'AccessLogs', {
     enforceSSL: true,

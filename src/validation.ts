@@ -1,0 +1,75 @@
+import { Token, aws_s3 as s3 } from 'aws-cdk-lib';
+import type { WebhookProcessorProps } from './webhook-processor-props';
+
+/** Throws one error listing every invalid prop, each message naming the prop and the fix. */
+export function validateProps(props: WebhookProcessorProps): void {
+  const errors: string[] = [];
+  const check = (ok: boolean, message: string) => { if (!ok) errors.push(message); };
+  const whole = (value: number | undefined) => value === undefined || Token.isUnresolved(value) || Number.isInteger(value);
+  const within = (value: number | undefined, min: number, max: number) =>
+    value === undefined || Token.isUnresolved(value) || (Number.isInteger(value) && value >= min && value <= max);
+
+  check(props.providers.length > 0, "'providers' must list at least one WebhookProvider.");
+  const names = props.providers.map((p) => p.name);
+  const duplicates = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
+  check(duplicates.length === 0, `'providers' has more than one provider named ${duplicates.map((d) => `'${d}'`).join(', ')}; give each a distinct 'name'.`);
+  for (const provider of props.providers) {
+    errors.push(...provider._validate());
+  }
+
+  const tolerance = props.signatureTolerance?.toSeconds();
+  check(tolerance === undefined || (tolerance >= 1 && tolerance <= 3600), "'signatureTolerance' must be between 1 second and 1 hour.");
+
+  const processing = props.processing ?? {};
+  const batchSize = processing.batchSize;
+  const window = processing.maxBatchingWindow?.toSeconds() ?? 5;
+  check(within(batchSize, 1, 10000), "'processing.batchSize' must be a whole number from 1 to 10000.");
+  check(batchSize === undefined || batchSize <= 10 || window > 0, "'processing.batchSize' above 10 needs a 'processing.maxBatchingWindow' of at least 1 second.");
+  check(window <= 300, "'processing.maxBatchingWindow' must be at most 5 minutes.");
+  check(within(processing.maxReceiveCount, 1, 1000), "'processing.maxReceiveCount' must be a whole number from 1 to 1000.");
+  const timeout = processing.timeout?.toSeconds();
+  check(timeout === undefined || (timeout >= 1 && timeout <= 900), "'processing.timeout' must be between 1 second and 15 minutes.");
+  check(6 * (timeout ?? 30) + window <= 43200,
+    "'processing.timeout' × 6 + 'processing.maxBatchingWindow' must be at most 12 hours (the longest SQS visibility timeout); lower the timeout.");
+  check(within(processing.memorySize, 128, 10240), "'processing.memorySize' must be a whole number of MiB from 128 to 10240.");
+
+  const concurrency = props.concurrency ?? {};
+  check(within(concurrency.processorMaxConcurrency, 2, 1000), "'concurrency.processorMaxConcurrency' must be a whole number from 2 to 1000.");
+  check(whole(concurrency.ingestReservedConcurrency) && (concurrency.ingestReservedConcurrency ?? 1) >= 1,
+    "'concurrency.ingestReservedConcurrency' must be a whole number of at least 1.");
+  check(whole(concurrency.processorReservedConcurrency) && (concurrency.processorReservedConcurrency ?? 2) >= 2,
+    "'concurrency.processorReservedConcurrency' must be a whole number of at least 2.");
+  if (concurrency.processorReservedConcurrency !== undefined) {
+    check(concurrency.processorReservedConcurrency >= (concurrency.processorMaxConcurrency ?? 10),
+      `'concurrency.processorReservedConcurrency' (${concurrency.processorReservedConcurrency}) must be at least 'concurrency.processorMaxConcurrency' (${concurrency.processorMaxConcurrency ?? 10}), or SQS deliveries are throttled; raise the reserved concurrency or lower the maximum.`);
+  }
+
+  const alarms = props.alarms ?? {};
+  check(whole(alarms.functionErrorsThreshold) && (alarms.functionErrorsThreshold ?? 0) >= 0, "'alarms.functionErrorsThreshold' must be a whole number, 0 to disable.");
+  check(whole(alarms.api5xxThreshold) && (alarms.api5xxThreshold ?? 0) >= 0, "'alarms.api5xxThreshold' must be a whole number, 0 to disable.");
+
+  const lifecycle = props.lifecycle ?? {};
+  const transitions = lifecycle.archiveTransitions ?? [];
+  for (const t of transitions) {
+    const days = t.transitionAfter?.toDays();
+    const toIa = t.storageClass === s3.StorageClass.INFREQUENT_ACCESS || t.storageClass === s3.StorageClass.ONE_ZONE_INFREQUENT_ACCESS;
+    check(!toIa || days === undefined || days >= 30,
+      `'lifecycle.archiveTransitions': S3 moves objects to ${t.storageClass.value} no sooner than 30 days; use 'transitionAfter' of at least Duration.days(30).`);
+  }
+  const expiration = lifecycle.archiveExpiration?.toDays();
+  if (expiration !== undefined) {
+    const latest = Math.max(0, ...transitions.map((t) => t.transitionAfter?.toDays() ?? 0));
+    check(expiration > latest, `'lifecycle.archiveExpiration' (${expiration} days) must come after the last of 'lifecycle.archiveTransitions' (${latest} days).`);
+  }
+  const recordDays = lifecycle.recordExpiration?.toSeconds();
+  check(recordDays === undefined || recordDays >= 86400, "'lifecycle.recordExpiration' must be at least 1 day.");
+
+  const api = props.api ?? {};
+  check(api.throttlingRateLimit === undefined || api.throttlingRateLimit > 0, "'api.throttlingRateLimit' must be greater than 0.");
+  check(within(api.throttlingBurstLimit, 1, 1_000_000), "'api.throttlingBurstLimit' must be a whole number of at least 1.");
+  check(api.stageName === undefined || /^[A-Za-z0-9_-]{1,128}$/.test(api.stageName), "'api.stageName' may only contain letters, digits, '_' and '-'.");
+
+  if (errors.length > 0) {
+    throw new Error(`Invalid WebhookProcessor props:\n- ${errors.join('\n- ')}`);
+  }
+}

@@ -1,0 +1,312 @@
+import type {
+  Duration, RemovalPolicy,
+  aws_events as events,
+  aws_kms as kms,
+  aws_logs as logs,
+  aws_s3 as s3,
+  aws_sns as sns,
+} from 'aws-cdk-lib';
+import type { WebhookProvider } from './providers/webhook-provider';
+
+/** Concurrency limits of the functions. */
+export interface WebhookConcurrencyOptions {
+  /**
+   * The most processor instances the SQS event source runs at once (2-1000). This bounds the
+   * write rate to DynamoDB and S3; messages wait in the queue meanwhile.
+   *
+   * @default 10
+   */
+  readonly processorMaxConcurrency?: number;
+
+  /**
+   * Reserved concurrency of the ingest function, which caps how many deliveries are verified
+   * at once (API Gateway answers 429/5xx beyond it, and providers retry).
+   *
+   * @default - unreserved: the ingest function uses the account's unreserved pool
+   */
+  readonly ingestReservedConcurrency?: number;
+
+  /**
+   * Reserved concurrency of the processor function. Must be at least
+   * `processorMaxConcurrency`, or the event source is throttled.
+   *
+   * @default - unreserved
+   */
+  readonly processorReservedConcurrency?: number;
+}
+
+/** How the queue feeds the processor. */
+export interface WebhookProcessingOptions {
+  /**
+   * Messages per processor invocation (1-10000; above 10 needs a batching window).
+   *
+   * @default 10
+   */
+  readonly batchSize?: number;
+
+  /**
+   * How long the event source gathers messages before invoking the processor (up to 5 minutes).
+   * Longer windows mean fuller batches: fewer invocations and fewer archive objects.
+   *
+   * @default Duration.seconds(5)
+   */
+  readonly maxBatchingWindow?: Duration;
+
+  /**
+   * How many times a message is received before it moves to the dead-letter queue (1-1000).
+   *
+   * @default 3
+   */
+  readonly maxReceiveCount?: number;
+
+  /**
+   * Timeout of the processor function. The queue's visibility timeout is set to six times this
+   * plus the batching window, as AWS recommends for SQS event sources.
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * Memory of the processor function, in MiB.
+   *
+   * @default 512
+   */
+  readonly memorySize?: number;
+}
+
+/** Which alarms to create and where they notify. */
+export interface WebhookAlarmOptions {
+  /**
+   * Whether to create the alarms at all.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * An SNS topic notified when an alarm fires and when it recovers.
+   *
+   * @default - no notification; the alarms are visible in CloudWatch only
+   */
+  readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * Errors of one function in 5 minutes that raise its alarm. 0 disables the function alarms.
+   *
+   * @default 5
+   */
+  readonly functionErrorsThreshold?: number;
+
+  /**
+   * Whether to alarm as soon as any message is in the dead-letter queue.
+   *
+   * @default true
+   */
+  readonly deadLetterQueue?: boolean;
+
+  /**
+   * Age of the oldest queued message that raises the backlog alarm. `Duration.seconds(0)`
+   * disables it.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly maxMessageAge?: Duration;
+
+  /**
+   * API Gateway 5xx responses in 5 minutes that raise the API alarm. 0 disables it.
+   *
+   * @default 1
+   */
+  readonly api5xxThreshold?: number;
+}
+
+/** Retention, storage classes and removal of what the construct stores. */
+export interface WebhookLifecycleOptions {
+  /**
+   * Storage class transitions of the raw archive (`raw/` prefix). S3 does not transition objects
+   * under 128 KB, so small batches stay in S3 Standard, where they are cheapest.
+   *
+   * @default - Infrequent Access after 30 days, Glacier Flexible Retrieval after 90 days
+   */
+  readonly archiveTransitions?: s3.Transition[];
+
+  /**
+   * When archived raw deliveries are deleted.
+   *
+   * @default - never
+   */
+  readonly archiveExpiration?: Duration;
+
+  /**
+   * When DynamoDB records are deleted (DynamoDB TTL on `expiresAt`).
+   *
+   * @default - never
+   */
+  readonly recordExpiration?: Duration;
+
+  /**
+   * Retention of the functions' and the API's logs.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * What happens to the table, the archive bucket, the queues and the log groups when they are
+   * removed from the stack. `DESTROY` needs the bucket to be empty.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** The REST API's stage settings. */
+export interface WebhookApiOptions {
+  /**
+   * Steady-state requests per second the stage accepts before answering 429.
+   *
+   * @default 1000
+   */
+  readonly throttlingRateLimit?: number;
+
+  /**
+   * Burst of requests the stage accepts before answering 429.
+   *
+   * @default 2000
+   */
+  readonly throttlingBurstLimit?: number;
+
+  /**
+   * Whether to write JSON access logs of the stage to a log group. API Gateway needs the
+   * account's CloudWatch Logs role to be set once per region (see `cloudWatchRole`).
+   *
+   * @default true
+   */
+  readonly accessLogging?: boolean;
+
+  /**
+   * Whether to write the stage's execution logs at ERROR level (never request or response
+   * bodies) to `API-Gateway-Execution-Logs_{apiId}/{stage}`, created with `lifecycle.logRetention`.
+   * Needs the same account role as access logging.
+   *
+   * @default true
+   */
+  readonly executionLogging?: boolean;
+
+  /**
+   * ARN of an AWS WAF web ACL (scope REGIONAL) to associate with the stage, e.g. with the AWS
+   * managed common rule set and a rate-based rule per source IP.
+   *
+   * @default - no web ACL
+   */
+  readonly webAclArn?: string;
+
+  /**
+   * Whether to create the account-wide API Gateway CloudWatch Logs role. It is a singleton per
+   * account and region, so leave it off when another stack already manages it.
+   *
+   * @default false
+   */
+  readonly cloudWatchRole?: boolean;
+
+  /**
+   * Name of the stage (the first path segment of the URL).
+   *
+   * @default 'v1'
+   */
+  readonly stageName?: string;
+}
+
+/** Properties of a WebhookProcessor. */
+export interface WebhookProcessorProps {
+  /** The providers that deliver webhooks, each at `POST /webhook/{name}`. At least one. */
+  readonly providers: WebhookProvider[];
+
+  /**
+   * How far a signed timestamp may be from the time of receipt, in either direction, for
+   * providers that do not set their own tolerance.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly signatureTolerance?: Duration;
+
+  /**
+   * Concurrency limits of the functions.
+   *
+   * @default - see WebhookConcurrencyOptions
+   */
+  readonly concurrency?: WebhookConcurrencyOptions;
+
+  /**
+   * How the queue feeds the processor.
+   *
+   * @default - see WebhookProcessingOptions
+   */
+  readonly processing?: WebhookProcessingOptions;
+
+  /**
+   * Alarms on errors, dead letters, backlog and API failures.
+   *
+   * @default - all alarms, without notification
+   */
+  readonly alarms?: WebhookAlarmOptions;
+
+  /**
+   * Retention, storage classes and removal of stored data.
+   *
+   * @default - see WebhookLifecycleOptions
+   */
+  readonly lifecycle?: WebhookLifecycleOptions;
+
+  /**
+   * Stage settings of the REST API.
+   *
+   * @default - see WebhookApiOptions
+   */
+  readonly api?: WebhookApiOptions;
+
+  /**
+   * Whether to trace requests with AWS X-Ray: active tracing on the three functions and on the
+   * API stage. Traces are billed per request, so it is off by default.
+   *
+   * @default false
+   */
+  readonly tracing?: boolean;
+
+  /**
+   * A customer managed KMS key for the table, the archive bucket and both queues, instead of
+   * AWS owned and managed keys. The functions and the event pipe are granted what they need.
+   *
+   * @default - SSE-SQS for the queues, SSE-S3 for the bucket, the AWS managed key for the table
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * A bucket that receives S3 server access logs of the archive bucket (under
+   * `webhook-archive/`).
+   *
+   * @default - no server access logs; CloudTrail data events can audit object access instead
+   */
+  readonly archiveAccessLogsBucket?: s3.IBucket;
+
+  /**
+   * Whether to create a CloudWatch dashboard of the pipeline: API traffic and errors, deliveries
+   * accepted, rejected and deduplicated, queue backlog and dead letters, function errors and
+   * duration.
+   *
+   * @default false
+   */
+  readonly dashboard?: boolean;
+
+  /**
+   * An EventBridge bus that receives a `Webhook Received` event (source `cdk-webhook-processor`)
+   * for each newly recorded webhook, so consumers subscribe with rules instead of polling. The
+   * events come from the table's stream through an EventBridge Pipe that forwards inserts only,
+   * so a duplicate delivery never produces a second event. The detail carries the webhook's id,
+   * provider, type, receive time and the location of its raw bytes in the archive.
+   *
+   * @default - no events
+   */
+  readonly eventBus?: events.IEventBus;
+}
