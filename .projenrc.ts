@@ -180,7 +180,10 @@ const testConsumers = project.addTask('test:consumers', {
 });
 project.testTask.spawn(checkApiDocs);
 project.testTask.spawn(checkTemplates);
-// The consumer tests use the artifacts in dist/, so they run once packaging is done.
+// The consumer tests use the artifacts in dist/, so they run once packaging is done. Under CI,
+// projen's package task builds only the npm tarball (release workflows package each language in
+// a job of its own), so the wheel the Python consumer needs is built first.
+testConsumers.prependSpawn(project.tasks.tryFind('package:python')!, { condition: 'node -e "if (!process.env.CI) process.exit(1)"' });
 project.packageTask.spawn(testConsumers);
 
 project.synth();
