@@ -9,42 +9,14 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { accessLogsBucket, regionalWebAcl } from './fixtures';
 import { HmacAlgorithm, SignatureEncoding, WebhookProcessor, WebhookProvider } from '../src';
 
 const app = new App();
 const stack = new Stack(app, 'WebhookProcessorAllOptions');
 const secret = (id: string) => new secretsmanager.Secret(stack, id, { removalPolicy: RemovalPolicy.DESTROY });
 const alarmTopic = new sns.Topic(stack, 'AlarmTopic');
-// The managed common and known-bad-inputs rule sets plus a rate limit per source IP.
-const webAcl = new wafv2.CfnWebACL(stack, 'WebAcl', {
-  scope: 'REGIONAL',
-  defaultAction: { allow: {} },
-  visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'webhooks', sampledRequestsEnabled: true },
-  rules: [
-    {
-      name: 'common',
-      priority: 0,
-      overrideAction: { none: {} },
-      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesCommonRuleSet' } },
-      visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'common', sampledRequestsEnabled: true },
-    },
-    {
-      name: 'known-bad-inputs',
-      priority: 1,
-      overrideAction: { none: {} },
-      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesKnownBadInputsRuleSet' } },
-      visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'bad-inputs', sampledRequestsEnabled: true },
-    },
-    {
-      name: 'rate-per-ip',
-      priority: 2,
-      action: { block: {} },
-      statement: { rateBasedStatement: { limit: 2000, aggregateKeyType: 'IP' } },
-      visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'rate', sampledRequestsEnabled: true },
-    },
-  ],
-});
+const webAcl = regionalWebAcl(stack);
 
 new WebhookProcessor(stack, 'Webhooks', {
   providers: [
@@ -118,13 +90,7 @@ new WebhookProcessor(stack, 'Webhooks', {
   tracing: true,
   dashboard: true,
   encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY }),
-  archiveAccessLogsBucket: new s3.Bucket(stack, 'AccessLogs', {
-    enforceSSL: true,
-    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-    encryption: s3.BucketEncryption.S3_MANAGED,
-    versioned: true,
-    removalPolicy: RemovalPolicy.DESTROY,
-  }),
+  archiveAccessLogsBucket: accessLogsBucket(stack),
   eventBus: new events.EventBus(stack, 'WebhookEvents'),
 });
 
