@@ -34,6 +34,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   cdkVersion: CDK_VERSION,
   jsiiVersion: '~6.0.0',
   minNodeVersion: '20.0.0',
+  // Node 20 is past its end of life: the workflows build and release on 22.
+  workflowNodeVersion: '22.x',
 
   // Publishing: npm (default) and PyPI.
   releaseToNpm: true,

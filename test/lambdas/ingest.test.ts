@@ -25,6 +25,8 @@ const secrets = mockClient(SecretsManagerClient);
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { handler } = require('../../src/lambdas/ingest/ingest.lambda') as typeof import('../../src/lambdas/ingest/ingest.lambda');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { logger } = require('../../src/lambdas/shared/powertools') as typeof import('../../src/lambdas/shared/powertools');
 
 const now = () => Math.floor(Date.now() / 1000);
 function signedStripe(body: string, headers: Record<string, string> = {}) {
@@ -147,6 +149,27 @@ test('secrets are cached between invocations', async () => {
   await handler(signedStripe('{"id":"evt_c1","type":"x"}'));
   await handler(signedStripe('{"id":"evt_c2","type":"x"}'));
   expect(secrets.commandCalls(GetSecretValueCommand).length).toBeLessThanOrEqual(1);
+});
+
+test('logs are structured JSON with the webhook id as correlation id, and never contain the payload or the secret', async () => {
+  const lines: string[] = [];
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  logger.setLogLevel('DEBUG');
+  try {
+    await handler(signedStripe('{"id":"evt_log","type":"t","card":"4242-SECRET-PAYLOAD"}'));
+    await handler(signedStripe('{"id":"evt_log2"}', { 'Stripe-Signature': `t=${now()},v1=${'0'.repeat(64)}` }));
+  } finally {
+    spy.mockRestore();
+    logger.setLogLevel('SILENT');
+  }
+  const output = lines.join('');
+  const logs = lines.map((l) => l.trim()).filter((l) => l.startsWith('{') && !l.includes('"_aws"')).map((l) => JSON.parse(l));
+  expect(logs).toContainEqual(expect.objectContaining({ message: 'webhook accepted', correlation_id: 'stripe:evt_log' }));
+  expect(output).not.toContain('4242-SECRET-PAYLOAD');
+  expect(output).not.toContain(SECRET);
 });
 
 test('credential headers are never queued', async () => {
