@@ -44,10 +44,10 @@ export function acceptFindings(webhooks: WebhookProcessor, props: WebhookProcess
         checkov: ['CKV_AWS_116'],
         reason: 'No function is invoked asynchronously: API Gateway invokes ingest and status synchronously, and failures of the processor go to the queue\'s own dead-letter queue.',
       },
-      {
+      ...(props.vpc ? [] : [{
         checkov: ['CKV_AWS_117'],
-        reason: 'The functions call only public AWS APIs (SQS, S3, DynamoDB, Secrets Manager); a VPC would add NAT or endpoint costs and no isolation.',
-      },
+        reason: 'The functions call only public AWS APIs (SQS, S3, DynamoDB, Secrets Manager), so a VPC is opt-in (vpc): it adds endpoint or NAT costs and no isolation.',
+      }]),
       {
         checkov: ['CKV_AWS_173'],
         reason: 'The environment holds no secrets, only resource names and secret ARNs, and Lambda encrypts it at rest.',
@@ -110,6 +110,16 @@ export function acceptFindings(webhooks: WebhookProcessor, props: WebhookProcess
       accept(queue, [{
         checkov: ['CKV_AWS_27'],
         reason: 'The queue is encrypted with SSE-SQS (SqsManagedSseEnabled); the check only recognises a KMS key, which encryptionKey sets.',
+      }]);
+    }
+  }
+
+  if (props.vpc) {
+    for (const fn of functions) {
+      accept(fn.role, [{
+        nag: 'AwsSolutions-IAM4',
+        reason: 'Lambda attaches AWSLambdaVPCAccessExecutionRole to functions in a VPC; it grants only the network interface actions Lambda needs there.',
+        appliesTo: [{ regex: '/^Policy::arn:<AWS::Partition>:iam::aws:policy\\/service-role\\/AWSLambdaVPCAccessExecutionRole$/' }],
       }]);
     }
   }

@@ -1,5 +1,7 @@
 import type {
   Duration, RemovalPolicy,
+  aws_apigateway as apigw,
+  aws_ec2 as ec2,
   aws_events as events,
   aws_kms as kms,
   aws_logs as logs,
@@ -203,6 +205,15 @@ export interface WebhookApiOptions {
   readonly webAclArn?: string;
 
   /**
+   * A custom domain for the API (an ACM certificate in the stack's region), e.g.
+   * `webhooks.example.com`; point a DNS alias at `api.domainName`. `webhookUrl()` then returns
+   * URLs on this domain.
+   *
+   * @default - only the execute-api endpoint
+   */
+  readonly domainName?: apigw.DomainNameOptions;
+
+  /**
    * Whether to create the account-wide API Gateway CloudWatch Logs role. It is a singleton per
    * account and region, so leave it off when another stack already manages it.
    *
@@ -265,6 +276,22 @@ export interface WebhookProcessorProps {
    * @default - see WebhookApiOptions
    */
   readonly api?: WebhookApiOptions;
+
+  /**
+   * A VPC to run the three functions in, for accounts that require it. The subnets need routes
+   * to SQS, S3, DynamoDB and Secrets Manager: VPC endpoints (S3 and DynamoDB gateway endpoints,
+   * SQS and Secrets Manager interface endpoints) or a NAT gateway.
+   *
+   * @default - the functions run outside any VPC, on Lambda's own network
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Which subnets of `vpc` the functions use.
+   *
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
 
   /**
    * Whether to trace requests with AWS X-Ray: active tracing on the three functions and on the

@@ -92,6 +92,7 @@ export class WebhookProcessor extends Construct {
   public readonly statusIndexName: string = STATUS_INDEX;
 
   private readonly providerNames: string[];
+  private readonly customDomain?: apigw.DomainNameOptions;
 
   constructor(scope: Construct, id: string, props: WebhookProcessorProps) {
     super(scope, id);
@@ -105,6 +106,7 @@ export class WebhookProcessor extends Construct {
     const batchingWindow = processing.maxBatchingWindow ?? Duration.seconds(5);
     const tolerance = props.signatureTolerance ?? Duration.minutes(5);
     this.providerNames = props.providers.map((p) => p.name);
+    this.customDomain = props.api?.domainName;
 
     for (const provider of props.providers) {
       if (provider.scheme === SignatureScheme.UNVERIFIED) {
@@ -196,12 +198,17 @@ export class WebhookProcessor extends Construct {
         description: `Execution role of the webhook ${name.toLowerCase()} function`,
       });
       logGroup.grantWrite(role);
+      if (props.vpc) {
+        // What Lambda needs to attach the function to the VPC's subnets (network interfaces).
+        role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
+      }
       return role;
     };
     const common = {
       architecture: lambda.Architecture.ARM_64,
       loggingFormat: lambda.LoggingFormat.JSON,
       tracing: props.tracing ? lambda.Tracing.ACTIVE : undefined,
+      ...(props.vpc ? { vpc: props.vpc, vpcSubnets: props.vpcSubnets } : {}),
     };
     const powertools = (fn: string) => ({
       POWERTOOLS_SERVICE_NAME: this.serviceName(fn),
@@ -297,6 +304,7 @@ export class WebhookProcessor extends Construct {
       // computed over the raw bytes, whatever the content type.
       binaryMediaTypes: ['*/*'],
       cloudWatchRole: apiOptions.cloudWatchRole ?? false,
+      domainName: apiOptions.domainName,
       deployOptions: {
         stageName,
         throttlingRateLimit: apiOptions.throttlingRateLimit ?? 1000,
@@ -378,6 +386,11 @@ export class WebhookProcessor extends Construct {
   public webhookUrl(providerName: string): string {
     if (!Token.isUnresolved(providerName) && !this.providerNames.includes(providerName)) {
       throw new Error(`webhookUrl(): no provider is named '${providerName}'. Configured providers: ${this.providerNames.join(', ')}.`);
+    }
+    const domain = this.customDomain;
+    if (domain) {
+      const basePath = domain.basePath ? `/${domain.basePath}` : '';
+      return `https://${domain.domainName}${basePath}/webhook/${providerName}`;
     }
     return this.api.urlForPath(`/webhook/${providerName}`);
   }

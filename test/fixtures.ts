@@ -1,7 +1,7 @@
 /**
  * Resources the integ cases pass to the construct, as a user would create them.
  */
-import { RemovalPolicy, aws_s3 as s3, aws_wafv2 as wafv2 } from 'aws-cdk-lib';
+import { RemovalPolicy, aws_ec2 as ec2, aws_s3 as s3, aws_wafv2 as wafv2 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 
 function managedRules(name: string, priority: number): wafv2.CfnWebACL.RuleProperty {
@@ -43,4 +43,27 @@ export function accessLogsBucket(scope: Construct): s3.Bucket {
     versioned: true,
     removalPolicy: RemovalPolicy.DESTROY,
   });
+}
+
+/**
+ * A VPC with isolated subnets only, reaching the services the functions call through VPC
+ * endpoints (gateway endpoints for S3 and DynamoDB, interface endpoints for SQS and Secrets
+ * Manager), with rejected traffic in flow logs.
+ */
+export function isolatedVpc(scope: Construct): ec2.Vpc {
+  const vpc = new ec2.Vpc(scope, 'Vpc', {
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+    gatewayEndpoints: {
+      S3: { service: ec2.GatewayVpcEndpointAwsService.S3 },
+      DynamoDB: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB },
+    },
+    flowLogs: { rejected: { trafficType: ec2.FlowLogTrafficType.REJECT } },
+    // Would add a custom-resource function of CDK's own to the template.
+    restrictDefaultSecurityGroup: false,
+  });
+  vpc.addInterfaceEndpoint('Sqs', { service: ec2.InterfaceVpcEndpointAwsService.SQS });
+  vpc.addInterfaceEndpoint('SecretsManager', { service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER });
+  return vpc;
 }

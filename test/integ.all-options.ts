@@ -5,11 +5,12 @@
  */
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack, aws_logs as logs, aws_s3 as s3 } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { accessLogsBucket, regionalWebAcl } from './fixtures';
+import { accessLogsBucket, isolatedVpc, regionalWebAcl } from './fixtures';
 import { HmacAlgorithm, SignatureEncoding, WebhookProcessor, WebhookProvider } from '../src';
 
 const app = new App();
@@ -86,9 +87,14 @@ new WebhookProcessor(stack, 'Webhooks', {
     cloudWatchRole: true,
     stageName: 'prod',
     webAclArn: webAcl.attrArn,
+    domainName: {
+      domainName: 'webhooks.example.com',
+      certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555'),
+    },
   },
   tracing: true,
   dashboard: true,
+  vpc: isolatedVpc(stack),
   encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY }),
   archiveAccessLogsBucket: accessLogsBucket(stack),
   eventBus: new events.EventBus(stack, 'WebhookEvents'),

@@ -1,4 +1,5 @@
 import { App, Aspects, CfnResource, Duration, RemovalPolicy, Stack, aws_logs as logs } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -102,6 +103,13 @@ const configs: Record<string, (stack: Stack) => WebhookProcessorProps> = {
     },
     api: { throttlingRateLimit: 200, cloudWatchRole: true, stageName: 'prod', webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/webhooks/abc' },
     tracing: true,
+    vpc: new ec2.Vpc(stack, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+      flowLogs: { all: { trafficType: ec2.FlowLogTrafficType.REJECT } },
+    }),
+    dashboard: true,
     encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
     archiveAccessLogsBucket: new s3.Bucket(stack, 'AccessLogs', { enforceSSL: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL }),
     eventBus: new events.EventBus(stack, 'WebhookEvents'),

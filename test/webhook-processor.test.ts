@@ -1,5 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -437,6 +439,47 @@ describe('metrics and dashboard', () => {
     for (const metric of ['WebhooksAccepted', 'WebhooksProcessed', 'DuplicateDeliveries', 'ApproximateAgeOfOldestMessage', '5XXError']) {
       expect(body).toContain(metric);
     }
+  });
+});
+
+describe('VPC', () => {
+  test('the functions run outside a VPC by default', () => {
+    for (const fn of Object.values(synth().template.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.VpcConfig).toBeUndefined();
+    }
+  });
+
+  test('with a VPC, all three functions run in its private subnets', () => {
+    const { template } = synth({}, (stack) => ({
+      vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] }),
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    }));
+    const fns = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(fns).toHaveLength(3);
+    for (const fn of fns) {
+      expect(fn.Properties.VpcConfig.SubnetIds).toHaveLength(2);
+      expect(fn.Properties.VpcConfig.SecurityGroupIds).toHaveLength(1);
+    }
+    // The roles are the construct's own, so it attaches what Lambda needs for the network interfaces.
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+      expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toContain('service-role/AWSLambdaVPCAccessExecutionRole');
+    }
+  });
+});
+
+describe('custom domain', () => {
+  test('the API gets the domain, and webhookUrl() returns URLs on it', () => {
+    const { template, processor, stack } = synth({}, (scope) => ({
+      api: {
+        domainName: {
+          domainName: 'webhooks.example.com',
+          certificate: acm.Certificate.fromCertificateArn(scope, 'Cert', 'arn:aws:acm:us-east-1:123456789012:certificate/abc'),
+        },
+      },
+    }));
+    template.hasResourceProperties('AWS::ApiGateway::DomainName', { DomainName: 'webhooks.example.com' });
+    template.resourceCountIs('AWS::ApiGateway::BasePathMapping', 1);
+    expect(stack.resolve(processor.webhookUrl('stripe'))).toBe('https://webhooks.example.com/webhook/stripe');
   });
 });
 
