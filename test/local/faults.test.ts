@@ -157,7 +157,10 @@ test('the faults really happened: writes failed, duplicates were sent and the pr
   expect(Object.keys(injected).some((k) => k.startsWith('s3:PutObject'))).toBe(true);
   expect(duplicatesSent).toBeGreaterThan(WEBHOOKS * DUPLICATE_SHARE * 0.5);
   expect(kills).toBeGreaterThanOrEqual(1);
-  expect(pipeline.functions.processor.stats.crashes).toBeGreaterThanOrEqual(kills);
+  // A kill can land just after the batch's response was sent; only the ones that cut an
+  // invocation short count as crashes, and at least one must have.
+  expect(pipeline.functions.processor.stats.crashes).toBeGreaterThanOrEqual(1);
+  expect(pipeline.functions.processor.stats.crashes).toBeLessThanOrEqual(kills);
 });
 
 test('every webhook was acknowledged in the end (providers retry 5xx)', () => {
