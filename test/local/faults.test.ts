@@ -24,7 +24,9 @@ const CLIENTS = 8;
 /** A provider retries a delivery that failed (5xx or no answer); this many attempts at most. */
 const MAX_ATTEMPTS = 6;
 const KILL_INTERVAL_MS = 1_500;
-const MAX_KILLS = 5;
+/** Mid-batch crashes to cause; a kill that lands after a batch finished does not count. */
+const CRASHES_WANTED = 5;
+const MAX_KILLS = 3 * CRASHES_WANTED;
 const MAX_RECEIVE_COUNT = 3;
 
 interface Outcome {
@@ -64,12 +66,13 @@ async function deliver(delivery: Delivery): Promise<Outcome> {
 
 /**
  * SIGKILLs the processor while it runs a batch: at most every KILL_INTERVAL_MS, as soon as an
- * invocation is in flight (checked every 10 ms), until stopped or MAX_KILLS.
+ * invocation is in flight (checked every 10 ms), until CRASHES_WANTED invocations were cut
+ * short, MAX_KILLS, or stopped.
  */
 function startKilling(): () => Promise<void> {
   let stopped = false;
   const loop = (async () => {
-    while (!stopped && kills < MAX_KILLS) {
+    while (!stopped && kills < MAX_KILLS && pipeline.functions.processor.stats.crashes < CRASHES_WANTED) {
       await new Promise((resolve) => setTimeout(resolve, KILL_INTERVAL_MS));
       while (!stopped && !pipeline.functions.processor.killInFlight()) {
         await new Promise((resolve) => setTimeout(resolve, 10));
