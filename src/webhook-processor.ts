@@ -190,9 +190,9 @@ export class WebhookProcessor extends Construct {
     this.queue = queue;
     this.deadLetterQueue = deadLetterQueue;
 
-    // ---- functions ----
-    const logGroupFor = (name: string) => new logs.LogGroup(this, `${name}Logs`, { retention: logRetention, removalPolicy });
-    const roleFor = (name: string, logGroup: logs.ILogGroup) => {
+    // ---- functions: each with its own log group and least-privilege role ----
+    const functionBase = (name: string) => {
+      const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: logRetention, removalPolicy });
       const role = new iam.Role(this, `${name}Role`, {
         assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
         description: `Execution role of the webhook ${name.toLowerCase()} function`,
@@ -202,25 +202,25 @@ export class WebhookProcessor extends Construct {
         // What Lambda needs to attach the function to the VPC's subnets (network interfaces).
         role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
       }
-      return role;
-    };
-    const common = {
-      architecture: lambda.Architecture.ARM_64,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      tracing: props.tracing ? lambda.Tracing.ACTIVE : undefined,
-      ...(props.vpc ? { vpc: props.vpc, vpcSubnets: props.vpcSubnets } : {}),
+      return {
+        architecture: lambda.Architecture.ARM_64,
+        loggingFormat: lambda.LoggingFormat.JSON,
+        tracing: props.tracing ? lambda.Tracing.ACTIVE : undefined,
+        ...(props.vpc ? { vpc: props.vpc, vpcSubnets: props.vpcSubnets } : {}),
+        role,
+        logGroup,
+      };
     };
     const powertools = (fn: string) => ({
       POWERTOOLS_SERVICE_NAME: this.serviceName(fn),
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     });
+    const allow = (fn: lambda.Function, actions: string[], resource: string) =>
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources: [resource] }));
 
-    const ingestLogs = logGroupFor('Ingest');
     const ingest = new IngestFunction(this, 'Ingest', {
-      ...common,
+      ...functionBase('Ingest'),
       description: 'Verifies webhook deliveries and queues them',
-      role: roleFor('Ingest', ingestLogs),
-      logGroup: ingestLogs,
       memorySize: 256,
       timeout: Duration.seconds(10),
       reservedConcurrentExecutions: props.concurrency?.ingestReservedConcurrency,
@@ -232,8 +232,8 @@ export class WebhookProcessor extends Construct {
         WEBHOOK_PROVIDERS: Stack.of(this).toJsonString(props.providers.map((p) => p._runtimeConfig(tolerance))),
       },
     });
-    ingest.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
-    ingest.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [bucket.arnForObjects(`${OVERSIZE_PREFIX}*`)] }));
+    allow(ingest, ['sqs:SendMessage'], queue.queueArn);
+    allow(ingest, ['s3:PutObject'], bucket.arnForObjects(`${OVERSIZE_PREFIX}*`));
     for (const secret of uniqueSecrets(props.providers)) {
       secret.grantRead(ingest);
     }
@@ -241,12 +241,9 @@ export class WebhookProcessor extends Construct {
     grantKey(ingest, props.encryptionKey, 'kms:GenerateDataKey', 'kms:Decrypt');
     this.ingestFunction = ingest;
 
-    const processorLogs = logGroupFor('Processor');
     const processor = new ProcessorFunction(this, 'Processor', {
-      ...common,
+      ...functionBase('Processor'),
       description: 'Records queued webhooks in DynamoDB and archives their raw bytes in S3',
-      role: roleFor('Processor', processorLogs),
-      logGroup: processorLogs,
       memorySize: processing.memorySize ?? 512,
       timeout: processorTimeout,
       reservedConcurrentExecutions: props.concurrency?.processorReservedConcurrency,
@@ -258,9 +255,9 @@ export class WebhookProcessor extends Construct {
         ...(lifecycle.recordExpiration ? { RECORD_TTL_SECONDS: String(lifecycle.recordExpiration.toSeconds()) } : {}),
       },
     });
-    processor.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [table.tableArn] }));
-    processor.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [bucket.arnForObjects(`${ARCHIVE_PREFIX}*`)] }));
-    processor.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${OVERSIZE_PREFIX}*`)] }));
+    allow(processor, ['dynamodb:PutItem'], table.tableArn);
+    allow(processor, ['s3:PutObject'], bucket.arnForObjects(`${ARCHIVE_PREFIX}*`));
+    allow(processor, ['s3:GetObject'], bucket.arnForObjects(`${OVERSIZE_PREFIX}*`));
     grantKey(processor, props.encryptionKey, 'kms:GenerateDataKey', 'kms:Decrypt', 'kms:Encrypt');
     processor.addEventSource(new eventSources.SqsEventSource(queue, {
       batchSize: processing.batchSize ?? 10,
@@ -270,12 +267,9 @@ export class WebhookProcessor extends Construct {
     }));
     this.processorFunction = processor;
 
-    const statusLogs = logGroupFor('Status');
     const status = new StatusFunction(this, 'Status', {
-      ...common,
+      ...functionBase('Status'),
       description: 'Answers GET /status/{id} from the webhook table',
-      role: roleFor('Status', statusLogs),
-      logGroup: statusLogs,
       memorySize: 256,
       timeout: Duration.seconds(10),
       environment: {
@@ -283,10 +277,10 @@ export class WebhookProcessor extends Construct {
         TABLE_NAME: table.tableName,
       },
     });
-    status.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [table.tableArn] }));
+    allow(status, ['dynamodb:GetItem'], table.tableArn);
     grantKey(status, props.encryptionKey, 'kms:Decrypt');
     this.statusFunction = status;
-    this.functionLogGroups = [ingestLogs, processorLogs, statusLogs];
+    this.functionLogGroups = [ingest, processor, status].map((fn) => fn.logGroup);
 
     // ---- API ----
     const apiOptions = props.api ?? {};
