@@ -63,6 +63,19 @@ test('202 is returned only after SendMessage succeeded: a failed enqueue is a 50
   expect(JSON.parse(response.body)).toMatchObject({ error: 'enqueue_failed' });
 });
 
+test('when the signing secrets cannot be loaded the answer is a JSON 503, so the provider retries', async () => {
+  jest.useFakeTimers({ now: Date.now() + 10 * 60 * 1000, doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'queueMicrotask'] });
+  secrets.on(GetSecretValueCommand).rejects(new Error('ServiceUnavailable'));
+  try {
+    const response = await handler(signedStripe('{"id":"evt_s","type":"x"}'));
+    expect(response.statusCode).toBe(503);
+    expect(JSON.parse(response.body)).toMatchObject({ error: 'secrets_unavailable' });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  } finally {
+    jest.useRealTimers();
+  }
+});
+
 test('a bad signature is a JSON 401 with a reason and is never enqueued', async () => {
   const event = signedStripe('{"id":"evt_3"}', { 'Stripe-Signature': `t=${now()},v1=${'0'.repeat(64)}` });
   const response = await handler(event);

@@ -52,7 +52,15 @@ export async function handler(event: APIGatewayProxyEvent, lambdaContext?: Conte
 async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
   const provider = event.pathParameters?.provider;
   logger.appendKeys({ provider });
-  const decision = await decide(event, context);
+  let decision;
+  try {
+    decision = await decide(event, context);
+  } catch (error) {
+    // Only loading the signing secrets can fail here: answer like a failed enqueue, so the provider retries.
+    logger.error('signing secrets could not be loaded; the provider will retry', { error: errorName(error) });
+    metrics.addMetric('SecretsUnavailable', MetricUnit.Count, 1);
+    return errorResponse(503, 'secrets_unavailable', 'The webhook could not be verified now; retry later.');
+  }
   if (decision.kind === 'rejected') {
     countRejection(provider, decision.reason);
     logger.info('webhook rejected', { reason: decision.reason, statusCode: decision.response.statusCode });
