@@ -37,6 +37,16 @@ export function validateProps(props: WebhookProcessorProps): void {
   check(within(concurrency.processorMaxConcurrency, 2, 1000), "'concurrency.processorMaxConcurrency' must be a whole number from 2 to 1000.");
   check(whole(concurrency.ingestReservedConcurrency) && (concurrency.ingestReservedConcurrency ?? 1) >= 1,
     "'concurrency.ingestReservedConcurrency' must be a whole number of at least 1.");
+  const provisioned = concurrency.ingestProvisionedConcurrency;
+  check(within(provisioned, 1, 10000), "'concurrency.ingestProvisionedConcurrency' must be a whole number of at least 1.");
+  check(concurrency.ingestProvisionedConcurrencyMax === undefined || provisioned !== undefined,
+    "'concurrency.ingestProvisionedConcurrencyMax' needs 'concurrency.ingestProvisionedConcurrency' (the minimum) too.");
+  const provisionedMax = concurrency.ingestProvisionedConcurrencyMax;
+  check(provisionedMax === undefined || provisioned === undefined || provisionedMax >= provisioned,
+    "'concurrency.ingestProvisionedConcurrencyMax' must be at least 'concurrency.ingestProvisionedConcurrency'.");
+  const ceiling = concurrency.ingestProvisionedConcurrencyMax ?? provisioned;
+  check(ceiling === undefined || concurrency.ingestReservedConcurrency === undefined || ceiling <= concurrency.ingestReservedConcurrency,
+    "Provisioned ingest concurrency must not exceed 'concurrency.ingestReservedConcurrency'; raise the reserved concurrency or lower the provisioned one.");
   check(whole(concurrency.processorReservedConcurrency) && (concurrency.processorReservedConcurrency ?? 2) >= 2,
     "'concurrency.processorReservedConcurrency' must be a whole number of at least 2.");
   if (concurrency.processorReservedConcurrency !== undefined) {

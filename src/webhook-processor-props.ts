@@ -29,6 +29,23 @@ export interface WebhookConcurrencyOptions {
   readonly ingestReservedConcurrency?: number;
 
   /**
+   * Ingest instances kept initialised (provisioned concurrency), so that deliveries never wait
+   * for a cold start. API Gateway then invokes the function's `live` alias. Billed while
+   * provisioned.
+   *
+   * @default - none: instances start on demand
+   */
+  readonly ingestProvisionedConcurrency?: number;
+
+  /**
+   * With `ingestProvisionedConcurrency`, the most provisioned instances that target tracking
+   * (70 % utilisation) may scale up to.
+   *
+   * @default - no scaling: `ingestProvisionedConcurrency` stays fixed
+   */
+  readonly ingestProvisionedConcurrencyMax?: number;
+
+  /**
    * Reserved concurrency of the processor function. Must be at least
    * `processorMaxConcurrency`, or the event source is throttled.
    *

@@ -22,7 +22,7 @@ import { ProcessorFunction } from './lambdas/processor/processor-function';
 import { StatusFunction } from './lambdas/status/status-function';
 import { SignatureScheme, WebhookProvider } from './providers/webhook-provider';
 import { validateProps } from './validation';
-import type { WebhookAlarmOptions, WebhookProcessorProps } from './webhook-processor-props';
+import type { WebhookAlarmOptions, WebhookConcurrencyOptions, WebhookProcessorProps } from './webhook-processor-props';
 
 /** Where each part of an archived delivery is written in the archive bucket. */
 const ARCHIVE_PREFIX = 'raw/';
@@ -75,6 +75,9 @@ export class WebhookProcessor extends Construct {
 
   /** The stage's execution logs; only when `api.executionLogging` is on. */
   public readonly executionLogGroup?: logs.ILogGroup;
+
+  /** The ingest function's `live` alias, which API Gateway invokes; only with provisioned concurrency. */
+  public readonly ingestAlias?: lambda.Alias;
 
   /** The log groups of the ingest, processor and status functions, in that order. */
   public readonly functionLogGroups: logs.ILogGroup[];
@@ -240,6 +243,8 @@ export class WebhookProcessor extends Construct {
     // SendMessage to a KMS queue and PutObject to a KMS bucket both need a data key.
     grantKey(ingest, props.encryptionKey, 'kms:GenerateDataKey', 'kms:Decrypt');
     this.ingestFunction = ingest;
+    this.ingestAlias = this.provisionIngest(ingest, props.concurrency ?? {});
+    const ingestTarget = this.ingestAlias ?? ingest;
 
     const processor = new ProcessorFunction(this, 'Processor', {
       ...functionBase('Processor'),
@@ -337,7 +342,7 @@ export class WebhookProcessor extends Construct {
     const receive = api.root
       .addResource('webhook')
       .addResource('{provider}')
-      .addMethod('POST', new apigw.LambdaIntegration(ingest, { allowTestInvoke: false }), {
+      .addMethod('POST', new apigw.LambdaIntegration(ingestTarget, { allowTestInvoke: false }), {
         // Deliveries are authenticated by their signatures, checked in the function.
         authorizationType: apigw.AuthorizationType.NONE,
         operationName: 'ReceiveWebhook',
@@ -490,6 +495,24 @@ export class WebhookProcessor extends Construct {
       period: Duration.minutes(5),
       ...props,
     });
+  }
+
+  /** The `live` alias with provisioned concurrency (and its scaling), when asked for. */
+  private provisionIngest(ingest: lambda.Function, concurrency: WebhookConcurrencyOptions): lambda.Alias | undefined {
+    const provisioned = concurrency.ingestProvisionedConcurrency;
+    if (provisioned === undefined) {
+      return undefined;
+    }
+    const alias = new lambda.Alias(this, 'IngestLive', {
+      aliasName: 'live',
+      version: ingest.currentVersion,
+      provisionedConcurrentExecutions: provisioned,
+    });
+    const max = concurrency.ingestProvisionedConcurrencyMax;
+    if (max !== undefined && max > provisioned) {
+      alias.addAutoScaling({ minCapacity: provisioned, maxCapacity: max }).scaleOnUtilization({ utilizationTarget: 0.7 });
+    }
+    return alias;
   }
 
   private createDashboard(functions: lambda.Function[]): cloudwatch.Dashboard {

@@ -53,6 +53,8 @@ new WebhookProcessor(stack, 'Webhooks', {
     processorMaxConcurrency: 5,
     ingestReservedConcurrency: 20,
     processorReservedConcurrency: 10,
+    ingestProvisionedConcurrency: 2,
+    ingestProvisionedConcurrencyMax: 10,
   },
   processing: {
     batchSize: 100,

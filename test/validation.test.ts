@@ -83,6 +83,21 @@ describe('props validation', () => {
     expect(() => synth({ concurrency: { ingestReservedConcurrency: 0 } })).toThrow(/'concurrency.ingestReservedConcurrency' must be a whole number of at least 1/);
   });
 
+  test('ingestProvisionedConcurrency must be at least 1', () => {
+    expect(() => synth({ concurrency: { ingestProvisionedConcurrency: 0 } })).toThrow(/'concurrency.ingestProvisionedConcurrency' must be a whole number of at least 1/);
+  });
+
+  test('ingestProvisionedConcurrencyMax needs the minimum and must not be below it', () => {
+    expect(() => synth({ concurrency: { ingestProvisionedConcurrencyMax: 5 } })).toThrow(/'concurrency.ingestProvisionedConcurrencyMax' needs 'concurrency.ingestProvisionedConcurrency'/);
+    expect(() => synth({ concurrency: { ingestProvisionedConcurrency: 5, ingestProvisionedConcurrencyMax: 2 } }))
+      .toThrow(/'concurrency.ingestProvisionedConcurrencyMax' must be at least 'concurrency.ingestProvisionedConcurrency'/);
+  });
+
+  test('provisioned ingest concurrency must fit in the reserved concurrency', () => {
+    expect(() => synth({ concurrency: { ingestProvisionedConcurrency: 10, ingestReservedConcurrency: 5 } }))
+      .toThrow(/Provisioned ingest concurrency must not exceed 'concurrency.ingestReservedConcurrency'/);
+  });
+
   test('processorReservedConcurrency must cover processorMaxConcurrency', () => {
     expect(() => synth({ concurrency: { processorReservedConcurrency: 20, processorMaxConcurrency: 50 } }))
       .toThrow(/'concurrency.processorReservedConcurrency' \(20\) must be at least 'concurrency.processorMaxConcurrency' \(50\)/);

@@ -197,6 +197,34 @@ describe('processor', () => {
   });
 });
 
+describe('provisioned concurrency', () => {
+  test('none by default: API Gateway invokes the function itself', () => {
+    const { template, processor } = synth();
+    template.resourceCountIs('AWS::Lambda::Alias', 0);
+    expect(processor.ingestAlias).toBeUndefined();
+  });
+
+  test('ingestProvisionedConcurrency keeps instances warm on a live alias, which API Gateway invokes', () => {
+    const { template, processor } = synth({ concurrency: { ingestProvisionedConcurrency: 5 } });
+    const alias = logicalIdOf(template, 'AWS::Lambda::Alias', 'WebhooksIngestLive');
+    template.hasResourceProperties('AWS::Lambda::Alias', { Name: 'live', ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 5 } });
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'POST',
+      Integration: Match.objectLike({ Uri: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([{ Ref: alias }])]) }) }),
+    });
+    template.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
+    expect(processor.ingestAlias).toBeDefined();
+  });
+
+  test('ingestProvisionedConcurrencyMax scales the provisioned instances on utilisation', () => {
+    const { template } = synth({ concurrency: { ingestProvisionedConcurrency: 2, ingestProvisionedConcurrencyMax: 20 } });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 20, ScalableDimension: 'lambda:function:ProvisionedConcurrency' });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 0.7 }),
+    });
+  });
+});
+
 describe('functions', () => {
   test('all three run Node.js 22 on ARM64 with JSON logs', () => {
     const fns = Object.values(synth().template.findResources('AWS::Lambda::Function'));
