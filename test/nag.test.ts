@@ -92,7 +92,13 @@ const configs: Record<string, (stack: Stack) => WebhookProcessorProps> = {
       WebhookProvider.apiKey({ name: 'legacy', secrets: [secret(stack, 'LegacyKey')], header: 'X-Api-Key' }),
     ],
     signatureTolerance: Duration.minutes(2),
-    concurrency: { processorMaxConcurrency: 5, ingestReservedConcurrency: 20, processorReservedConcurrency: 10, ingestProvisionedConcurrency: 2, ingestProvisionedConcurrencyMax: 10 },
+    concurrency: {
+      processorMaxConcurrency: 5,
+      ingestReservedConcurrency: 20,
+      processorReservedConcurrency: 10,
+      ingestProvisionedConcurrency: 2,
+      ingestProvisionedConcurrencyMax: 10,
+    },
     processing: { batchSize: 100, maxBatchingWindow: Duration.seconds(20), maxReceiveCount: 5, timeout: Duration.seconds(60), memorySize: 1024 },
     alarms: { alarmTopic: new sns.Topic(stack, 'AlarmTopic', { enforceSSL: true }), maxMessageAge: Duration.minutes(15) },
     lifecycle: {
