@@ -1,15 +1,11 @@
-import { App, Aspects, CfnResource, Duration, RemovalPolicy, Stack, aws_logs as logs } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import { App, Aspects, CfnResource, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import {
   AwsSolutionsChecks, INagLogger, NagLoggerErrorData, NagLoggerNonComplianceData, NagLoggerSuppressedData,
   NagPackSuppression, NagSuppressions, ServerlessChecks,
 } from 'cdk-nag';
-import { HmacAlgorithm, WebhookProcessor, WebhookProcessorProps, WebhookProvider } from '../src';
+import { allOptionsProps } from './fixtures';
+import { WebhookProcessor, WebhookProcessorProps, WebhookProvider } from '../src';
 
 /**
  * cdk-nag's AwsSolutions and Serverless packs over the construct as a user would run them. The
@@ -20,6 +16,10 @@ const FIXTURE_ACCEPTED: NagPackSuppression[] = [
   {
     id: 'AwsSolutions-SMG4',
     reason: 'Webhook signing secrets are issued by the provider and rotated in its dashboard; the construct accepts two secrets at once so that a rotation needs no downtime.',
+  },
+  {
+    id: 'AwsSolutions-EC23',
+    reason: 'The fixture VPC\'s interface endpoints admit HTTPS from the VPC\'s own CIDR block, a token cdk-nag cannot evaluate.',
   },
 ];
 
@@ -48,7 +48,8 @@ class Collector implements INagLogger {
     this.ruleErrors.push(`${data.ruleId} on ${data.resource.node.path}: ${data.errorMessage}`);
   }
   onSuppressedError(data: NagLoggerErrorData): void {
-    this.ruleErrors.push(`${data.ruleId} on ${data.resource.node.path}: ${data.errorMessage}`);
+    // A rule that could not evaluate a suppressed resource: accepted like a suppressed finding.
+    this.suppressed.push({ ruleId: data.ruleId, path: data.resource.node.path });
   }
 }
 
@@ -81,45 +82,7 @@ const configs: Record<string, (stack: Stack) => WebhookProcessorProps> = {
     providers: [WebhookProvider.github({ secrets: [secretsmanager.Secret.fromSecretNameV2(stack, 'Imported', 'webhooks/github')] })],
     api: { accessLogging: false, executionLogging: false },
   }),
-  'all options': (stack) => ({
-    providers: [
-      WebhookProvider.stripe({ secrets: [secret(stack, 'StripeSecret'), secret(stack, 'StripeSecretNext')] }),
-      WebhookProvider.github({ secrets: [secret(stack, 'GitHubSecret')] }),
-      WebhookProvider.shopify({ secrets: [secret(stack, 'ShopifySecret')] }),
-      WebhookProvider.slack({ secrets: [secret(stack, 'SlackSecret')] }),
-      WebhookProvider.standardWebhooks({ secrets: [secret(stack, 'SvixSecret')] }),
-      WebhookProvider.hmac({ name: 'acme', secrets: [secret(stack, 'AcmeSecret')], signatureHeader: 'X-Acme-Signature', algorithm: HmacAlgorithm.SHA512 }),
-      WebhookProvider.apiKey({ name: 'legacy', secrets: [secret(stack, 'LegacyKey')], header: 'X-Api-Key' }),
-    ],
-    signatureTolerance: Duration.minutes(2),
-    concurrency: {
-      processorMaxConcurrency: 5,
-      ingestReservedConcurrency: 20,
-      processorReservedConcurrency: 10,
-      ingestProvisionedConcurrency: 2,
-      ingestProvisionedConcurrencyMax: 10,
-    },
-    processing: { batchSize: 100, maxBatchingWindow: Duration.seconds(20), maxReceiveCount: 5, timeout: Duration.seconds(60), memorySize: 1024 },
-    alarms: { alarmTopic: new sns.Topic(stack, 'AlarmTopic', { enforceSSL: true }), maxMessageAge: Duration.minutes(15) },
-    lifecycle: {
-      archiveExpiration: Duration.days(730),
-      recordExpiration: Duration.days(90),
-      logRetention: logs.RetentionDays.THREE_MONTHS,
-      removalPolicy: RemovalPolicy.DESTROY,
-    },
-    api: { throttlingRateLimit: 200, cloudWatchRole: true, stageName: 'prod', webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/webhooks/abc' },
-    tracing: true,
-    vpc: new ec2.Vpc(stack, 'Vpc', {
-      maxAzs: 2,
-      natGateways: 0,
-      subnetConfiguration: [{ name: 'private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
-      flowLogs: { all: { trafficType: ec2.FlowLogTrafficType.REJECT } },
-    }),
-    dashboard: true,
-    encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
-    archiveAccessLogsBucket: new s3.Bucket(stack, 'AccessLogs', { enforceSSL: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL }),
-    eventBus: new events.EventBus(stack, 'WebhookEvents'),
-  }),
+  'all options': allOptionsProps,
 };
 
 describe('cdk-nag AwsSolutions and Serverless checks', () => {
