@@ -80,7 +80,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'scripts', 'bench', 'projenrc'],
+    devdirs: ['test', 'scripts', 'local-pipeline', 'bench', 'projenrc'],
     // The dev tsconfig covers src, test, scripts and bench alike.
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
@@ -114,7 +114,7 @@ project.eslint?.addOverride({
 // The bundles in assets/ are part of the published package (Python users get them in the wheel);
 // the tooling around the library is not.
 project.npmignore?.include('/assets/');
-project.npmignore?.exclude('/.venv/', '/.venv-checks/', '/.emulators/', '/scripts/', '/examples/', '/bench/', '/.ci/', '/API.md', 'dynamodb-local-metadata.json', 'cdk.out/');
+project.npmignore?.exclude('/.venv/', '/.venv-checks/', '/.emulators/', '/scripts/', '/local-pipeline/', '/examples/', '/bench/', '/.ci/', '/API.md', 'dynamodb-local-metadata.json', 'cdk.out/');
 
 // ---- integ-runner snapshot tests ----
 const integArgs = ['integ-runner', '--language', 'typescript', '--directory', 'test', '--parallel-regions', 'us-east-1'];
@@ -133,7 +133,7 @@ project.testTask.spawn(integ);
 // ---- local pipeline: the bundles in assets/ against emulated AWS (moto + DynamoDB Local) ----
 const installEmulators = project.addTask('emulators:install', {
   description: 'Install the local AWS emulators (moto server in .venv; DynamoDB Local comes from npm)',
-  exec: 'bash scripts/install-emulators.sh',
+  exec: 'bash local-pipeline/emulators/install.sh',
 });
 const demo = project.addTask('demo', {
   description: 'Run the local demo pipeline: real handler bundles, emulated SQS/S3/DynamoDB, signed sample webhooks',
@@ -151,7 +151,7 @@ if (bundle) {
   testLocal.spawn(bundle);
 }
 demo.spawn(installEmulators);
-demo.exec('ts-node --project tsconfig.dev.json scripts/demo.ts', { receiveArgs: true });
+demo.exec('ts-node --project tsconfig.dev.json local-pipeline/demo.ts', { receiveArgs: true });
 testLocal.spawn(installEmulators);
 testLocal.exec('jest --config test/local/jest.config.json --runInBand');
 project.testTask.spawn(testLocal);

@@ -8,9 +8,9 @@ import { archiveMismatch, binaryBody, say, UNICODE_TEXT } from './support';
 import {
   archivedDelivery, countRecords, destroyHttpAgent, getStatus, mapConcurrently, postDelivery, queueDepth, readDeadLetters, request, scanRecords,
   waitForDrain, waitForRecordCount, webhookIdOf, type HttpResult, type WebhookRecord,
-} from '../../scripts/local-pipeline/inspect';
-import { startPipeline, type Pipeline } from '../../scripts/local-pipeline/pipeline';
-import { sampleDelivery, withBadSignature, type Delivery } from '../../scripts/local-pipeline/signing';
+} from '../../local-pipeline/inspect';
+import { startPipeline, type Pipeline } from '../../local-pipeline/pipeline';
+import { sampleDelivery, withBadSignature, type Delivery } from '../../local-pipeline/signing';
 import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

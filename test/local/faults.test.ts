@@ -7,13 +7,13 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { archiveMismatch, binaryBody, say, UNICODE_TEXT } from './support';
-import { seededRandom } from '../../scripts/local-pipeline/fault-proxy';
+import { seededRandom } from '../../local-pipeline/fault-proxy';
 import {
   destroyHttpAgent, mapConcurrently, postDelivery, queueDepth, readDeadLetters, scanRecords, waitForDrain, webhookIdOf,
   type DeadLetter, type HttpResult, type WebhookRecord,
-} from '../../scripts/local-pipeline/inspect';
-import { startPipeline, type Pipeline } from '../../scripts/local-pipeline/pipeline';
-import { sampleDelivery, type Delivery } from '../../scripts/local-pipeline/signing';
+} from '../../local-pipeline/inspect';
+import { startPipeline, type Pipeline } from '../../local-pipeline/pipeline';
+import { sampleDelivery, type Delivery } from '../../local-pipeline/signing';
 
 const WEBHOOKS = 1_000;
 const DUPLICATE_SHARE = 0.1;

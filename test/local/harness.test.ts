@@ -4,12 +4,12 @@
  */
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import Stripe from 'stripe';
-import { isBinaryMediaType, matchRoute, toHttpAnswer, toProxyEvent } from '../../scripts/local-pipeline/api-gateway';
-import { failedMessageIds } from '../../scripts/local-pipeline/event-source';
-import { classifyWrite } from '../../scripts/local-pipeline/fault-proxy';
-import { sampleDelivery, signatureHeaders, withBadSignature } from '../../scripts/local-pipeline/signing';
-import { checkSignature, signRequest } from '../../scripts/local-pipeline/sigv4';
-import { resolve, type ResolveContext, ApiRoute } from '../../scripts/local-pipeline/template';
+import { isBinaryMediaType, matchRoute, toHttpAnswer, toProxyEvent } from '../../local-pipeline/stand-ins/api-gateway';
+import { failedMessageIds } from '../../local-pipeline/stand-ins/event-source';
+import { classifyWrite } from '../../local-pipeline/fault-proxy';
+import { sampleDelivery, signatureHeaders, withBadSignature } from '../../local-pipeline/signing';
+import { checkSignature, signRequest } from '../../local-pipeline/stand-ins/sigv4';
+import { resolve, type ResolveContext, ApiRoute } from '../../local-pipeline/template/template';
 import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
 
 const config = (scheme: ProviderRuntimeConfig['scheme'], extra: Partial<ProviderRuntimeConfig> = {}): ProviderRuntimeConfig =>

@@ -3,8 +3,8 @@
  * checks that a delivery ended as exactly one record whose archived bytes are the sent bytes.
  */
 import { randomBytes } from 'node:crypto';
-import { archivedDelivery, type WebhookRecord } from '../../scripts/local-pipeline/inspect';
-import type { Pipeline } from '../../scripts/local-pipeline/pipeline';
+import { archivedDelivery, type WebhookRecord } from '../../local-pipeline/inspect';
+import type { Pipeline } from '../../local-pipeline/pipeline';
 
 /** A line on stderr, undecorated (jest prefixes console.log with a stack location). */
 export function say(line: string): void {

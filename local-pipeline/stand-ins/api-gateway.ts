@@ -9,10 +9,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { onCleanup } from './cleanup';
+import { onCleanup } from '../cleanup';
 import type { InvocationResult, LocalFunction } from './functions';
 import { checkSignature, type Credentials } from './sigv4';
-import type { ApiRoute } from './template';
+import type { ApiRoute } from '../template/template';
 
 /** API Gateway's payload limit; larger requests are refused before any integration runs. */
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024;

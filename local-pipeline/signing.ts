@@ -4,7 +4,7 @@
  * and the tests.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
+import type { ProviderRuntimeConfig } from '../src/providers/provider-config';
 
 export interface Delivery {
   readonly provider: string;

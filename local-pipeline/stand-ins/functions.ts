@@ -9,8 +9,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { trackChild } from './cleanup';
-import { stopChild } from './emulators';
+import { trackChild } from '../cleanup';
+import { stopChild } from '../emulators/emulators';
 
 const SHIM = path.join(__dirname, 'lambda-shim.js');
 const INIT_TIMEOUT_MS = 10_000;

@@ -7,24 +7,24 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { startApiServer, type ApiServer } from './api-gateway';
-import { LOCAL_SECRET_VALUES, STACK_NAME, synthesizeLocalApp, type LocalProcessorProps } from './app';
+import { startApiServer, type ApiServer } from './stand-ins/api-gateway';
+import { LOCAL_SECRET_VALUES, STACK_NAME, synthesizeLocalApp, type LocalProcessorProps } from './template/app';
 import {
   CALLER_CREDENTIALS, clientsFor, destroyClients, endpointEnvironment, FUNCTION_CREDENTIALS, LOCAL_ACCOUNT_ID, LOCAL_REGION,
   type ServiceEndpoints,
-} from './aws';
-import { matchShippedBundles, type ShippedBundle } from './bundles';
+} from './emulators/aws';
+import { matchShippedBundles, type ShippedBundle } from './template/bundles';
 import { onCleanup } from './cleanup';
-import { REPO_ROOT, startEmulators, type Emulators } from './emulators';
-import { startSqsEventSource, type EventSourceHandle, type EventSourceOptions } from './event-source';
+import { REPO_ROOT, startEmulators, type Emulators } from './emulators/emulators';
+import { startSqsEventSource, type EventSourceHandle, type EventSourceOptions } from './stand-ins/event-source';
 import { startFaultProxy, type FaultProxy } from './fault-proxy';
-import { createLocalFunction, lambdaReservedEnvironment, type LocalFunction } from './functions';
-import { functionName, provisionFromTemplate, type AwsClients, type Provisioned, type ProvisionedQueue } from './provision';
+import { createLocalFunction, lambdaReservedEnvironment, type LocalFunction } from './stand-ins/functions';
+import { functionName, provisionFromTemplate, type AwsClients, type Provisioned, type ProvisionedQueue } from './emulators/provision';
 import {
   apiRoutes, apiSettings, functionSpecs, propertiesOf, resolveString, sqsEventSources,
   type ApiRoute, type FunctionSpec, type SqsEventSource,
-} from './template';
-import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
+} from './template/template';
+import type { ProviderRuntimeConfig } from '../src/providers/provider-config';
 
 const RUNS_DIR = path.join(REPO_ROOT, '.emulators', 'runs');
 const KEPT_RUNS = 10;

@@ -9,7 +9,7 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { LocalFunction } from './functions';
-import type { SqsEventSource } from './template';
+import type { SqsEventSource } from '../template/template';
 
 /** SQS's longest long poll. */
 const LONG_POLL_SECONDS = 20;

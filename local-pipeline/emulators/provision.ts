@@ -14,8 +14,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { CfnResource, CfnTemplate } from './app';
-import { propertiesOf, referencedIds, resolve, resourcesOfType, type ResolveContext } from './template';
+import type { CfnResource, CfnTemplate } from '../template/app';
+import { propertiesOf, referencedIds, resolve, resourcesOfType, type ResolveContext } from '../template/template';
 
 export interface AwsClients {
   readonly sqs: SQSClient;

@@ -9,13 +9,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Duration } from 'aws-cdk-lib';
-import { CALLER_CREDENTIALS, LOCAL_REGION } from './local-pipeline/aws';
-import { setInterruptExitCode } from './local-pipeline/cleanup';
+import { CALLER_CREDENTIALS, LOCAL_REGION } from './emulators/aws';
+import { setInterruptExitCode } from './cleanup';
 import {
   archivedDelivery, destroyHttpAgent, getStatus, postDelivery, scanRecords, waitForDrain, type HttpResult, type WebhookRecord,
-} from './local-pipeline/inspect';
-import { startPipeline, type Pipeline } from './local-pipeline/pipeline';
-import { sampleDelivery, withBadSignature, type Delivery, type SampleOptions } from './local-pipeline/signing';
+} from './inspect';
+import { startPipeline, type Pipeline } from './pipeline';
+import { sampleDelivery, withBadSignature, type Delivery, type SampleOptions } from './signing';
 
 interface Args {
   readonly serve: boolean;

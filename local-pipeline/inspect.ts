@@ -7,11 +7,11 @@ import * as http from 'node:http';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { CALLER_CREDENTIALS, LOCAL_REGION } from './aws';
-import { sleep } from './emulators';
+import { CALLER_CREDENTIALS, LOCAL_REGION } from './emulators/aws';
+import { sleep } from './emulators/emulators';
 import type { Pipeline } from './pipeline';
 import type { Delivery } from './signing';
-import { signRequest } from './sigv4';
+import { signRequest } from './stand-ins/sigv4';
 
 export interface HttpResult {
   readonly status: number;

