@@ -1,8 +1,18 @@
-import { Token, aws_s3 as s3 } from 'aws-cdk-lib';
+import { Annotations, Token, aws_s3 as s3 } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import { SignatureScheme } from './providers/webhook-provider';
 import type { WebhookProcessorProps } from './webhook-processor-props';
 
-/** Throws one error listing every invalid prop, each message naming the prop and the fix. */
-export function validateProps(props: WebhookProcessorProps): void {
+/**
+ * Throws one error listing every invalid prop, each message naming the prop and the fix; warns
+ * of valid but risky choices.
+ */
+export function validateProps(scope: IConstruct, props: WebhookProcessorProps): void {
+  for (const provider of props.providers.filter((p) => p.scheme === SignatureScheme.UNVERIFIED)) {
+    Annotations.of(scope).addWarningV2('cdk-webhook-processor:unverifiedProvider',
+      `Provider '${provider.name}' is unverified: anyone who knows the URL can post webhooks to it. Use a signed provider (e.g. WebhookProvider.hmac()) in production.`);
+  }
+
   const errors: string[] = [];
   const check = (ok: boolean, message: string) => { if (!ok) errors.push(message); };
   const whole = (value: number | undefined) => value === undefined || Token.isUnresolved(value) || Number.isInteger(value);

@@ -4,10 +4,10 @@
  */
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import Stripe from 'stripe';
-import { isBinaryMediaType, matchRoute, toHttpAnswer, toProxyEvent } from '../../local-pipeline/stand-ins/api-gateway';
-import { failedMessageIds } from '../../local-pipeline/stand-ins/event-source';
 import { classifyWrite } from '../../local-pipeline/fault-proxy';
 import { sampleDelivery, signatureHeaders, withBadSignature } from '../../local-pipeline/signing';
+import { isBinaryMediaType, matchRoute, toHttpAnswer, toProxyEvent } from '../../local-pipeline/stand-ins/api-gateway';
+import { failedMessageIds } from '../../local-pipeline/stand-ins/event-source';
 import { checkSignature, signRequest } from '../../local-pipeline/stand-ins/sigv4';
 import { resolve, type ResolveContext, ApiRoute } from '../../local-pipeline/template/template';
 import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';

@@ -1,0 +1,66 @@
+import { Duration, Names, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+
+/** CloudWatch namespace of the handlers' own metrics; the `service` dimension tells constructs apart. */
+export const METRICS_NAMESPACE = 'WebhookProcessor';
+
+/** The handler functions that publish metrics, by their Powertools service suffix. */
+export enum HandlerName {
+  INGEST = 'ingest',
+  PROCESSOR = 'processor',
+  STATUS = 'status',
+}
+
+/**
+ * Names the metrics the handlers publish (Powertools' `service` dimension) after the construct
+ * that owns them, so that two processors in one account never mix their metrics.
+ */
+export class HandlerMetrics {
+  private readonly prefix: string;
+
+  constructor(owner: IConstruct) {
+    this.prefix = Names.uniqueResourceName(owner, { maxLength: 48, separator: '-' });
+  }
+
+  /** The Powertools service name of one handler. */
+  public serviceName(handler: HandlerName): string {
+    return `${this.prefix}-${handler}`;
+  }
+
+  /** The environment that makes a handler publish under its service name. */
+  public environment(handler: HandlerName): Record<string, string> {
+    return { POWERTOOLS_SERVICE_NAME: this.serviceName(handler), POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE };
+  }
+
+  /** A metric a handler publishes, summed over 5 minutes unless `props` says otherwise. */
+  public metric(handler: HandlerName, metricName: string, dimensions: Record<string, string>, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { service: this.serviceName(handler), ...dimensions },
+      statistic: 'Sum',
+      period: Duration.minutes(5),
+      ...props,
+    });
+  }
+
+  /** Deliveries rejected by the ingest function, by provider and reason. */
+  public rejected(provider: string, reason: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(HandlerName.INGEST, 'WebhooksRejected', { provider, reason }, props);
+  }
+
+  /** Deliveries accepted and queued by the ingest function. */
+  public accepted(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(HandlerName.INGEST, 'WebhooksAccepted', {}, props);
+  }
+
+  /** Webhooks recorded by the processor. */
+  public processed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(HandlerName.PROCESSOR, 'WebhooksProcessed', {}, props);
+  }
+
+  /** Duplicate deliveries acknowledged and dropped by the processor. */
+  public duplicates(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(HandlerName.PROCESSOR, 'DuplicateDeliveries', {}, props);
+  }
+}

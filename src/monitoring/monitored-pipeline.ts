@@ -1,0 +1,65 @@
+import { Duration, type aws_apigateway as apigw, type aws_cloudwatch as cloudwatch, type aws_lambda as lambda, type aws_sqs as sqs } from 'aws-cdk-lib';
+import type { HandlerMetrics } from '../core/handler-metrics';
+
+/** One function under watch, with the name it has in alarms and graphs (`Ingest`, …). */
+export interface MonitoredFunction {
+  readonly name: string;
+  readonly function: lambda.IFunction;
+}
+
+/**
+ * What the alarms and the dashboard watch, as metrics: they know nothing of which front door or
+ * queue produces them, so a new part adds its metrics here without editing them.
+ */
+export interface MonitoredPipeline {
+  readonly functions: MonitoredFunction[];
+  readonly requests: cloudwatch.IMetric;
+  readonly clientErrors: cloudwatch.IMetric;
+  readonly serverErrors: cloudwatch.IMetric;
+  readonly latency: cloudwatch.IMetric;
+  readonly integrationLatency: cloudwatch.IMetric;
+  readonly accepted: cloudwatch.IMetric;
+  readonly processed: cloudwatch.IMetric;
+  readonly duplicates: cloudwatch.IMetric;
+  readonly backlog: cloudwatch.IMetric;
+  readonly deadLetters: cloudwatch.IMetric;
+  readonly oldestMessageAge: cloudwatch.IMetric;
+}
+
+/** Messages waiting in a dead-letter queue, by the minute. */
+export function metricDeadLetters(deadLetterQueue: sqs.IQueue, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  return deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: Duration.minutes(1), ...props });
+}
+
+/** Age of a queue's oldest message, by the minute. */
+export function metricOldestMessageAge(queue: sqs.IQueue, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  return queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: Duration.minutes(1), ...props });
+}
+
+/** Where the metrics of a pipeline come from. */
+export interface PipelineSources {
+  readonly functions: MonitoredFunction[];
+  readonly api: apigw.RestApi;
+  readonly queue: sqs.IQueue;
+  readonly deadLetterQueue: sqs.IQueue;
+  readonly handlerMetrics: HandlerMetrics;
+}
+
+/** The metrics of a REST API pipeline. */
+export function monitoredPipeline(sources: PipelineSources): MonitoredPipeline {
+  const { api, queue, handlerMetrics } = sources;
+  return {
+    functions: sources.functions,
+    requests: api.metricCount({ statistic: 'Sum' }),
+    clientErrors: api.metricClientError({ statistic: 'Sum' }),
+    serverErrors: api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+    latency: api.metricLatency({ statistic: 'p99' }),
+    integrationLatency: api.metricIntegrationLatency({ statistic: 'p99' }),
+    accepted: handlerMetrics.accepted(),
+    processed: handlerMetrics.processed(),
+    duplicates: handlerMetrics.duplicates(),
+    backlog: queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' }),
+    deadLetters: metricDeadLetters(sources.deadLetterQueue),
+    oldestMessageAge: metricOldestMessageAge(queue),
+  };
+}

@@ -1,0 +1,124 @@
+import {
+  Duration,
+  RemovalPolicy,
+  aws_dynamodb as dynamodb,
+  aws_iam as iam,
+  aws_kms as kms,
+  aws_s3 as s3,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { accept } from '../core/findings';
+
+/** Where each part of an archived delivery is written in the archive bucket. */
+export const ARCHIVE_PREFIX = 'raw/';
+export const OVERSIZE_PREFIX = 'oversize/';
+/** Oversized bodies must outlive the message that points at them, dead-letter retention included. */
+const OVERSIZE_RETENTION = Duration.days(30);
+/** The index listing webhooks by `providerDate` (`<provider>#<YYYY-MM-DD>`) and `receivedAt`. */
+export const STATUS_INDEX = 'byProviderDate';
+
+/** Properties of the record table and the raw archive. */
+export interface WebhookStoreProps {
+  /** A customer managed key for the table and the bucket. */
+  readonly encryptionKey?: kms.IKey;
+  /** Storage class transitions of `raw/`. */
+  readonly archiveTransitions?: s3.Transition[];
+  /** When `raw/` objects are deleted. */
+  readonly archiveExpiration?: Duration;
+  /** Whether records expire (DynamoDB TTL on `expiresAt`). */
+  readonly recordExpiration?: Duration;
+  /** Removal policy of the table and the bucket. */
+  readonly removalPolicy: RemovalPolicy;
+  /** A bucket for the archive's server access logs. */
+  readonly accessLogsBucket?: s3.IBucket;
+  /** Whether the table has a stream of new images (for events out). */
+  readonly stream: boolean;
+}
+
+/**
+ * The stateful heart of the construct: one DynamoDB record per webhook and the S3 archive of the
+ * raw bytes. Renaming either construct replaces the resource, and with it the user's data; the
+ * logical ids are pinned by test/logical-ids.test.ts.
+ */
+export class WebhookStore extends Construct {
+  /** One record per webhook, keyed by webhook id, with the `byProviderDate` index. */
+  public readonly table: dynamodb.Table;
+
+  /** The raw archive (`raw/`) and oversized bodies in transit (`oversize/`). */
+  public readonly bucket: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: WebhookStoreProps) {
+    super(scope, id);
+    const key = props.encryptionKey;
+
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      ...(key
+        ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: key }
+        : { encryption: dynamodb.TableEncryption.AWS_MANAGED }),
+      timeToLiveAttribute: props.recordExpiration ? 'expiresAt' : undefined,
+      stream: props.stream ? dynamodb.StreamViewType.NEW_IMAGE : undefined,
+      removalPolicy: props.removalPolicy,
+    });
+    // One partition per provider and day spreads the index's writes, which a single provider
+    // key would funnel into one partition (1,000 writes/s at most).
+    this.table.addGlobalSecondaryIndex({
+      indexName: STATUS_INDEX,
+      partitionKey: { name: 'providerDate', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'receivedAt', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: ['status', 'eventType', 'processedAt'],
+    });
+
+    this.bucket = new s3.Bucket(this, 'Archive', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      ...(key
+        ? { encryption: s3.BucketEncryption.KMS, encryptionKey: key, bucketKeyEnabled: true }
+        : { encryption: s3.BucketEncryption.S3_MANAGED }),
+      enforceSSL: true,
+      serverAccessLogsBucket: props.accessLogsBucket,
+      serverAccessLogsPrefix: props.accessLogsBucket ? 'webhook-archive/' : undefined,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: props.removalPolicy,
+      lifecycleRules: [
+        {
+          id: 'raw-archive',
+          prefix: ARCHIVE_PREFIX,
+          transitions: props.archiveTransitions ?? [
+            { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) },
+            { storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(90) },
+          ],
+          expiration: props.archiveExpiration,
+        },
+        { id: 'oversize-bodies', prefix: OVERSIZE_PREFIX, expiration: OVERSIZE_RETENTION },
+        {
+          id: 'housekeeping',
+          noncurrentVersionExpiration: Duration.days(30),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+    });
+
+    if (!key) {
+      accept(this.table, [{
+        checkov: ['CKV_AWS_119'],
+        reason: 'The table uses the AWS managed key unless encryptionKey is set: records hold metadata only, the raw bodies being in the archive.',
+      }]);
+    }
+    if (!props.accessLogsBucket) {
+      accept(this.bucket, [{
+        nag: 'AwsSolutions-S1',
+        checkov: ['CKV_AWS_18'],
+        reason: 'Server access logs are opt-in (archiveAccessLogsBucket): only the construct\'s roles write the archive, and CloudTrail data events can audit reads.',
+      }]);
+    }
+  }
+
+  /** Allows reading the raw archive (`raw/` objects). */
+  public grantArchiveRead(grantee: iam.IGrantable): iam.Grant {
+    return this.bucket.grantRead(grantee, `${ARCHIVE_PREFIX}*`);
+  }
+}

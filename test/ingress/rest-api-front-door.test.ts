@@ -1,0 +1,137 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import { logicalIdOf, synth } from '../util';
+
+describe('REST API', () => {
+  test('POST /webhook/{provider} is public and proxies to the ingest function', () => {
+    const { template } = synth();
+    const ingest = logicalIdOf(template, 'AWS::Lambda::Function', 'WebhooksIngest');
+    template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: '{provider}' });
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'POST',
+      AuthorizationType: 'NONE',
+      Integration: Match.objectLike({
+        Type: 'AWS_PROXY',
+        Uri: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([{ 'Fn::GetAtt': [ingest, 'Arn'] }])]) }),
+      }),
+    });
+  });
+
+  test('GET /status/{id} requires AWS_IAM and proxies to the status function', () => {
+    const { template } = synth();
+    const status = logicalIdOf(template, 'AWS::Lambda::Function', 'WebhooksStatus');
+    template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: '{id}' });
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'GET',
+      AuthorizationType: 'AWS_IAM',
+      Integration: Match.objectLike({
+        Uri: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([{ 'Fn::GetAtt': [status, 'Arn'] }])]) }),
+      }),
+    });
+  });
+
+  test('only the two routes exist', () => {
+    const { template } = synth();
+    template.resourceCountIs('AWS::ApiGateway::Method', 2);
+  });
+
+  test('every content type reaches the ingest function as raw bytes (binary media types */*)', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { BinaryMediaTypes: ['*/*'] });
+  });
+
+  test('stage throttling defaults to 1000 rps / 2000 burst and follows props', () => {
+    synth().template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: Match.arrayWith([Match.objectLike({ ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000 })]),
+    });
+    synth({ api: { throttlingRateLimit: 50, throttlingBurstLimit: 100 } }).template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: Match.arrayWith([Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 })]),
+    });
+  });
+
+  test('stage access logs go to a log group in JSON by default', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'v1',
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"') },
+    });
+  });
+
+  test('access logging can be turned off', () => {
+    const { template, processor } = synth({ api: { accessLogging: false } });
+    template.hasResourceProperties('AWS::ApiGateway::Stage', { AccessLogSetting: Match.absent() });
+    expect(processor.accessLogGroup).toBeUndefined();
+  });
+
+  test('execution logs at ERROR level, without bodies, into a log group with retention', () => {
+    const { template } = synth();
+    const api = logicalIdOf(template, 'AWS::ApiGateway::RestApi', 'WebhooksApi');
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: Match.arrayWith([Match.objectLike({ LoggingLevel: 'ERROR', DataTraceEnabled: false, HttpMethod: '*', ResourcePath: '/*' })]),
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: { 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: api }, '/v1']] },
+      RetentionInDays: 30,
+    });
+    const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0];
+    expect(stage.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^WebhooksApiExecutionLogs/)]));
+  });
+
+  test('execution logging can be turned off', () => {
+    const { template, processor } = synth({ api: { executionLogging: false } });
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: Match.arrayWith([Match.objectLike({ LoggingLevel: 'OFF' })]),
+    });
+    expect(processor.executionLogGroup).toBeUndefined();
+  });
+
+  test('path parameters are required and validated; bodies are left to the signature check', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestParameters: true, ValidateRequestBody: false });
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'POST', RequestParameters: { 'method.request.path.provider': true }, RequestValidatorId: Match.anyValue(),
+    });
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'GET', RequestParameters: { 'method.request.path.id': true }, RequestValidatorId: Match.anyValue(),
+    });
+  });
+
+  test('a WAF web ACL is associated with the stage only when given', () => {
+    synth().template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 0);
+    const arn = 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/webhooks/abc';
+    synth({ api: { webAclArn: arn } }).template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      WebACLArn: arn,
+      ResourceArn: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+    });
+  });
+
+  test('no account-wide CloudWatch role is created unless asked for', () => {
+    synth().template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    synth({ api: { cloudWatchRole: true } }).template.resourceCountIs('AWS::ApiGateway::Account', 1);
+  });
+
+  test('the API Gateway test console cannot invoke the functions (no test-invoke permissions)', () => {
+    const { template } = synth();
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission'));
+    expect(permissions).toHaveLength(2);
+    for (const p of permissions) {
+      expect(JSON.stringify(p.Properties.SourceArn)).not.toContain('test-invoke-stage');
+    }
+  });
+});
+
+describe('custom domain', () => {
+  test('the API gets the domain, and webhookUrl() returns URLs on it', () => {
+    const { template, processor, stack } = synth({}, (scope) => ({
+      api: {
+        domainName: {
+          domainName: 'webhooks.example.com',
+          certificate: acm.Certificate.fromCertificateArn(scope, 'Cert', 'arn:aws:acm:us-east-1:123456789012:certificate/abc'),
+        },
+      },
+    }));
+    template.hasResourceProperties('AWS::ApiGateway::DomainName', { DomainName: 'webhooks.example.com' });
+    template.resourceCountIs('AWS::ApiGateway::BasePathMapping', 1);
+    expect(stack.resolve(processor.webhookUrl('stripe'))).toBe('https://webhooks.example.com/webhook/stripe');
+  });
+});

@@ -1,0 +1,36 @@
+import { Duration } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { logicalIdOf, synth } from '../util';
+
+describe('queues', () => {
+  test('the queue is encrypted, TLS-only and redrives to the DLQ after 3 receives', () => {
+    const { template } = synth();
+    const dlq = logicalIdOf(template, 'AWS::SQS::Queue', 'WebhooksQueuesDeadLetterQueue');
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: 3 },
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    template.resourcePropertiesCountIs('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    }, 2);
+  });
+
+  test('the DLQ is encrypted and keeps messages 14 days', () => {
+    synth().template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
+  });
+
+  test('maxReceiveCount follows processing.maxReceiveCount', () => {
+    synth({ processing: { maxReceiveCount: 7 } }).template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: Match.objectLike({ maxReceiveCount: 7 }),
+    });
+  });
+
+  test('visibility timeout is 6 × processor timeout + batching window', () => {
+    synth().template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 6 * 30 + 5 });
+    synth({ processing: { timeout: Duration.seconds(60), maxBatchingWindow: Duration.seconds(10) } })
+      .template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 6 * 60 + 10 });
+  });
+});

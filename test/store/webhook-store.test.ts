@@ -1,0 +1,113 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { logicalIdOf, synth } from '../util';
+
+describe('table', () => {
+  test('on-demand, point-in-time recovery, SSE, keyed by id', () => {
+    synth().template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    });
+  });
+
+  test('an index lists webhooks by provider and day, ordered by receive time', () => {
+    synth().template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: [Match.objectLike({
+        IndexName: 'byProviderDate',
+        KeySchema: [{ AttributeName: 'providerDate', KeyType: 'HASH' }, { AttributeName: 'receivedAt', KeyType: 'RANGE' }],
+      })],
+    });
+  });
+
+  test('records expire only when lifecycle.recordExpiration is set', () => {
+    synth().template.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: Match.absent() });
+    const { template } = synth({ lifecycle: { recordExpiration: Duration.days(90) } });
+    template.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ RECORD_TTL_SECONDS: String(90 * 86400) }) },
+    });
+  });
+});
+
+describe('archive bucket', () => {
+  test('public access blocked, SSE, versioned', () => {
+    synth().template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      VersioningConfiguration: { Status: 'Enabled' },
+    });
+  });
+
+  test('TLS-only bucket policy', () => {
+    synth().template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  test('raw/ moves to IA after 30 days and Glacier after 90 by default, never expiring', () => {
+    synth().template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([{
+          Id: 'raw-archive',
+          Prefix: 'raw/',
+          Status: 'Enabled',
+          Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }, { StorageClass: 'GLACIER', TransitionInDays: 90 }],
+        }]),
+      },
+    });
+  });
+
+  test('archive transitions and expiration follow lifecycle props', () => {
+    synth({
+      lifecycle: {
+        archiveTransitions: [{ storageClass: s3.StorageClass.DEEP_ARCHIVE, transitionAfter: Duration.days(180) }],
+        archiveExpiration: Duration.days(400),
+      },
+    }).template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({
+          Id: 'raw-archive', ExpirationInDays: 400, Transitions: [{ StorageClass: 'DEEP_ARCHIVE', TransitionInDays: 180 }],
+        })]),
+      },
+    });
+  });
+
+  test('oversized bodies expire after 30 days, longer than any message can wait', () => {
+    synth().template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([{ Id: 'oversize-bodies', Prefix: 'oversize/', Status: 'Enabled', ExpirationInDays: 30 }]) },
+    });
+  });
+});
+
+describe('removal policy', () => {
+  test('stateful resources are retained by default', () => {
+    const { template } = synth();
+    for (const type of ['AWS::DynamoDB::Table', 'AWS::S3::Bucket', 'AWS::SQS::Queue', 'AWS::Logs::LogGroup']) {
+      for (const resource of Object.values(template.findResources(type))) {
+        expect(resource.DeletionPolicy).toBe('Retain');
+      }
+    }
+  });
+
+  test('lifecycle.removalPolicy DESTROY lets the stack delete them', () => {
+    const { template } = synth({ lifecycle: { removalPolicy: RemovalPolicy.DESTROY } });
+    for (const type of ['AWS::DynamoDB::Table', 'AWS::S3::Bucket', 'AWS::SQS::Queue', 'AWS::Logs::LogGroup']) {
+      for (const resource of Object.values(template.findResources(type))) {
+        expect(resource.DeletionPolicy).toBe('Delete');
+      }
+    }
+  });
+});
+
+describe('archive access logs', () => {
+  test('server access logs go to the given bucket under webhook-archive/', () => {
+    const { template } = synth({}, (stack) => ({ archiveAccessLogsBucket: new s3.Bucket(stack, 'AccessLogs') }));
+    const logsBucket = logicalIdOf(template, 'AWS::S3::Bucket', 'AccessLogs');
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: { DestinationBucketName: { Ref: logsBucket }, LogFilePrefix: 'webhook-archive/' },
+    });
+  });
+});
