@@ -88,6 +88,15 @@ export function validateProps(scope: IConstruct, props: WebhookProcessorProps): 
   check(api.throttlingRateLimit === undefined || api.throttlingRateLimit > 0, "'api.throttlingRateLimit' must be greater than 0.");
   check(within(api.throttlingBurstLimit, 1, 1_000_000), "'api.throttlingBurstLimit' must be a whole number of at least 1.");
   check(api.stageName === undefined || /^[A-Za-z0-9_-]{1,128}$/.test(api.stageName), "'api.stageName' may only contain letters, digits, '_' and '-'.");
+  check(!api.disableExecuteApiEndpoint || api.domainName !== undefined,
+    "'api.disableExecuteApiEndpoint' needs 'api.domainName': without a custom domain the API would have no endpoint at all.");
+  const acl = api.webAclArn;
+  if (acl !== undefined && !Token.isUnresolved(acl)) {
+    // arn:aws:wafv2:us-east-1:123456789012:regional/webacl/name/id; a CloudFront ACL is global/.
+    const scope = /^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:(regional|global)\/webacl\/[\w-]+\/[\w-]+$/.exec(acl)?.[1];
+    check(scope !== undefined, `'api.webAclArn' (${acl}) is not the ARN of a WAF web ACL (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>).`);
+    check(scope !== 'global', `'api.webAclArn' (${acl}) is a CloudFront (global) web ACL; a REST API stage needs one of scope REGIONAL, in the stack's region.`);
+  }
 
   if (errors.length > 0) {
     throw new Error(`Invalid WebhookProcessor props:\n- ${errors.join('\n- ')}`);

@@ -198,7 +198,7 @@ export interface WebhookApiOptions {
 
   /**
    * Whether to write JSON access logs of the stage to a log group. API Gateway needs the
-   * account's CloudWatch Logs role to be set once per region (see `cloudWatchRole`).
+   * account's CloudWatch Logs role, which `cloudWatchRole` sets.
    *
    * @default true
    */
@@ -224,19 +224,33 @@ export interface WebhookApiOptions {
   /**
    * A custom domain for the API (an ACM certificate in the stack's region), e.g.
    * `webhooks.example.com`; point a DNS alias at `api.domainName`. `webhookUrl()` then returns
-   * URLs on this domain.
+   * URLs on this domain. Its security policy is TLS 1.2 unless `securityPolicy` says otherwise.
    *
    * @default - only the execute-api endpoint
    */
   readonly domainName?: apigw.DomainNameOptions;
 
   /**
-   * Whether to create the account-wide API Gateway CloudWatch Logs role. It is a singleton per
-   * account and region, so leave it off when another stack already manages it.
+   * Whether to set API Gateway's account-wide CloudWatch Logs role (an IAM role with
+   * `AmazonAPIGatewayPushToCloudWatchLogs` and the `AWS::ApiGateway::Account` setting that names
+   * it), which access and execution logging need: without it, a stage with logging fails to
+   * deploy in an account where nobody set the role. One per stack, shared by every
+   * WebhookProcessor in it, and retained when the stack is deleted, because the account setting
+   * outlives the stack and other APIs log through it. Turn it off when the account's role is
+   * managed elsewhere (another stack, your landing zone); two stacks of one app that both set it
+   * in the same account and region are refused at synth.
+   *
+   * @default true
+   */
+  readonly cloudWatchRole?: boolean;
+
+  /**
+   * Whether to disable the default `execute-api` endpoint, so that the API is reachable only on
+   * `domainName`. Needs `domainName`.
    *
    * @default false
    */
-  readonly cloudWatchRole?: boolean;
+  readonly disableExecuteApiEndpoint?: boolean;
 
   /**
    * Name of the stage (the first path segment of the URL).

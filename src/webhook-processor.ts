@@ -60,7 +60,7 @@ export class WebhookProcessor extends Construct {
   public readonly archiveBucket: s3.IBucket;
   /** The API stage's access logs; only when `api.accessLogging` is on. */
   public readonly accessLogGroup?: logs.ILogGroup;
-  /** The stage's execution logs; only when `api.executionLogging` is on. */
+  /** The stage's execution logs, kept even while `api.executionLogging` is off (so that turning it on again deploys). */
   public readonly executionLogGroup?: logs.ILogGroup;
   /** The ingest function's `live` alias, which API Gateway invokes; only with provisioned concurrency. */
   public readonly ingestAlias?: lambda.Alias;

@@ -1,4 +1,5 @@
 import {
+  Names,
   type RemovalPolicy,
   aws_apigateway as apigw,
   aws_iam as iam,
@@ -6,6 +7,7 @@ import {
   aws_wafv2 as wafv2,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { ApiGatewayLoggingRole } from './api-gateway-logging-role';
 import { RouteAuthorization, type WebhookRoute } from './routes';
 import { accept } from '../core/findings';
 import { acceptLogGroupFindings } from '../core/function-base';
@@ -36,8 +38,8 @@ export class RestApiFrontDoor extends Construct {
   /** The stage's access logs; only when `accessLogging` is on. */
   public readonly accessLogGroup?: logs.LogGroup;
 
-  /** The stage's execution logs; only when `executionLogging` is on. */
-  public readonly executionLogGroup?: logs.LogGroup;
+  /** The stage's execution logs (empty while `executionLogging` is off). */
+  public readonly executionLogGroup: logs.LogGroup;
 
   private readonly domainName?: apigw.DomainNameOptions;
 
@@ -50,14 +52,20 @@ export class RestApiFrontDoor extends Construct {
     const executionLogging = options.executionLogging ?? true;
     const stageName = options.stageName ?? 'v1';
     this.accessLogGroup = accessLogging ? new logs.LogGroup(this, 'AccessLogs', { retention: logRetention, removalPolicy }) : undefined;
+    const disableExecuteApiEndpoint = options.disableExecuteApiEndpoint ?? false;
     const api = new apigw.RestApi(this, 'Api', {
+      // Unique in the account and region, so that the API's metrics (dimension ApiName) are its own.
+      restApiName: Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }),
       description: 'Webhook ingest and status API',
       endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
       // Every body reaches the ingest function base64-encoded, byte for byte: signatures are
       // computed over the raw bytes, whatever the content type.
       binaryMediaTypes: ['*/*'],
-      cloudWatchRole: options.cloudWatchRole ?? false,
-      domainName: options.domainName,
+      // The account's logging role is managed below, once per stack (ApiGatewayLoggingRole).
+      cloudWatchRole: false,
+      // TLS 1.2 unless the user chose otherwise: API Gateway's default policy still admits TLS 1.0.
+      domainName: options.domainName ? { securityPolicy: apigw.SecurityPolicy.TLS_1_2, ...options.domainName } : undefined,
+      disableExecuteApiEndpoint,
       deployOptions: {
         stageName,
         throttlingRateLimit: options.throttlingRateLimit ?? 1000,
@@ -82,14 +90,21 @@ export class RestApiFrontDoor extends Construct {
       },
     });
     this.api = api;
-    if (executionLogging) {
-      // API Gateway would create this group itself, without retention.
-      this.executionLogGroup = new logs.LogGroup(this, 'ExecutionLogs', {
-        logGroupName: `API-Gateway-Execution-Logs_${api.restApiId}/${stageName}`,
-        retention: logRetention,
-        removalPolicy,
-      });
-      api.deploymentStage.node.addDependency(this.executionLogGroup);
+    if (disableExecuteApiEndpoint) {
+      // Its URL would be an output nobody can call.
+      api.node.tryRemoveChild('Endpoint');
+    }
+    // API Gateway would create this group itself, without retention. It exists whether execution
+    // logging is on or not: a retained group that left the template when logging was turned off
+    // would make turning it on again fail ("already exists").
+    this.executionLogGroup = new logs.LogGroup(this, 'ExecutionLogs', {
+      logGroupName: `API-Gateway-Execution-Logs_${api.restApiId}/${stageName}`,
+      retention: logRetention,
+      removalPolicy,
+    });
+    api.deploymentStage.node.addDependency(this.executionLogGroup);
+    if ((accessLogging || executionLogging) && (options.cloudWatchRole ?? true)) {
+      ApiGatewayLoggingRole.of(this).requiredBy(api.deploymentStage);
     }
     // Path parameters are checked by API Gateway; bodies are not, on purpose: signatures are
     // computed over the raw bytes of any content type, and the ingest function checks both.
@@ -154,11 +169,6 @@ export class RestApiFrontDoor extends Construct {
     accept(stage, [{
       checkov: ['CKV_AWS_120'],
       reason: 'Responses must not be cached: every POST is a distinct delivery and GET /status must reflect the latest record.',
-    }]);
-    accept(this.api.node.tryFindChild('CloudWatchRole'), [{
-      nag: 'AwsSolutions-IAM4',
-      reason: 'The account-level API Gateway CloudWatch role (api.cloudWatchRole) uses AmazonAPIGatewayPushToCloudWatchLogs, the managed policy AWS documents for it.',
-      appliesTo: [{ regex: '/^Policy::arn:<AWS::Partition>:iam::aws:policy\\/service-role\\/AmazonAPIGatewayPushToCloudWatchLogs$/' }],
     }]);
 
     // ---- choices left to the user, off by default ----

@@ -47,14 +47,16 @@ export interface PipelineSources {
 
 /** The metrics of a REST API pipeline. */
 export function monitoredPipeline(sources: PipelineSources): MonitoredPipeline {
-  const { api, queue, handlerMetrics } = sources;
+  const { queue, handlerMetrics } = sources;
+  // The stage's metrics carry both ApiName and Stage, so they count this API's stage only.
+  const stage = sources.api.deploymentStage;
   return {
     functions: sources.functions,
-    requests: api.metricCount({ statistic: 'Sum' }),
-    clientErrors: api.metricClientError({ statistic: 'Sum' }),
-    serverErrors: api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
-    latency: api.metricLatency({ statistic: 'p99' }),
-    integrationLatency: api.metricIntegrationLatency({ statistic: 'p99' }),
+    requests: stage.metricCount({ statistic: 'Sum' }),
+    clientErrors: stage.metricClientError({ statistic: 'Sum' }),
+    serverErrors: stage.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+    latency: stage.metricLatency({ statistic: 'p99' }),
+    integrationLatency: stage.metricIntegrationLatency({ statistic: 'p99' }),
     accepted: handlerMetrics.accepted(),
     processed: handlerMetrics.processed(),
     duplicates: handlerMetrics.duplicates(),

@@ -1,4 +1,10 @@
-import { Duration, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as cloudwatchActions } from 'aws-cdk-lib';
+import {
+  ArnFormat, Duration, Stack,
+  aws_cloudwatch as cloudwatch,
+  aws_cloudwatch_actions as cloudwatchActions,
+  aws_iam as iam,
+  aws_sns as sns,
+} from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { MonitoredPipeline } from './monitored-pipeline';
 import type { WebhookAlarmOptions } from '../webhook-processor-props';
@@ -49,6 +55,7 @@ export class WebhookAlarms extends Construct {
       alarm('Api5xx', pipeline.serverErrors, api5xx, `The webhook API answered ${api5xx} or more 5xx responses in 5 minutes.`);
     }
     if (options.alarmTopic) {
+      allowAlarmsToPublish(options.alarmTopic, this);
       const action = new cloudwatchActions.SnsAction(options.alarmTopic);
       for (const a of this.alarms) {
         a.addAlarmAction(action);
@@ -56,4 +63,37 @@ export class WebhookAlarms extends Construct {
       }
     }
   }
+}
+
+/**
+ * Lets CloudWatch publish the alarms to a topic of the same app that has a resource policy or a
+ * customer managed key, where it otherwise fails silently:
+ * - a topic policy (e.g. from `enforceSSL: true`) replaces SNS's default policy, which is what
+ *   let the account's services publish; CloudWatch then needs its own statement;
+ * - "AWS services that publish to encrypted topics need kms:Decrypt and kms:GenerateDataKey* on
+ *   the customer managed key", https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+ * An imported topic's policy and key policy cannot be changed from here: the README says what to
+ * add to them.
+ */
+function allowAlarmsToPublish(topic: sns.ITopic, scope: Construct): void {
+  const stack = Stack.of(scope);
+  const cloudWatch = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
+  const fromOwnAlarms = {
+    StringEquals: { 'aws:SourceAccount': stack.account },
+    ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+  };
+  if (topic.node.tryFindChild('Policy') instanceof sns.TopicPolicy) {
+    topic.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [cloudWatch],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: fromOwnAlarms,
+    }));
+  }
+  topic.masterKey?.addToResourcePolicy(new iam.PolicyStatement({
+    principals: [cloudWatch],
+    actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+    resources: ['*'],
+    conditions: fromOwnAlarms,
+  }));
 }

@@ -1,3 +1,7 @@
+import { App, Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import type { Construct } from 'constructs';
+import { WebhookProcessor, WebhookProvider } from '../../src';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { logicalIdOf, synth } from '../util';
@@ -77,12 +81,21 @@ describe('REST API', () => {
     expect(stage.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^WebhooksApiExecutionLogs/)]));
   });
 
-  test('execution logging can be turned off', () => {
+  test('execution logging can be turned off, and its log group stays so that turning it on again deploys', () => {
     const { template, processor } = synth({ api: { executionLogging: false } });
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       MethodSettings: Match.arrayWith([Match.objectLike({ LoggingLevel: 'OFF' })]),
     });
-    expect(processor.executionLogGroup).toBeUndefined();
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: { 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', Match.anyValue(), '/v1']] },
+    });
+    expect(processor.executionLogGroup).toBeDefined();
+  });
+
+  test('the API has a name unique to the construct, not a shared default', () => {
+    const { template } = synth();
+    const names = Object.values(template.findResources('AWS::ApiGateway::RestApi')).map((r) => r.Properties.Name);
+    expect(names).toEqual([expect.stringMatching(/^Test-Webhooks-Api/)]);
   });
 
   test('path parameters are required and validated; bodies are left to the signature check', () => {
@@ -105,9 +118,10 @@ describe('REST API', () => {
     });
   });
 
-  test('no account-wide CloudWatch role is created unless asked for', () => {
-    synth().template.resourceCountIs('AWS::ApiGateway::Account', 0);
-    synth({ api: { cloudWatchRole: true } }).template.resourceCountIs('AWS::ApiGateway::Account', 1);
+  test('a web ACL that is not a WAF ARN, or a CloudFront (global) one, is refused naming the prop', () => {
+    expect(() => synth({ api: { webAclArn: 'webhooks-acl' } })).toThrow(/'api.webAclArn' \(webhooks-acl\) is not the ARN of a WAF web ACL/);
+    expect(() => synth({ api: { webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/cf/abc' } }))
+      .toThrow(/'api.webAclArn' .* is a CloudFront \(global\) web ACL/);
   });
 
   test('the API Gateway test console cannot invoke the functions (no test-invoke permissions)', () => {
@@ -117,6 +131,46 @@ describe('REST API', () => {
     for (const p of permissions) {
       expect(JSON.stringify(p.Properties.SourceArn)).not.toContain('test-invoke-stage');
     }
+  });
+});
+
+describe('API Gateway CloudWatch Logs role (deploys in a fresh account)', () => {
+  test('by default the stack sets the account role, and the stage waits for it', () => {
+    const { template } = synth();
+    const account = logicalIdOf(template, 'AWS::ApiGateway::Account', 'WebhookProcessorApiGatewayCloudWatchRole');
+    template.hasResource('AWS::ApiGateway::Account', { DeletionPolicy: 'Retain', Properties: { CloudWatchRoleArn: Match.anyValue() } });
+    template.hasResource('AWS::IAM::Role', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'apigateway.amazonaws.com' } })] }),
+        ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs']] }],
+      }),
+    });
+    const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0];
+    expect(stage.DependsOn).toEqual(expect.arrayContaining([account]));
+  });
+
+  test('two constructs in one stack share one account setting', () => {
+    const { template } = synth({}, (stack) => {
+      new WebhookProcessor(stack, 'Other', { providers: [WebhookProvider.unverified('internal')] });
+      return {};
+    });
+    template.resourceCountIs('AWS::ApiGateway::Account', 1);
+  });
+
+  test('two stacks of one app in the same account and region cannot both set it', () => {
+    const app = new App();
+    const env = { account: '123456789012', region: 'us-east-1' };
+    const props = () => ({ providers: [WebhookProvider.unverified('internal')] });
+    new WebhookProcessor(new Stack(app, 'One', { env }), 'Webhooks', props());
+    expect(() => new WebhookProcessor(new Stack(app, 'Two', { env }), 'Webhooks', props()))
+      .toThrow(/Two\/Webhooks.*'api.cloudWatchRole' is on, but stack One already sets .* Set 'api.cloudWatchRole: false'/);
+    new WebhookProcessor(new Stack(app, 'Elsewhere', { env: { ...env, region: 'eu-west-1' } }), 'Webhooks', props());
+  });
+
+  test('no account setting with cloudWatchRole false, or with both kinds of logging off', () => {
+    synth({ api: { cloudWatchRole: false } }).template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    synth({ api: { accessLogging: false, executionLogging: false } }).template.resourceCountIs('AWS::ApiGateway::Account', 0);
   });
 });
 
@@ -133,5 +187,28 @@ describe('custom domain', () => {
     template.hasResourceProperties('AWS::ApiGateway::DomainName', { DomainName: 'webhooks.example.com' });
     template.resourceCountIs('AWS::ApiGateway::BasePathMapping', 1);
     expect(stack.resolve(processor.webhookUrl('stripe'))).toBe('https://webhooks.example.com/webhook/stripe');
+  });
+
+  const certificate = (scope: Construct) => acm.Certificate.fromCertificateArn(scope, 'Cert', 'arn:aws:acm:us-east-1:123456789012:certificate/abc');
+
+  test('the domain admits TLS 1.2 and later unless a security policy is given', () => {
+    synth({}, (scope) => ({ api: { domainName: { domainName: 'webhooks.example.com', certificate: certificate(scope) } } }))
+      .template.hasResourceProperties('AWS::ApiGateway::DomainName', { SecurityPolicy: 'TLS_1_2' });
+    synth({}, (scope) => ({
+      api: { domainName: { domainName: 'webhooks.example.com', certificate: certificate(scope), securityPolicy: apigw.SecurityPolicy.TLS_1_0 } },
+    })).template.hasResourceProperties('AWS::ApiGateway::DomainName', { SecurityPolicy: 'TLS_1_0' });
+  });
+
+  test('the execute-api endpoint can be disabled, and then has no output', () => {
+    const { template } = synth({}, (scope) => ({
+      api: { domainName: { domainName: 'webhooks.example.com', certificate: certificate(scope) }, disableExecuteApiEndpoint: true },
+    }));
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { DisableExecuteApiEndpoint: true });
+    expect(Object.keys(template.findOutputs('*'))).toEqual([]);
+    expect(Object.keys(synth().template.findOutputs('*'))).toEqual([expect.stringMatching(/^WebhooksApiEndpoint/)]);
+  });
+
+  test('disabling the execute-api endpoint needs a custom domain', () => {
+    expect(() => synth({ api: { disableExecuteApiEndpoint: true } })).toThrow(/'api.disableExecuteApiEndpoint' needs 'api.domainName'/);
   });
 });
