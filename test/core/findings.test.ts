@@ -23,7 +23,7 @@ describe('accepted findings', () => {
     const stageNag = (t: any) => Object.values(t.findResources('AWS::ApiGateway::Stage'))
       .flatMap((r: any) => r.Metadata?.cdk_nag?.rules_to_suppress ?? []).map((x: any) => x.id);
     expect(stageNag(synth().template)).toEqual(expect.arrayContaining(['AwsSolutions-APIG3', 'Serverless-APIGWXrayEnabled']));
-    expect(stageNag(synth({ tracing: true, api: { webAclArn: 'arn:aws:wafv2:us-east-1:1:regional/webacl/a/b' } }).template))
+    expect(stageNag(synth({ tracing: true, api: { webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/a/b' } }).template))
       .not.toEqual(expect.arrayContaining(['AwsSolutions-APIG3']));
     expect(stageNag(synth({ tracing: true }).template)).not.toContain('Serverless-APIGWXrayEnabled');
   });

@@ -1,4 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { logicalIdOf, synth } from '../util';
 
@@ -28,9 +30,13 @@ describe('alarms', () => {
     });
   });
 
-  test('the API alarm counts 5xx responses', () => {
-    synth({ alarms: { api5xxThreshold: 10 } }).template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+  test('the API alarm counts 5xx responses of this API\'s stage only (ApiName and Stage dimensions)', () => {
+    const { template } = synth({ alarms: { api5xxThreshold: 10 } });
+    const api = logicalIdOf(template, 'AWS::ApiGateway::RestApi', 'WebhooksApi');
+    const name = template.findResources('AWS::ApiGateway::RestApi')[api].Properties.Name;
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: '5XXError', Namespace: 'AWS/ApiGateway', Threshold: 10,
+      Dimensions: Match.arrayEquals([{ Name: 'ApiName', Value: name }, { Name: 'Stage', Value: Match.anyValue() }]),
     });
   });
 
@@ -48,5 +54,30 @@ describe('alarms', () => {
     const { template } = synth({}, (stack) => ({ alarms: { alarmTopic: new sns.Topic(stack, 'Alerts') } }));
     const topic = logicalIdOf(template, 'AWS::SNS::Topic', 'Alerts');
     template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: topic }], OKActions: [{ Ref: topic }] }, 6);
+  });
+
+  const cloudWatchMayPublish = Match.objectLike({
+    Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish',
+    Condition: Match.objectLike({ ArnLike: { 'aws:SourceArn': Match.anyValue() }, StringEquals: { 'aws:SourceAccount': '123456789012' } }),
+  });
+
+  test('a topic with a resource policy (enforceSSL) lets CloudWatch publish, which its policy would otherwise deny', () => {
+    const { template } = synth({}, (stack) => ({ alarms: { alarmTopic: new sns.Topic(stack, 'Alerts', { enforceSSL: true }) } }));
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([cloudWatchMayPublish]) },
+    });
+  });
+
+  test('a topic without a policy keeps SNS\'s default policy (no policy is created for it)', () => {
+    synth({}, (stack) => ({ alarms: { alarmTopic: new sns.Topic(stack, 'Alerts') } })).template.resourceCountIs('AWS::SNS::TopicPolicy', 0);
+  });
+
+  test('a topic encrypted with a customer managed key lets CloudWatch use the key', () => {
+    const { template } = synth({}, (stack) => ({ alarms: { alarmTopic: new sns.Topic(stack, 'Alerts', { masterKey: new kms.Key(stack, 'AlertsKey') }) } }));
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
+        Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      })]) },
+    });
   });
 });
