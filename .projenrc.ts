@@ -87,7 +87,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     ignorePatterns: ['*.js', '*.d.ts', 'node_modules/', '*.generated.ts', 'coverage', 'examples/', 'test/*.snapshot/', 'assets/'],
   },
 
-  gitignore: ['.venv/', '.venv-checks/', 'cdk.out/', 'test/*.snapshot/asset.*', '.emulators/', 'bench/results/', 'dynamodb-local-metadata.json'],
+  gitignore: ['/node_modules', '.venv/', '.venv-checks/', 'cdk.out/', 'test/*.snapshot/asset.*', '.emulators/', 'bench/results/', 'dynamodb-local-metadata.json'],
   npmignoreEnabled: true,
 
   jestOptions: {
