@@ -1,5 +1,5 @@
 import {
-  RemovalPolicy, Token,
+  Duration, RemovalPolicy, Token,
   type aws_apigateway as apigw,
   aws_cloudwatch as cloudwatch,
   type aws_dynamodb as dynamodb,
@@ -21,7 +21,7 @@ import { metricDeadLetters, metricOldestMessageAge, monitoredPipeline } from './
 import { WebhookAlarms } from './monitoring/webhook-alarms';
 import { WebhookDashboard } from './monitoring/webhook-dashboard';
 import { RecordProcessor, visibilityTimeoutFor } from './pipeline/record-processor';
-import { WebhookQueues } from './pipeline/webhook-queues';
+import { LONGEST_MESSAGE_LIFE, WebhookQueues } from './pipeline/webhook-queues';
 import { StatusQuery } from './query/status-query';
 import { STATUS_INDEX, WebhookStore } from './store/webhook-store';
 import { validateProps } from './validation';
@@ -109,6 +109,8 @@ export class WebhookProcessor extends Construct {
       removalPolicy,
       accessLogsBucket: props.archiveAccessLogsBucket,
       stream: props.eventBus !== undefined,
+      // A day beyond the longest a message can point at its body, so the body never goes first.
+      oversizeExpiration: LONGEST_MESSAGE_LIFE.plus(Duration.days(1)),
     });
     const queues = new WebhookQueues(this, 'Queues', {
       visibilityTimeout: visibilityTimeoutFor(processing),

@@ -12,8 +12,6 @@ import { accept } from '../core/findings';
 /** Where each part of an archived delivery is written in the archive bucket. */
 export const ARCHIVE_PREFIX = 'raw/';
 export const OVERSIZE_PREFIX = 'oversize/';
-/** Oversized bodies must outlive the message that points at them, dead-letter retention included. */
-const OVERSIZE_RETENTION = Duration.days(30);
 /** The index listing webhooks by `providerDate` (`<provider>#<YYYY-MM-DD>`) and `receivedAt`. */
 export const STATUS_INDEX = 'byProviderDate';
 
@@ -33,6 +31,11 @@ export interface WebhookStoreProps {
   readonly accessLogsBucket?: s3.IBucket;
   /** Whether the table has a stream of new images (for events out). */
   readonly stream: boolean;
+  /**
+   * When `oversize/` bodies are deleted: after the longest life of a message that points at one.
+   * S3 counts from the object's creation, rounded up to the next midnight UTC.
+   */
+  readonly oversizeExpiration: Duration;
 }
 
 /**
@@ -93,7 +96,7 @@ export class WebhookStore extends Construct {
           ],
           expiration: props.archiveExpiration,
         },
-        { id: 'oversize-bodies', prefix: OVERSIZE_PREFIX, expiration: OVERSIZE_RETENTION },
+        { id: 'oversize-bodies', prefix: OVERSIZE_PREFIX, expiration: props.oversizeExpiration },
         {
           id: 'housekeeping',
           noncurrentVersionExpiration: Duration.days(30),
