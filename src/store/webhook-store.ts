@@ -98,8 +98,14 @@ export class WebhookStore extends Construct {
         },
         { id: 'oversize-bodies', prefix: OVERSIZE_PREFIX, expiration: props.oversizeExpiration },
         {
+          // An expired raw/ or oversize/ object leaves a delete marker over its noncurrent version;
+          // once that version is gone too, the marker is removed. S3 refuses
+          // ExpiredObjectDeleteMarker next to an expiration in days, hence its own rule: "This
+          // cannot be specified with Days or Date in a Lifecycle Expiration Policy."
+          // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_LifecycleExpiration.html)
           id: 'housekeeping',
           noncurrentVersionExpiration: Duration.days(30),
+          expiredObjectDeleteMarker: true,
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
       ],

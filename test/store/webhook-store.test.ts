@@ -75,6 +75,20 @@ describe('archive bucket', () => {
     });
   });
 
+  test('noncurrent versions go after 30 days, then their delete markers, in a rule without an expiration in days', () => {
+    synth({ lifecycle: { archiveExpiration: Duration.days(400) } }).template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([{
+          Id: 'housekeeping',
+          Status: 'Enabled',
+          NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+          ExpiredObjectDeleteMarker: true,
+          AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+        }]),
+      },
+    });
+  });
+
   test('oversized bodies outlive any message that points at them, three DLQ redrives included', () => {
     const { template } = synth();
     // Each redrive from the DLQ starts a new retention period of the queue.
