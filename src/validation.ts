@@ -1,7 +1,19 @@
 import { Annotations, Token, aws_s3 as s3 } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { SignatureScheme } from './providers/webhook-provider';
+import { DEFAULT_ARCHIVE_TRANSITIONS } from './store/webhook-store';
 import type { WebhookProcessorProps } from './webhook-processor-props';
+
+/**
+ * Days each storage class bills an object for at least, even if deleted sooner
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-class-intro.html#sc-compare).
+ */
+const MINIMUM_STORAGE_DAYS: Readonly<Record<string, number>> = {
+  STANDARD_IA: 30, ONEZONE_IA: 30, GLACIER_IR: 90, GLACIER: 90, DEEP_ARCHIVE: 180,
+};
+
+/** Storage classes whose objects answer no GET until restored. */
+const NEEDS_RESTORE = [s3.StorageClass.GLACIER.value, s3.StorageClass.DEEP_ARCHIVE.value];
 
 /**
  * Throws one error listing every invalid prop, each message naming the prop and the fix; warns
@@ -76,10 +88,22 @@ export function validateProps(scope: IConstruct, props: WebhookProcessorProps): 
     check(!toIa || days === undefined || days >= 30,
       `'lifecycle.archiveTransitions': S3 moves objects to ${t.storageClass.value} no sooner than 30 days; use 'transitionAfter' of at least Duration.days(30).`);
   }
+  for (const t of transitions.filter((tr) => NEEDS_RESTORE.includes(tr.storageClass.value))) {
+    Annotations.of(scope).addWarningV2('cdk-webhook-processor:archiveNeedsRestore',
+      `'lifecycle.archiveTransitions' moves raw/ objects to ${t.storageClass.value}, which answers no GET until restored (RestoreObject: minutes to 48 hours, billed per GB): a record's archive offset can then not be read at once. StorageClass.GLACIER_INSTANT_RETRIEVAL keeps them readable.`);
+  }
   const expiration = lifecycle.archiveExpiration?.toDays();
   if (expiration !== undefined) {
     const latest = Math.max(0, ...transitions.map((t) => t.transitionAfter?.toDays() ?? 0));
     check(expiration > latest, `'lifecycle.archiveExpiration' (${expiration} days) must come after the last of 'lifecycle.archiveTransitions' (${latest} days).`);
+    const last = [...(lifecycle.archiveTransitions ?? DEFAULT_ARCHIVE_TRANSITIONS)]
+      .filter((t) => t.transitionAfter !== undefined && t.transitionAfter.toDays() < expiration)
+      .sort((a, b) => b.transitionAfter!.toDays() - a.transitionAfter!.toDays())[0];
+    const minimum = last === undefined ? undefined : MINIMUM_STORAGE_DAYS[last.storageClass.value];
+    if (last !== undefined && minimum !== undefined && expiration - last.transitionAfter!.toDays() < minimum) {
+      Annotations.of(scope).addWarningV2('cdk-webhook-processor:archiveEarlyDeletion',
+        `'lifecycle.archiveExpiration' (${expiration} days) deletes raw/ objects ${expiration - last.transitionAfter!.toDays()} days after they move to ${last.storageClass.value} at ${last.transitionAfter!.toDays()} days, which bills at least ${minimum} days: set 'lifecycle.archiveTransitions' so that the last class is reached ${minimum} days or more before the expiration.`);
+    }
   }
   const recordDays = lifecycle.recordExpiration?.toSeconds();
   check(recordDays === undefined || recordDays >= 86400, "'lifecycle.recordExpiration' must be at least 1 day.");

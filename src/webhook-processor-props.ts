@@ -146,7 +146,13 @@ export interface WebhookLifecycleOptions {
    * Storage class transitions of the raw archive (`raw/` prefix). S3 does not transition objects
    * under 128 KB, so small batches stay in S3 Standard, where they are cheapest.
    *
-   * @default - Infrequent Access after 30 days, Glacier Flexible Retrieval after 90 days
+   * The default classes all answer a delivery's ranged GET directly. Objects moved to
+   * `StorageClass.GLACIER` (Flexible Retrieval) or `DEEP_ARCHIVE` must first be restored with
+   * `RestoreObject` (Flexible Retrieval: expedited 1–5 minutes, standard 3–5 hours, bulk 5–12
+   * hours; Deep Archive: standard within 12 hours, bulk within 48 hours), billed per GB, and the
+   * reader needs `s3:RestoreObject`; the construct warns at synth when a transition goes there.
+   *
+   * @default - Infrequent Access after 30 days, Glacier Instant Retrieval after 90 days
    */
   readonly archiveTransitions?: s3.Transition[];
 

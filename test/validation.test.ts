@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { synth } from './util';
@@ -121,6 +122,17 @@ describe('props validation', () => {
         archiveExpiration: Duration.days(60),
       },
     })).toThrow(/'lifecycle.archiveExpiration' \(60 days\) must come after the last of 'lifecycle.archiveTransitions' \(90 days\)/);
+  });
+
+  test('a transition to a class that needs a restore before reading warns', () => {
+    const { stack } = synth({ lifecycle: { archiveTransitions: [{ storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(90) }] } });
+    Annotations.fromStack(stack).hasWarning('/Test/Webhooks', Match.stringLikeRegexp("moves raw/ objects to GLACIER, which answers no GET until restored"));
+  });
+
+  test('an expiration within the minimum storage duration of the last class warns of the early deletion charge', () => {
+    const { stack } = synth({ lifecycle: { archiveExpiration: Duration.days(120) } });
+    Annotations.fromStack(stack).hasWarning('/Test/Webhooks',
+      Match.stringLikeRegexp("'lifecycle.archiveExpiration' \\(120 days\\) deletes raw/ objects 30 days after they move to GLACIER_IR at 90 days, which bills at least 90 days"));
   });
 
   test('record expiration at least a day', () => {

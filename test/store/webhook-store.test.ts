@@ -47,16 +47,22 @@ describe('archive bucket', () => {
     });
   });
 
-  test('raw/ moves to IA after 30 days and Glacier after 90 by default, never expiring', () => {
+  test('raw/ moves to IA after 30 days and to Glacier Instant Retrieval (readable with a GET) after 90 by default, never expiring', () => {
     synth().template.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: {
         Rules: Match.arrayWith([{
           Id: 'raw-archive',
           Prefix: 'raw/',
           Status: 'Enabled',
-          Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }, { StorageClass: 'GLACIER', TransitionInDays: 90 }],
+          Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }, { StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
         }]),
       },
+    });
+  });
+
+  test('only objects of 128 KB or more transition, whatever the account default', () => {
+    synth().template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: Match.objectLike({ TransitionDefaultMinimumObjectSize: 'all_storage_classes_128K' }),
     });
   });
 
