@@ -174,9 +174,7 @@ export class WebhookProcessor extends Construct {
    * @param providerName the provider's `name`
    */
   public webhookUrl(providerName: string): string {
-    if (!Token.isUnresolved(providerName) && !this.providerNames.includes(providerName)) {
-      throw new Error(`webhookUrl(): no provider is named '${providerName}'. Configured providers: ${this.providerNames.join(', ')}.`);
-    }
+    this.checkProviderName('webhookUrl()', providerName);
     return this.frontDoor.urlForPath(`/webhook/${providerName}`);
   }
 
@@ -228,11 +226,13 @@ export class WebhookProcessor extends Construct {
   /**
    * Deliveries rejected by the ingest function, by provider and reason (e.g. `invalid_signature`).
    *
-   * @param provider the provider's `name`
+   * @param provider the provider's `name`, or `unknown` for deliveries to a path no provider is configured under
    * @param reason the rejection reason code, as in the 4xx response's `error`
    * @param props metric options
    */
   public metricRejected(provider: string, reason: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    // The ingest function counts deliveries to an unconfigured path under `unknown`.
+    if (provider !== UNKNOWN_PROVIDER) this.checkProviderName('metricRejected()', provider);
     return this.handlerMetrics.rejected(provider, reason, props);
   }
 
@@ -262,4 +262,14 @@ export class WebhookProcessor extends Construct {
   public metricDuplicates(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.handlerMetrics.duplicates(props);
   }
+
+  /** Throws when `name` is not the name of a configured provider (a token passes). */
+  private checkProviderName(method: string, name: string): void {
+    if (!Token.isUnresolved(name) && !this.providerNames.includes(name)) {
+      throw new Error(`${method}: no provider is named '${name}'. Configured providers: ${this.providerNames.join(', ')}.`);
+    }
+  }
 }
+
+/** The provider dimension of rejections of deliveries to a path no provider is configured under. */
+const UNKNOWN_PROVIDER = 'unknown';

@@ -113,7 +113,8 @@ export interface HmacProviderOptions extends ProviderSecretOptions {
   readonly eventIdHeader?: string;
 
   /**
-   * A dotted path into a JSON body to the delivery id, e.g. `id` or `meta.event_id`.
+   * A dotted path into a JSON body to the delivery id, e.g. `id` or `meta.event_id` (array
+   * elements by index: `items.0.id`; not JSONPath). Set this or `eventIdHeader`, not both.
    *
    * @default - no path: deliveries without `eventIdHeader` get a generated id and are not deduplicated
    */
@@ -127,7 +128,8 @@ export interface HmacProviderOptions extends ProviderSecretOptions {
   readonly eventTypeHeader?: string;
 
   /**
-   * A dotted path into a JSON body to the event type, e.g. `type`.
+   * A dotted path into a JSON body to the event type, e.g. `type` (not JSONPath). Set this or
+   * `eventTypeHeader`, not both.
    *
    * @default - no event type is recorded unless `eventTypeHeader` is set
    */
@@ -150,14 +152,15 @@ export interface ApiKeyProviderOptions extends ProviderSecretOptions {
   readonly eventIdHeader?: string;
 
   /**
-   * A dotted path into a JSON body to the delivery id.
+   * A dotted path into a JSON body to the delivery id, e.g. `id` (not JSONPath). Set this or
+   * `eventIdHeader`, not both.
    *
    * @default - no path: deliveries without `eventIdHeader` get a generated id and are not deduplicated
    */
   readonly eventIdJsonPath?: string;
 
   /**
-   * A dotted path into a JSON body to the event type.
+   * A dotted path into a JSON body to the event type, e.g. `type` (not JSONPath).
    *
    * @default - no event type is recorded
    */
@@ -362,6 +365,15 @@ export class WebhookProvider {
     if (this.definition.apiKeyHeader !== undefined && !isHeaderName(this.definition.apiKeyHeader)) {
       errors.push(`${who}: 'header' must be a valid HTTP header name.`);
     }
+    for (const [field, location] of [['eventId', this.definition.eventId], ['eventType', this.definition.eventType]] as const) {
+      if (location?.header !== undefined && location.jsonPath !== undefined) {
+        errors.push(`${who}: '${field}Header' and '${field}JsonPath' are both set; set only one, so that it is clear where the ${field === 'eventId' ? 'delivery id' : 'event type'} comes from.`);
+      }
+      const problem = location?.jsonPath === undefined ? undefined : jsonPathProblem(location.jsonPath);
+      if (problem !== undefined) {
+        errors.push(`${who}: '${field}JsonPath' ('${location!.jsonPath}') ${problem}`);
+      }
+    }
     return errors;
   }
 
@@ -404,4 +416,20 @@ function location(header: string | undefined, jsonPath: string | undefined): Fie
 
 function isHeaderName(name: string): boolean {
   return /^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(name);
+}
+
+/**
+ * Why a JSON path cannot be read by the ingest function, which follows a dotted path of own
+ * property names (array elements by index, `items.0.id`) and nothing else (see `extractField` in
+ * verify.ts): JSONPath syntax or an empty segment would silently never match.
+ */
+function jsonPathProblem(path: string): string | undefined {
+  if (Token.isUnresolved(path)) return undefined;
+  if (/^\$|[[\]*]/.test(path)) {
+    return "uses JSONPath syntax; write a dotted path of property names instead, e.g. 'data.object.id' or 'items.0.id'.";
+  }
+  if (path.split('.').some((segment) => segment === '')) {
+    return "has an empty segment; write property names separated by single dots, e.g. 'data.object.id'.";
+  }
+  return undefined;
 }
