@@ -133,6 +133,15 @@ export interface WebhookAlarmOptions {
   readonly maxMessageAge?: Duration;
 
   /**
+   * Whether to alarm when the ingest function cannot load the providers' signing secrets (for
+   * example without `kms:Decrypt` on their customer managed key): every delivery is then answered
+   * 503 until it is fixed. Raised by one such delivery in 5 minutes.
+   *
+   * @default true
+   */
+  readonly secretsUnavailable?: boolean;
+
+  /**
    * API Gateway 5xx responses in 5 minutes that raise the API alarm. 0 disables it.
    *
    * @default 1
@@ -280,7 +289,7 @@ export interface WebhookProcessorProps {
   readonly processing?: WebhookProcessingOptions;
 
   /**
-   * Alarms on errors, dead letters, backlog and API failures.
+   * Alarms on errors, dead letters, backlog, unreadable signing secrets and API failures.
    *
    * @default - all alarms, without notification
    */

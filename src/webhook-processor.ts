@@ -246,6 +246,16 @@ export class WebhookProcessor extends Construct {
   }
 
   /**
+   * Deliveries answered 503 because the ingest function could not load the signing secrets
+   * (e.g. no `kms:Decrypt` on their key); alarmed on by default.
+   *
+   * @param props metric options
+   */
+  public metricSecretsUnavailable(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.handlerMetrics.secretsUnavailable(props);
+  }
+
+  /**
    * Webhooks recorded by the processor (duplicates not included).
    *
    * @param props metric options

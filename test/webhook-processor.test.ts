@@ -24,6 +24,14 @@ describe('public members', () => {
     expect(() => processor.metricRejected('strpie', 'invalid_signature')).toThrow(/metricRejected\(\): no provider is named 'strpie'. Configured providers: stripe/);
   });
 
+  test('metricSecretsUnavailable() is the ingest function\'s SecretsUnavailable count', () => {
+    const { processor, stack } = synth();
+    const metric = processor.metricSecretsUnavailable();
+    expect(metric.namespace).toBe('WebhookProcessor');
+    expect(metric.metricName).toBe('SecretsUnavailable');
+    expect(stack.resolve(metric.dimensions)).toEqual({ service: expect.stringMatching(/-ingest$/) });
+  });
+
   test('grantStatusRead() allows execute-api:Invoke on GET /status/* only', () => {
     const fixture = synth();
     const { stack, processor } = fixture;

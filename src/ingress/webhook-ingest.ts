@@ -1,6 +1,7 @@
 import {
   Duration,
   Stack,
+  aws_iam as iam,
   aws_lambda as lambda,
   type aws_sqs as sqs,
 } from 'aws-cdk-lib';
@@ -64,6 +65,19 @@ export class WebhookIngest extends Construct {
     allow(fn, ['s3:PutObject'], store.bucket.arnForObjects(`${OVERSIZE_PREFIX}*`));
     for (const secret of new Set(props.providers.flatMap((p) => p.secrets))) {
       secret.grantRead(fn);
+    }
+    // grantRead adds kms:Decrypt only for a secret that knows its key. GetSecretValue: "If the
+    // secret is encrypted using a customer-managed key instead of the AWS managed key
+    // aws/secretsmanager, then you also need kms:Decrypt permissions for that key."
+    // (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html)
+    // Only through Secrets Manager, as CDK's own grantRead does: the kms:ViaService condition
+    // (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+    for (const key of new Set(props.providers.map((p) => p.secretsEncryptionKey).filter((k) => k !== undefined))) {
+      fn.addToRolePolicy(new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` } },
+      }));
     }
     // SendMessage to a KMS queue and PutObject to a KMS bucket both need a data key.
     grantKey(fn, functions.encryptionKey, 'kms:GenerateDataKey', 'kms:Decrypt');

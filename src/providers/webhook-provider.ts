@@ -1,4 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { FieldLocation, ProviderRuntimeConfig } from './provider-config';
 
@@ -48,6 +49,19 @@ export interface ProviderSecretOptions {
    * new secret next to the old one and removes the old one once the provider has switched.
    */
   readonly secrets: secretsmanager.ISecret[];
+
+  /**
+   * The customer managed KMS key the secrets are encrypted with, when the secrets do not carry it
+   * themselves: a secret imported by name or ARN (`Secret.fromSecretNameV2`,
+   * `Secret.fromSecretCompleteArn`) knows no key, and without `kms:Decrypt` on it every delivery
+   * is answered 503. The ingest function may decrypt with the key only through Secrets Manager
+   * (`kms:ViaService`); the key policy must let the account's IAM policies grant it (the default
+   * key policy does). Secrets created in the stack with a key, or imported with
+   * `Secret.fromSecretAttributes({ encryptionKey })`, need nothing here.
+   *
+   * @default - the secrets' own `encryptionKey`, if any; otherwise the AWS managed key `aws/secretsmanager` is assumed
+   */
+  readonly secretsEncryptionKey?: kms.IKey;
 
   /**
    * How far a signed timestamp may be from the time of receipt, in either direction.
@@ -171,6 +185,7 @@ interface ProviderDefinition {
   readonly name: string;
   readonly scheme: SignatureScheme;
   readonly secrets: secretsmanager.ISecret[];
+  readonly secretsEncryptionKey?: kms.IKey;
   readonly tolerance?: Duration;
   readonly hmac?: ProviderRuntimeConfig['hmac'];
   readonly apiKeyHeader?: string;
@@ -326,6 +341,9 @@ export class WebhookProvider {
   /** The signing secrets (empty for `unverified`). */
   public readonly secrets: secretsmanager.ISecret[];
 
+  /** The customer managed key of the secrets, when given as `secretsEncryptionKey`. */
+  public readonly secretsEncryptionKey?: kms.IKey;
+
   private readonly definition: ProviderDefinition;
 
   private constructor(definition: ProviderDefinition) {
@@ -333,6 +351,7 @@ export class WebhookProvider {
     this.name = definition.name;
     this.scheme = definition.scheme;
     this.secrets = [...definition.secrets];
+    this.secretsEncryptionKey = definition.secretsEncryptionKey;
   }
 
   /**
@@ -402,6 +421,7 @@ function base(options: ProviderSecretOptions & { readonly name?: string }, defau
     name: options.name ?? defaultName,
     scheme,
     secrets: [...options.secrets],
+    ...(options.secretsEncryptionKey !== undefined ? { secretsEncryptionKey: options.secretsEncryptionKey } : {}),
     ...(options.tolerance !== undefined ? { tolerance: options.tolerance } : {}),
   };
 }

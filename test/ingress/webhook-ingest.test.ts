@@ -1,4 +1,5 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { WebhookProvider } from '../../src';
 import { logicalIdOf, synth } from '../util';
@@ -47,6 +48,26 @@ describe('providers', () => {
     expect(resources).toEqual([
       expect.stringMatching(/^G1/), expect.stringMatching(/^S1/), expect.stringMatching(/^S2/),
     ]);
+  });
+
+  test('secretsEncryptionKey lets the ingest decrypt secrets imported by name, only through Secrets Manager', () => {
+    const { template } = synth({}, (stack) => ({
+      providers: [WebhookProvider.stripe({
+        secrets: [secretsmanager.Secret.fromSecretNameV2(stack, 'Imported', 'webhooks/stripe')],
+        secretsEncryptionKey: kms.Key.fromKeyArn(stack, 'SecretsKey', 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+      })],
+    }));
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^WebhooksIngestRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Action: 'kms:Decrypt',
+          Effect: 'Allow',
+          Resource: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+          Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } },
+        }]),
+      },
+    });
   });
 
   test('an unverified provider adds a synth-time warning', () => {
