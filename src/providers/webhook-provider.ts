@@ -1,7 +1,8 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type { FieldLocation, ProviderRuntimeConfig } from './provider-config';
+import type { IConstruct } from 'constructs';
+import { PRESET_FIELDS, type FieldLocation, type ProviderRuntimeConfig } from './provider-config';
 
 /** How a provider signs its deliveries. */
 export enum SignatureScheme {
@@ -229,8 +230,7 @@ export class WebhookProvider {
   public static stripe(options: WebhookProviderOptions): WebhookProvider {
     return new WebhookProvider({
       ...base(options, 'stripe', SignatureScheme.STRIPE),
-      eventId: { jsonPath: 'id' },
-      eventType: { jsonPath: 'type' },
+      ...PRESET_FIELDS.stripe,
     });
   }
 
@@ -242,8 +242,7 @@ export class WebhookProvider {
   public static github(options: WebhookProviderOptions): WebhookProvider {
     return new WebhookProvider({
       ...base(options, 'github', SignatureScheme.GITHUB),
-      eventId: { header: 'x-github-delivery' },
-      eventType: { header: 'x-github-event' },
+      ...PRESET_FIELDS.github,
     });
   }
 
@@ -255,8 +254,7 @@ export class WebhookProvider {
   public static shopify(options: WebhookProviderOptions): WebhookProvider {
     return new WebhookProvider({
       ...base(options, 'shopify', SignatureScheme.SHOPIFY),
-      eventId: { header: 'x-shopify-webhook-id' },
-      eventType: { header: 'x-shopify-topic' },
+      ...PRESET_FIELDS.shopify,
     });
   }
 
@@ -269,8 +267,7 @@ export class WebhookProvider {
   public static slack(options: WebhookProviderOptions): WebhookProvider {
     return new WebhookProvider({
       ...base(options, 'slack', SignatureScheme.SLACK),
-      eventId: { jsonPath: 'event_id' },
-      eventType: { jsonPath: 'event.type' },
+      ...PRESET_FIELDS.slack,
     });
   }
 
@@ -283,8 +280,7 @@ export class WebhookProvider {
   public static standardWebhooks(options: WebhookProviderOptions): WebhookProvider {
     return new WebhookProvider({
       ...base(options, 'standard-webhooks', SignatureScheme.STANDARD_WEBHOOKS),
-      eventId: { header: 'webhook-id' },
-      eventType: { jsonPath: 'type' },
+      ...PRESET_FIELDS['standard-webhooks'],
     });
   }
 
@@ -397,16 +393,16 @@ export class WebhookProvider {
   }
 
   /**
-   * The configuration the ingest function reads.
+   * The configuration the ingest function in `scope` reads.
    *
    * @internal
    */
-  public _runtimeConfig(defaultTolerance: Duration): ProviderRuntimeConfig {
+  public _runtimeConfig(defaultTolerance: Duration, scope: IConstruct): ProviderRuntimeConfig {
     const d = this.definition;
     return {
       name: d.name,
       scheme: d.scheme,
-      secretArns: d.secrets.map((s) => s.secretArn),
+      secretArns: d.secrets.map((s) => secretId(s, scope)),
       toleranceSeconds: (d.tolerance ?? defaultTolerance).toSeconds(),
       ...(d.hmac !== undefined ? { hmac: d.hmac } : {}),
       ...(d.apiKeyHeader !== undefined ? { apiKeyHeader: d.apiKeyHeader } : {}),
@@ -414,6 +410,22 @@ export class WebhookProvider {
       ...(d.eventType !== undefined ? { eventType: d.eventType } : {}),
     };
   }
+}
+
+/**
+ * How the ingest function in `scope` addresses a secret: by name when it was imported by name in
+ * the function's own account and Region, which saves the 60-odd characters of the ARN in the
+ * 4 KB environment ("SecretId: The ARN or name of the secret to retrieve. To retrieve a secret
+ * from another account, you must use an ARN."
+ * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html);
+ * otherwise by its ARN.
+ */
+function secretId(secret: secretsmanager.ISecret, scope: IConstruct): string {
+  if (secret.secretFullArn !== undefined) return secret.secretArn;
+  const stack = Stack.of(scope);
+  const ownArn = stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: secret.secretName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  const same = JSON.stringify(stack.resolve(ownArn)) === JSON.stringify(stack.resolve(secret.secretArn));
+  return same ? secret.secretName : secret.secretArn;
 }
 
 function base(options: ProviderSecretOptions & { readonly name?: string }, defaultName: string, scheme: SignatureScheme): ProviderDefinition {
