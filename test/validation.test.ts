@@ -146,7 +146,7 @@ describe('props validation', () => {
 
   test('a transition to a class that needs a restore before reading warns', () => {
     const { stack } = synth({ lifecycle: { archiveTransitions: [{ storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(90) }] } });
-    Annotations.fromStack(stack).hasWarning('/Test/Webhooks', Match.stringLikeRegexp("moves raw/ objects to GLACIER, which answers no GET until restored"));
+    Annotations.fromStack(stack).hasWarning('/Test/Webhooks', Match.stringLikeRegexp('moves raw/ objects to GLACIER, which answers no GET until restored'));
   });
 
   test('an expiration within the minimum storage duration of the last class warns of the early deletion charge', () => {

@@ -380,13 +380,13 @@ export class WebhookProvider {
     if (this.definition.apiKeyHeader !== undefined && !isHeaderName(this.definition.apiKeyHeader)) {
       errors.push(`${who}: 'header' must be a valid HTTP header name.`);
     }
-    for (const [field, location] of [['eventId', this.definition.eventId], ['eventType', this.definition.eventType]] as const) {
-      if (location?.header !== undefined && location.jsonPath !== undefined) {
+    for (const [field, where] of [['eventId', this.definition.eventId], ['eventType', this.definition.eventType]] as const) {
+      if (where?.header !== undefined && where.jsonPath !== undefined) {
         errors.push(`${who}: '${field}Header' and '${field}JsonPath' are both set; set only one, so that it is clear where the ${field === 'eventId' ? 'delivery id' : 'event type'} comes from.`);
       }
-      const problem = location?.jsonPath === undefined ? undefined : jsonPathProblem(location.jsonPath);
+      const problem = where?.jsonPath === undefined ? undefined : jsonPathProblem(where.jsonPath);
       if (problem !== undefined) {
-        errors.push(`${who}: '${field}JsonPath' ('${location!.jsonPath}') ${problem}`);
+        errors.push(`${who}: '${field}JsonPath' ('${where!.jsonPath}') ${problem}`);
       }
     }
     return errors;

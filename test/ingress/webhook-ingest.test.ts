@@ -1,4 +1,3 @@
-import type { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -97,7 +96,7 @@ describe('environment size (Lambda allows 4 KB for all variables)', () => {
     return JSON.stringify(variables).length;
   }
 
-  const providers = (stack: Stack, count: number, secretsEach: number, secret: (id: string, name: string) => secretsmanager.ISecret) =>
+  const providers = (count: number, secretsEach: number, secret: (id: string, name: string) => secretsmanager.ISecret) =>
     Array.from({ length: count }, (_, i) => WebhookProvider.stripe({
       name: `stripe-${i}`,
       secrets: Array.from({ length: secretsEach }, (__, j) => secret(`S${i}x${j}`, `webhooks/stripe-${i}-${j}`)),
@@ -105,21 +104,21 @@ describe('environment size (Lambda allows 4 KB for all variables)', () => {
 
   test('20 providers with two secrets each, imported by name, fit: the configuration is compact and names such secrets by name', () => {
     const { template } = synth({}, (stack) => ({
-      providers: providers(stack, 20, 2, (id, name) => secretsmanager.Secret.fromSecretNameV2(stack, id, name)),
+      providers: providers(20, 2, (id, name) => secretsmanager.Secret.fromSecretNameV2(stack, id, name)),
     }));
     expect(deployedEnvironmentBytes(template)).toBeLessThanOrEqual(4096);
   });
 
   test('a provider list too large for the environment is refused at synth, naming providers and what to do', () => {
     expect(() => synth({}, (stack) => ({
-      providers: providers(stack, 30, 2, (id) => new secretsmanager.Secret(stack, id)),
+      providers: providers(30, 2, (id) => new secretsmanager.Secret(stack, id)),
     }))).toThrow(/^Invalid WebhookProcessor props at Test\/Webhooks:\n- 'providers': the 30 providers with 60 secrets make the ingest function's environment up to \d+ bytes once deployed \(secret ARNs counted at their longest\), over Lambda's limit of 4096 bytes, and the deployment would fail. List fewer providers/);
   });
 
   test('the largest provider list the check accepts fits when deployed', () => {
     // 14 providers with two secrets created in the stack is the most the check lets through.
-    const { template } = synth({}, (stack) => ({ providers: providers(stack, 14, 2, (id) => new secretsmanager.Secret(stack, id)) }));
+    const { template } = synth({}, (stack) => ({ providers: providers(14, 2, (id) => new secretsmanager.Secret(stack, id)) }));
     expect(deployedEnvironmentBytes(template)).toBeLessThanOrEqual(4096);
-    expect(() => synth({}, (stack) => ({ providers: providers(stack, 15, 2, (id) => new secretsmanager.Secret(stack, id)) }))).toThrow(/'providers'/);
+    expect(() => synth({}, (stack) => ({ providers: providers(15, 2, (id) => new secretsmanager.Secret(stack, id)) }))).toThrow(/'providers'/);
   });
 });

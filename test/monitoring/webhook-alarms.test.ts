@@ -50,7 +50,9 @@ describe('alarms', () => {
   });
 
   test('each alarm can be switched off', () => {
-    const alarms = { functionErrorsThreshold: 0, deadLetterQueue: false, maxMessageAge: Duration.seconds(0), secretsUnavailable: false, api5xxThreshold: 0 };
+    const alarms = {
+      functionErrorsThreshold: 0, deadLetterQueue: false, maxMessageAge: Duration.seconds(0), secretsUnavailable: false, api5xxThreshold: 0,
+    };
     const { template } = synth({ alarms });
     template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
   });
