@@ -14,9 +14,9 @@ export const MESSAGE_RETENTION = Duration.days(14);
 
 /**
  * Redrives from the dead-letter queue that a message's oversized body survives. A redrive starts a
- * new life of MESSAGE_RETENTION: "The redrive task resets the retention period. All redriven
- * messages are considered new messages with a new messageID and enqueueTime."
- * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-dead-letter-queue-redrive.html)
+ * new life of MESSAGE_RETENTION: the redrive guide says the redrive task "resets the retention
+ * period", redriven messages being new messages with a new message ID and enqueue time
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-dead-letter-queue-redrive.html).
  */
 export const REDRIVES_COVERED = 3;
 

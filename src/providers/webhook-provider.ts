@@ -52,10 +52,11 @@ export interface ProviderSecretOptions {
   readonly secrets: secretsmanager.ISecret[];
 
   /**
-   * The customer managed KMS key the secrets are encrypted with, when the secrets do not carry it
-   * themselves: a secret imported by name or ARN (`Secret.fromSecretNameV2`,
-   * `Secret.fromSecretCompleteArn`) knows no key, and without `kms:Decrypt` on it every delivery
-   * is answered 503. The ingest function may decrypt with the key only through Secrets Manager
+   * The customer managed KMS key the secrets are encrypted with, for secrets that do not carry it.
+   *
+   * A secret imported by name or ARN (`Secret.fromSecretNameV2`, `Secret.fromSecretCompleteArn`)
+   * knows no key, and without `kms:Decrypt` on it every delivery is answered 503. The ingest
+   * function may decrypt with the key only through Secrets Manager
    * (`kms:ViaService`); the key policy must let the account's IAM policies grant it (the default
    * key policy does). Secrets created in the stack with a key, or imported with
    * `Secret.fromSecretAttributes({ encryptionKey })`, need nothing here.
