@@ -25,6 +25,7 @@ import {
   type ApiRoute, type FunctionSpec, type SqsEventSource,
 } from './template/template';
 import type { ProviderRuntimeConfig } from '../src/providers/provider-config';
+import { decodeProviders } from '../src/providers/provider-encoding';
 
 const RUNS_DIR = path.join(REPO_ROOT, '.emulators', 'runs');
 const KEPT_RUNS = 10;
@@ -136,7 +137,7 @@ async function build(
 
   const ingestSpec = specs.find((s) => s.environment.WEBHOOK_PROVIDERS !== undefined);
   const providers: ProviderRuntimeConfig[] = ingestSpec
-    ? JSON.parse(resolveString(ingestSpec.environment.WEBHOOK_PROVIDERS, provisioned.context))
+    ? decodeProviders(resolveString(ingestSpec.environment.WEBHOOK_PROVIDERS, provisioned.context))
     : [];
   const secretValueByArn = new Map(provisioned.secrets.map((s) => [s.arn, s.value]));
   for (const [name, value] of Object.entries(options.secretOverrides ?? {})) {

@@ -1,7 +1,19 @@
-import { Annotations, Token, aws_s3 as s3 } from 'aws-cdk-lib';
+import { Annotations, Token, aws_s3 as s3, type Duration } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { SignatureScheme } from './providers/webhook-provider';
+import { DEFAULT_ARCHIVE_TRANSITIONS } from './store/webhook-store';
 import type { WebhookProcessorProps } from './webhook-processor-props';
+
+/**
+ * Days each storage class bills an object for at least, even if deleted sooner
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-class-intro.html#sc-compare).
+ */
+const MINIMUM_STORAGE_DAYS: Readonly<Record<string, number>> = {
+  STANDARD_IA: 30, ONEZONE_IA: 30, GLACIER_IR: 90, GLACIER: 90, DEEP_ARCHIVE: 180,
+};
+
+/** Storage classes whose objects answer no GET until restored. */
+const NEEDS_RESTORE = [s3.StorageClass.GLACIER.value, s3.StorageClass.DEEP_ARCHIVE.value];
 
 /**
  * Throws one error listing every invalid prop, each message naming the prop and the fix; warns
@@ -70,16 +82,39 @@ export function validateProps(scope: IConstruct, props: WebhookProcessorProps): 
 
   const lifecycle = props.lifecycle ?? {};
   const transitions = lifecycle.archiveTransitions ?? [];
+  // S3 lifecycle rules count in whole days; CDK's own toDays() would throw without naming the prop.
   for (const t of transitions) {
-    const days = t.transitionAfter?.toDays();
+    const days = wholeDays(t.transitionAfter);
+    check(days !== INVALID, `'lifecycle.archiveTransitions': 'transitionAfter' of ${t.storageClass.value} must be a whole number of days (S3 lifecycle rules count in days), e.g. Duration.days(30).`);
     const toIa = t.storageClass === s3.StorageClass.INFREQUENT_ACCESS || t.storageClass === s3.StorageClass.ONE_ZONE_INFREQUENT_ACCESS;
-    check(!toIa || days === undefined || days >= 30,
+    check(!toIa || days === undefined || days === INVALID || days >= 30,
       `'lifecycle.archiveTransitions': S3 moves objects to ${t.storageClass.value} no sooner than 30 days; use 'transitionAfter' of at least Duration.days(30).`);
   }
-  const expiration = lifecycle.archiveExpiration?.toDays();
-  if (expiration !== undefined) {
-    const latest = Math.max(0, ...transitions.map((t) => t.transitionAfter?.toDays() ?? 0));
-    check(expiration > latest, `'lifecycle.archiveExpiration' (${expiration} days) must come after the last of 'lifecycle.archiveTransitions' (${latest} days).`);
+  for (const t of transitions.filter((tr) => NEEDS_RESTORE.includes(tr.storageClass.value))) {
+    Annotations.of(scope).addWarningV2('cdk-webhook-processor:archiveNeedsRestore',
+      `'lifecycle.archiveTransitions' moves raw/ objects to ${t.storageClass.value}, which answers no GET until restored (RestoreObject: minutes to 48 hours, billed per GB): a record's archive offset can then not be read at once. StorageClass.GLACIER_INSTANT_RETRIEVAL keeps them readable.`);
+  }
+  const expiration = wholeDays(lifecycle.archiveExpiration);
+  check(expiration === undefined || (expiration !== INVALID && expiration >= 1),
+    "'lifecycle.archiveExpiration' must be a whole number of days, at least 1 (S3 lifecycle rules count in days), e.g. Duration.days(400).");
+  if (expiration !== undefined && expiration !== INVALID && expiration >= 1) {
+    // What the bucket will really do: the user's transitions, or the defaults when none are given.
+    const effective = (lifecycle.archiveTransitions ?? DEFAULT_ARCHIVE_TRANSITIONS)
+      .map((t) => ({ storageClass: t.storageClass.value, days: wholeDays(t.transitionAfter) }))
+      .filter((t): t is { storageClass: string; days: number } => typeof t.days === 'number')
+      .sort((a, b) => a.days - b.days);
+    const latest = effective[effective.length - 1];
+    if (latest !== undefined && expiration <= latest.days) {
+      errors.push(lifecycle.archiveTransitions === undefined
+        ? `'lifecycle.archiveExpiration' (${expiration} days) must come after the default archive transitions, which move raw/ objects to ${latest.storageClass} at ${latest.days} days; set a later expiration, or 'lifecycle.archiveTransitions' (e.g. [] to keep objects in S3 Standard).`
+        : `'lifecycle.archiveExpiration' (${expiration} days) must come after the last of 'lifecycle.archiveTransitions' (${latest.storageClass} at ${latest.days} days).`);
+    }
+    const last = effective.filter((t) => t.days < expiration).pop();
+    const minimum = last === undefined ? undefined : MINIMUM_STORAGE_DAYS[last.storageClass];
+    if (last !== undefined && minimum !== undefined && expiration - last.days < minimum) {
+      Annotations.of(scope).addWarningV2('cdk-webhook-processor:archiveEarlyDeletion',
+        `'lifecycle.archiveExpiration' (${expiration} days) deletes raw/ objects ${expiration - last.days} days after they move to ${last.storageClass} at ${last.days} days, which bills at least ${minimum} days: set 'lifecycle.archiveTransitions' so that the last class is reached ${minimum} days or more before the expiration.`);
+    }
   }
   const recordDays = lifecycle.recordExpiration?.toSeconds();
   check(recordDays === undefined || recordDays >= 86400, "'lifecycle.recordExpiration' must be at least 1 day.");
@@ -99,6 +134,20 @@ export function validateProps(scope: IConstruct, props: WebhookProcessorProps): 
   }
 
   if (errors.length > 0) {
-    throw new Error(`Invalid WebhookProcessor props:\n- ${errors.join('\n- ')}`);
+    throw invalidProps(scope, errors);
   }
+}
+
+/** The error listing every problem, named after the construct so that a stack of several says which. */
+export function invalidProps(scope: IConstruct, problems: string[]): Error {
+  return new Error(`Invalid WebhookProcessor props at ${scope.node.path}:\n- ${problems.join('\n- ')}`);
+}
+
+const INVALID = 'invalid';
+
+/** A duration in whole days, `INVALID` when it is not one, undefined when not given (or a token). */
+function wholeDays(duration: Duration | undefined): number | typeof INVALID | undefined {
+  if (duration === undefined || duration.isUnresolved()) return undefined;
+  const days = duration.toDays({ integral: false });
+  return Number.isInteger(days) ? days : INVALID;
 }

@@ -133,6 +133,15 @@ export interface WebhookAlarmOptions {
   readonly maxMessageAge?: Duration;
 
   /**
+   * Whether to alarm when the ingest function cannot load the providers' signing secrets (for
+   * example without `kms:Decrypt` on their customer managed key): every delivery is then answered
+   * 503 until it is fixed. Raised by one such delivery in 5 minutes.
+   *
+   * @default true
+   */
+  readonly secretsUnavailable?: boolean;
+
+  /**
    * API Gateway 5xx responses in 5 minutes that raise the API alarm. 0 disables it.
    *
    * @default 1
@@ -146,7 +155,13 @@ export interface WebhookLifecycleOptions {
    * Storage class transitions of the raw archive (`raw/` prefix). S3 does not transition objects
    * under 128 KB, so small batches stay in S3 Standard, where they are cheapest.
    *
-   * @default - Infrequent Access after 30 days, Glacier Flexible Retrieval after 90 days
+   * The default classes all answer a delivery's ranged GET directly. Objects moved to
+   * `StorageClass.GLACIER` (Flexible Retrieval) or `DEEP_ARCHIVE` must first be restored with
+   * `RestoreObject` (Flexible Retrieval: expedited 1–5 minutes, standard 3–5 hours, bulk 5–12
+   * hours; Deep Archive: standard within 12 hours, bulk within 48 hours), billed per GB, and the
+   * reader needs `s3:RestoreObject`; the construct warns at synth when a transition goes there.
+   *
+   * @default - Infrequent Access after 30 days, Glacier Instant Retrieval after 90 days
    */
   readonly archiveTransitions?: s3.Transition[];
 
@@ -288,7 +303,7 @@ export interface WebhookProcessorProps {
   readonly processing?: WebhookProcessingOptions;
 
   /**
-   * Alarms on errors, dead letters, backlog and API failures.
+   * Alarms on errors, dead letters, backlog, unreadable signing secrets and API failures.
    *
    * @default - all alarms, without notification
    */

@@ -1,5 +1,5 @@
 import {
-  RemovalPolicy, Token,
+  Duration, RemovalPolicy, Token,
   type aws_apigateway as apigw,
   aws_cloudwatch as cloudwatch,
   type aws_dynamodb as dynamodb,
@@ -21,7 +21,7 @@ import { metricDeadLetters, metricOldestMessageAge, monitoredPipeline } from './
 import { WebhookAlarms } from './monitoring/webhook-alarms';
 import { WebhookDashboard } from './monitoring/webhook-dashboard';
 import { RecordProcessor, visibilityTimeoutFor } from './pipeline/record-processor';
-import { WebhookQueues } from './pipeline/webhook-queues';
+import { LONGEST_MESSAGE_LIFE, WebhookQueues } from './pipeline/webhook-queues';
 import { StatusQuery } from './query/status-query';
 import { STATUS_INDEX, WebhookStore } from './store/webhook-store';
 import { validateProps } from './validation';
@@ -109,6 +109,8 @@ export class WebhookProcessor extends Construct {
       removalPolicy,
       accessLogsBucket: props.archiveAccessLogsBucket,
       stream: props.eventBus !== undefined,
+      // A day beyond the longest a message can point at its body, so the body never goes first.
+      oversizeExpiration: LONGEST_MESSAGE_LIFE.plus(Duration.days(1)),
     });
     const queues = new WebhookQueues(this, 'Queues', {
       visibilityTimeout: visibilityTimeoutFor(processing),
@@ -172,9 +174,7 @@ export class WebhookProcessor extends Construct {
    * @param providerName the provider's `name`
    */
   public webhookUrl(providerName: string): string {
-    if (!Token.isUnresolved(providerName) && !this.providerNames.includes(providerName)) {
-      throw new Error(`webhookUrl(): no provider is named '${providerName}'. Configured providers: ${this.providerNames.join(', ')}.`);
-    }
+    this.checkProviderName('webhookUrl()', providerName);
     return this.frontDoor.urlForPath(`/webhook/${providerName}`);
   }
 
@@ -226,11 +226,13 @@ export class WebhookProcessor extends Construct {
   /**
    * Deliveries rejected by the ingest function, by provider and reason (e.g. `invalid_signature`).
    *
-   * @param provider the provider's `name`
+   * @param provider the provider's `name`, or `unknown` for deliveries to a path no provider is configured under
    * @param reason the rejection reason code, as in the 4xx response's `error`
    * @param props metric options
    */
   public metricRejected(provider: string, reason: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    // The ingest function counts deliveries to an unconfigured path under `unknown`.
+    if (provider !== UNKNOWN_PROVIDER) this.checkProviderName('metricRejected()', provider);
     return this.handlerMetrics.rejected(provider, reason, props);
   }
 
@@ -241,6 +243,16 @@ export class WebhookProcessor extends Construct {
    */
   public metricAccepted(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.handlerMetrics.accepted(props);
+  }
+
+  /**
+   * Deliveries answered 503 because the ingest function could not load the signing secrets
+   * (e.g. no `kms:Decrypt` on their key); alarmed on by default.
+   *
+   * @param props metric options
+   */
+  public metricSecretsUnavailable(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.handlerMetrics.secretsUnavailable(props);
   }
 
   /**
@@ -260,4 +272,14 @@ export class WebhookProcessor extends Construct {
   public metricDuplicates(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.handlerMetrics.duplicates(props);
   }
+
+  /** Throws when `name` is not the name of a configured provider (a token passes). */
+  private checkProviderName(method: string, name: string): void {
+    if (!Token.isUnresolved(name) && !this.providerNames.includes(name)) {
+      throw new Error(`${method}: no provider is named '${name}'. Configured providers: ${this.providerNames.join(', ')}.`);
+    }
+  }
 }
+
+/** The provider dimension of rejections of deliveries to a path no provider is configured under. */
+const UNKNOWN_PROVIDER = 'unknown';

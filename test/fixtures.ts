@@ -87,7 +87,11 @@ export function allOptionsProps(scope: Construct): WebhookProcessorProps {
       // Two secrets: a rotation in progress.
       WebhookProvider.stripe({ secrets: [secret('StripeSecret'), secret('StripeSecretNext')], tolerance: Duration.minutes(3) }),
       WebhookProvider.github({ name: 'github-org', secrets: [secret('GitHubSecret')] }),
-      WebhookProvider.shopify({ secrets: [secret('ShopifySecret')] }),
+      // A secret kept outside the stack, encrypted with a customer managed key.
+      WebhookProvider.shopify({
+        secrets: [secretsmanager.Secret.fromSecretNameV2(scope, 'ShopifySecret', 'webhooks/shopify')],
+        secretsEncryptionKey: new kms.Key(scope, 'SecretsKey', { enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY }),
+      }),
       WebhookProvider.slack({ secrets: [secret('SlackSecret')], tolerance: Duration.minutes(5) }),
       WebhookProvider.standardWebhooks({ name: 'svix', secrets: [secret('SvixSecret')] }),
       WebhookProvider.hmac({
@@ -132,6 +136,7 @@ export function allOptionsProps(scope: Construct): WebhookProcessorProps {
       functionErrorsThreshold: 3,
       deadLetterQueue: true,
       maxMessageAge: Duration.minutes(15),
+      secretsUnavailable: true,
       api5xxThreshold: 10,
     },
     lifecycle: {

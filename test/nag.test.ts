@@ -1,4 +1,5 @@
 import { App, Aspects, CfnResource, Stack } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
   AwsSolutionsChecks, INagLogger, NagLoggerErrorData, NagLoggerNonComplianceData, NagLoggerSuppressedData,
@@ -81,7 +82,10 @@ const configs: Record<string, (stack: Stack) => WebhookProcessorProps> = {
     providers: [WebhookProvider.stripe({ secrets: [secret(stack, 'StripeSecret')] })],
   }),
   'secrets imported by name, no API logs': (stack) => ({
-    providers: [WebhookProvider.github({ secrets: [secretsmanager.Secret.fromSecretNameV2(stack, 'Imported', 'webhooks/github')] })],
+    providers: [WebhookProvider.github({
+      secrets: [secretsmanager.Secret.fromSecretNameV2(stack, 'Imported', 'webhooks/github')],
+      secretsEncryptionKey: kms.Key.fromKeyArn(stack, 'SecretsKey', 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+    })],
     api: { accessLogging: false, executionLogging: false },
   }),
   'all options': allOptionsProps,

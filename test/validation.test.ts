@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { synth } from './util';
@@ -114,13 +115,44 @@ describe('props validation', () => {
       .toThrow(/'lifecycle.archiveTransitions': S3 moves objects to STANDARD_IA no sooner than 30 days/);
   });
 
+  test('archive expiration must come after the default transitions too, naming them as defaults', () => {
+    expect(() => synth({ lifecycle: { archiveExpiration: Duration.days(60) } })).toThrow(
+      /'lifecycle.archiveExpiration' \(60 days\) must come after the default archive transitions, which move raw\/ objects to GLACIER_IR at 90 days; set a later expiration, or 'lifecycle.archiveTransitions'/);
+  });
+
+  test('archive expiration of 0 days names the expiration, not transitions the user never set', () => {
+    expect(() => synth({ lifecycle: { archiveExpiration: Duration.days(0), archiveTransitions: [] } }))
+      .toThrow(/- 'lifecycle.archiveExpiration' must be a whole number of days, at least 1 \(S3 lifecycle rules count in days\), e.g. Duration.days\(400\).$/);
+  });
+
+  test('archive expiration in hours that are not whole days names the prop (instead of CDK\'s own error)', () => {
+    expect(() => synth({ lifecycle: { archiveExpiration: Duration.hours(36) } })).toThrow(/'lifecycle.archiveExpiration' must be a whole number of days/);
+  });
+
+  test('archive transitions in hours that are not whole days name the prop', () => {
+    const transition = { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.hours(36) };
+    expect(() => synth({ lifecycle: { archiveTransitions: [transition] } }))
+      .toThrow(/'lifecycle.archiveTransitions': 'transitionAfter' of GLACIER_IR must be a whole number of days/);
+  });
+
   test('archive expiration must come after the transitions', () => {
     expect(() => synth({
       lifecycle: {
         archiveTransitions: [{ storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(90) }],
         archiveExpiration: Duration.days(60),
       },
-    })).toThrow(/'lifecycle.archiveExpiration' \(60 days\) must come after the last of 'lifecycle.archiveTransitions' \(90 days\)/);
+    })).toThrow(/'lifecycle.archiveExpiration' \(60 days\) must come after the last of 'lifecycle.archiveTransitions' \(GLACIER at 90 days\)/);
+  });
+
+  test('a transition to a class that needs a restore before reading warns', () => {
+    const { stack } = synth({ lifecycle: { archiveTransitions: [{ storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(90) }] } });
+    Annotations.fromStack(stack).hasWarning('/Test/Webhooks', Match.stringLikeRegexp('moves raw/ objects to GLACIER, which answers no GET until restored'));
+  });
+
+  test('an expiration within the minimum storage duration of the last class warns of the early deletion charge', () => {
+    const { stack } = synth({ lifecycle: { archiveExpiration: Duration.days(120) } });
+    Annotations.fromStack(stack).hasWarning('/Test/Webhooks',
+      Match.stringLikeRegexp("'lifecycle.archiveExpiration' \\(120 days\\) deletes raw/ objects 30 days after they move to GLACIER_IR at 90 days, which bills at least 90 days"));
   });
 
   test('record expiration at least a day', () => {
@@ -134,6 +166,38 @@ describe('props validation', () => {
 
   test('stage names are restricted', () => {
     expect(() => synth({ api: { stageName: 'v 1' } })).toThrow(/'api.stageName' may only contain/);
+  });
+
+  test('an HMAC provider may not read the delivery id from both a header and a JSON path', () => {
+    expect(() => synth({}, (stack) => ({
+      providers: [WebhookProvider.hmac({
+        name: 'acme', secrets: [new secretsmanager.Secret(stack, 'S')], signatureHeader: 'X-Sig', eventIdHeader: 'X-Id', eventIdJsonPath: 'id',
+      })],
+    }))).toThrow(/WebhookProvider 'acme': 'eventIdHeader' and 'eventIdJsonPath' are both set; set only one/);
+  });
+
+  test('an HMAC provider may not read the event type from both a header and a JSON path', () => {
+    expect(() => synth({}, (stack) => ({
+      providers: [WebhookProvider.hmac({
+        name: 'acme', secrets: [new secretsmanager.Secret(stack, 'S')], signatureHeader: 'X-Sig', eventTypeHeader: 'X-Type', eventTypeJsonPath: 'type',
+      })],
+    }))).toThrow(/WebhookProvider 'acme': 'eventTypeHeader' and 'eventTypeJsonPath' are both set; set only one/);
+  });
+
+  test('JSON paths in JSONPath syntax are refused with the dotted form to use', () => {
+    expect(() => synth({}, (stack) => ({
+      providers: [WebhookProvider.apiKey({ name: 'acme', secrets: [new secretsmanager.Secret(stack, 'S')], header: 'X-Key', eventIdJsonPath: '$..[0' })],
+    }))).toThrow(/WebhookProvider 'acme': 'eventIdJsonPath' \('\$\.\.\[0'\) uses JSONPath syntax; write a dotted path of property names instead, e.g. 'data.object.id'/);
+  });
+
+  test('JSON paths with an empty segment are refused', () => {
+    expect(() => synth({}, (stack) => ({
+      providers: [WebhookProvider.hmac({ name: 'acme', secrets: [new secretsmanager.Secret(stack, 'S')], signatureHeader: 'X-Sig', eventTypeJsonPath: 'event..type' })],
+    }))).toThrow(/'eventTypeJsonPath' \('event..type'\) has an empty segment/);
+  });
+
+  test('errors name the construct path', () => {
+    expect(() => synth({ processing: { batchSize: 0 } })).toThrow(/^Invalid WebhookProcessor props at Test\/Webhooks:\n- /);
   });
 
   test('all problems are reported at once', () => {

@@ -17,6 +17,21 @@ describe('public members', () => {
     expect(() => processor.webhookUrl('nope')).toThrow(/no provider is named 'nope'/);
   });
 
+  test('metricRejected() rejects unknown provider names, but takes `unknown` (deliveries to unconfigured paths)', () => {
+    const { processor } = synth();
+    expect(processor.metricRejected('stripe', 'invalid_signature').dimensions).toMatchObject({ provider: 'stripe', reason: 'invalid_signature' });
+    expect(processor.metricRejected('unknown', 'unknown_provider').dimensions).toMatchObject({ provider: 'unknown' });
+    expect(() => processor.metricRejected('strpie', 'invalid_signature')).toThrow(/metricRejected\(\): no provider is named 'strpie'. Configured providers: stripe/);
+  });
+
+  test('metricSecretsUnavailable() is the ingest function\'s SecretsUnavailable count', () => {
+    const { processor, stack } = synth();
+    const metric = processor.metricSecretsUnavailable();
+    expect(metric.namespace).toBe('WebhookProcessor');
+    expect(metric.metricName).toBe('SecretsUnavailable');
+    expect(stack.resolve(metric.dimensions)).toEqual({ service: expect.stringMatching(/-ingest$/) });
+  });
+
   test('grantStatusRead() allows execute-api:Invoke on GET /status/* only', () => {
     const fixture = synth();
     const { stack, processor } = fixture;

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import {
   CreateBucketCommand, PutBucketEncryptionCommand, PutBucketLifecycleConfigurationCommand, PutBucketOwnershipControlsCommand,
-  PutBucketVersioningCommand, PutPublicAccessBlockCommand, S3Client, type LifecycleRule,
+  PutBucketVersioningCommand, PutPublicAccessBlockCommand, S3Client, type LifecycleRule, type TransitionDefaultMinimumObjectSize,
 } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -245,8 +245,18 @@ async function createBucket(client: S3Client, logicalId: string, props: Record<s
     await client.send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: props.OwnershipControls as { Rules: [] } }));
   }
   if (props.LifecycleConfiguration) {
-    const rules = (props.LifecycleConfiguration as { Rules: CfnLifecycleRule[] }).Rules.map(toLifecycleRule);
-    await client.send(new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: rules } }));
+    type CfnLifecycle = { Rules: CfnLifecycleRule[]; TransitionDefaultMinimumObjectSize?: TransitionDefaultMinimumObjectSize };
+    const lifecycle = props.LifecycleConfiguration as CfnLifecycle;
+    for (const name of Object.keys(lifecycle)) {
+      if (name !== 'Rules' && name !== 'TransitionDefaultMinimumObjectSize') throw new Error(`lifecycle configuration: ${name} is not supported locally`);
+    }
+    await client.send(new PutBucketLifecycleConfigurationCommand({
+      Bucket: bucket,
+      LifecycleConfiguration: { Rules: lifecycle.Rules.map(toLifecycleRule) },
+      ...(lifecycle.TransitionDefaultMinimumObjectSize !== undefined
+        ? { TransitionDefaultMinimumObjectSize: lifecycle.TransitionDefaultMinimumObjectSize }
+        : {}),
+    }));
   }
   return bucket;
 }
@@ -261,6 +271,7 @@ interface CfnLifecycleRule {
   readonly Prefix?: string;
   readonly Status: 'Enabled' | 'Disabled';
   readonly ExpirationInDays?: number;
+  readonly ExpiredObjectDeleteMarker?: boolean;
   readonly Transitions?: { StorageClass: string; TransitionInDays?: number }[];
   readonly NoncurrentVersionExpiration?: { NoncurrentDays: number };
   readonly AbortIncompleteMultipartUpload?: { DaysAfterInitiation: number };
@@ -268,7 +279,7 @@ interface CfnLifecycleRule {
 
 /** CloudFormation's lifecycle rule shape → the S3 API's. */
 export function toLifecycleRule(rule: CfnLifecycleRule): LifecycleRule {
-  const known = new Set(['Id', 'Prefix', 'Status', 'ExpirationInDays', 'Transitions', 'NoncurrentVersionExpiration', 'AbortIncompleteMultipartUpload']);
+  const known = new Set(['Id', 'Prefix', 'Status', 'ExpirationInDays', 'ExpiredObjectDeleteMarker', 'Transitions', 'NoncurrentVersionExpiration', 'AbortIncompleteMultipartUpload']);
   for (const name of Object.keys(rule)) {
     if (!known.has(name)) throw new Error(`lifecycle rule ${rule.Id}: ${name} is not supported locally`);
   }
@@ -276,7 +287,14 @@ export function toLifecycleRule(rule: CfnLifecycleRule): LifecycleRule {
     ...(rule.Id !== undefined ? { ID: rule.Id } : {}),
     Filter: { Prefix: rule.Prefix ?? '' },
     Status: rule.Status,
-    ...(rule.ExpirationInDays !== undefined ? { Expiration: { Days: rule.ExpirationInDays } } : {}),
+    ...(rule.ExpirationInDays !== undefined || rule.ExpiredObjectDeleteMarker !== undefined
+      ? {
+        Expiration: {
+          ...(rule.ExpirationInDays !== undefined ? { Days: rule.ExpirationInDays } : {}),
+          ...(rule.ExpiredObjectDeleteMarker !== undefined ? { ExpiredObjectDeleteMarker: rule.ExpiredObjectDeleteMarker } : {}),
+        },
+      }
+      : {}),
     ...(rule.Transitions ? { Transitions: rule.Transitions.map((t) => ({ Days: t.TransitionInDays, StorageClass: t.StorageClass as never })) } : {}),
     ...(rule.NoncurrentVersionExpiration ? { NoncurrentVersionExpiration: rule.NoncurrentVersionExpiration } : {}),
     ...(rule.AbortIncompleteMultipartUpload ? { AbortIncompleteMultipartUpload: rule.AbortIncompleteMultipartUpload } : {}),

@@ -44,7 +44,7 @@ const checks = {
   'the ingest function is configured with the four providers': () => {
     const config = JSON.stringify(ingestFunction().Properties.Environment.Variables.WEBHOOK_PROVIDERS);
     for (const provider of PROVIDERS) {
-      if (!config.includes(`\\"name\\":\\"${provider}\\"`)) throw new Error(`provider ${provider} missing from WEBHOOK_PROVIDERS`);
+      if (!config.includes(`\\"n\\":\\"${provider}\\"`)) throw new Error(`provider ${provider} missing from WEBHOOK_PROVIDERS`);
     }
   },
   'the queue redrives to the dead-letter queue after 3 receives': () => {

@@ -54,6 +54,14 @@ export class HandlerMetrics {
     return this.metric(HandlerName.INGEST, 'WebhooksAccepted', {}, props);
   }
 
+  /**
+   * Deliveries the ingest function answered 503 because the providers' signing secrets could not
+   * be loaded (e.g. no `kms:Decrypt` on their key, or a deleted secret).
+   */
+  public secretsUnavailable(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(HandlerName.INGEST, 'SecretsUnavailable', {}, props);
+  }
+
   /** Webhooks recorded by the processor. */
   public processed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(HandlerName.PROCESSOR, 'WebhooksProcessed', {}, props);

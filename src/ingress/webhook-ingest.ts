@@ -1,16 +1,20 @@
 import {
   Duration,
   Stack,
+  aws_iam as iam,
   aws_lambda as lambda,
   type aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { LAMBDA_ENVIRONMENT_LIMIT, maxEnvironmentBytes } from '../core/environment-size';
 import { accept } from '../core/findings';
 import { acceptFunctionFindings, allow, defaultPolicyOf, functionBase, grantKey, type FunctionSettings } from '../core/function-base';
 import { HandlerName } from '../core/handler-metrics';
 import { IngestFunction } from '../lambdas/ingest/ingest-function';
+import { encodeProviders } from '../providers/provider-encoding';
 import type { WebhookProvider } from '../providers/webhook-provider';
 import { OVERSIZE_PREFIX, type WebhookStore } from '../store/webhook-store';
+import { invalidProps } from '../validation';
 import type { WebhookConcurrencyOptions } from '../webhook-processor-props';
 
 /** Properties of the function that verifies and queues deliveries. */
@@ -46,24 +50,45 @@ export class WebhookIngest extends Construct {
   constructor(scope: Construct, id: string, props: WebhookIngestProps) {
     super(scope, id);
     const { functions, queue, store } = props;
+    const tolerance = props.signatureTolerance ?? Duration.minutes(5);
+    const providers = encodeProviders(props.providers.map((p) => p._runtimeConfig(tolerance, this)), tolerance.toSeconds());
+    const environment = {
+      ...functions.metrics.environment(HandlerName.INGEST),
+      QUEUE_URL: queue.queueUrl,
+      ARCHIVE_BUCKET: store.bucket.bucketName,
+      OVERSIZE_PREFIX,
+      WEBHOOK_PROVIDERS: Stack.of(this).toJsonString(providers),
+    };
+    const size = maxEnvironmentBytes(this, environment);
+    if (size > LAMBDA_ENVIRONMENT_LIMIT) {
+      const secrets = props.providers.reduce((n, p) => n + p.secrets.length, 0);
+      throw invalidProps(scope, [`'providers': the ${props.providers.length} providers with ${secrets} secrets make the ingest function's environment up to ${size} bytes once deployed (secret ARNs counted at their longest), over Lambda's limit of ${LAMBDA_ENVIRONMENT_LIMIT} bytes, and the deployment would fail. List fewer providers or secrets here and split them across two WebhookProcessor constructs, or import secrets of this account and Region by name (Secret.fromSecretNameV2), which takes less room than an ARN.`]);
+    }
     const fn = new IngestFunction(this, 'Function', {
       ...functionBase(this, 'Execution role of the webhook ingest function', functions),
       description: 'Verifies webhook deliveries and queues them',
       memorySize: 256,
       timeout: Duration.seconds(10),
       reservedConcurrentExecutions: props.concurrency.ingestReservedConcurrency,
-      environment: {
-        ...functions.metrics.environment(HandlerName.INGEST),
-        QUEUE_URL: queue.queueUrl,
-        ARCHIVE_BUCKET: store.bucket.bucketName,
-        OVERSIZE_PREFIX,
-        WEBHOOK_PROVIDERS: Stack.of(this).toJsonString(props.providers.map((p) => p._runtimeConfig(props.signatureTolerance ?? Duration.minutes(5)))),
-      },
+      environment,
     });
     allow(fn, ['sqs:SendMessage'], queue.queueArn);
     allow(fn, ['s3:PutObject'], store.bucket.arnForObjects(`${OVERSIZE_PREFIX}*`));
     for (const secret of new Set(props.providers.flatMap((p) => p.secrets))) {
       secret.grantRead(fn);
+    }
+    // grantRead adds kms:Decrypt only for a secret that knows its key. GetSecretValue: "If the
+    // secret is encrypted using a customer-managed key instead of the AWS managed key
+    // aws/secretsmanager, then you also need kms:Decrypt permissions for that key."
+    // (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html)
+    // Only through Secrets Manager, as CDK's own grantRead does: the kms:ViaService condition
+    // (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+    for (const key of new Set(props.providers.map((p) => p.secretsEncryptionKey).filter((k) => k !== undefined))) {
+      fn.addToRolePolicy(new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` } },
+      }));
     }
     // SendMessage to a KMS queue and PutObject to a KMS bucket both need a data key.
     grantKey(fn, functions.encryptionKey, 'kms:GenerateDataKey', 'kms:Decrypt');

@@ -19,6 +19,8 @@ export interface MonitoredPipeline {
   readonly latency: cloudwatch.IMetric;
   readonly integrationLatency: cloudwatch.IMetric;
   readonly accepted: cloudwatch.IMetric;
+  /** Deliveries answered 503 because the signing secrets could not be loaded. */
+  readonly secretsUnavailable: cloudwatch.IMetric;
   readonly processed: cloudwatch.IMetric;
   readonly duplicates: cloudwatch.IMetric;
   readonly backlog: cloudwatch.IMetric;
@@ -58,6 +60,7 @@ export function monitoredPipeline(sources: PipelineSources): MonitoredPipeline {
     latency: stage.metricLatency({ statistic: 'p99' }),
     integrationLatency: stage.metricIntegrationLatency({ statistic: 'p99' }),
     accepted: handlerMetrics.accepted(),
+    secretsUnavailable: handlerMetrics.secretsUnavailable(),
     processed: handlerMetrics.processed(),
     duplicates: handlerMetrics.duplicates(),
     backlog: queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' }),

@@ -17,7 +17,7 @@ export interface WebhookAlarmsProps {
   readonly options: WebhookAlarmOptions;
 }
 
-/** Alarms on function errors, dead letters, backlog and 5xx answers, notifying an optional topic. */
+/** Alarms on function errors, dead letters, backlog, unreadable secrets and 5xx answers, notifying an optional topic. */
 export class WebhookAlarms extends Construct {
   /** The alarms created. */
   public readonly alarms: cloudwatch.Alarm[] = [];
@@ -49,6 +49,10 @@ export class WebhookAlarms extends Construct {
     const maxAge = (options.maxMessageAge ?? Duration.minutes(5)).toSeconds();
     if (maxAge > 0) {
       alarm('Backlog', pipeline.oldestMessageAge, maxAge, `The oldest queued webhook has waited ${maxAge} seconds or more.`, 3);
+    }
+    if (options.secretsUnavailable ?? true) {
+      alarm('SecretsUnavailable', pipeline.secretsUnavailable, 1,
+        'The webhook ingest function could not load the signing secrets and answered 503 (providers retry): check the secrets exist and that the function may read them and decrypt them with their KMS key (provider option secretsEncryptionKey).');
     }
     const api5xx = options.api5xxThreshold ?? 1;
     if (api5xx > 0) {

@@ -2,8 +2,26 @@ import { Duration, type RemovalPolicy, aws_kms as kms, aws_sqs as sqs } from 'aw
 import { Construct } from 'constructs';
 import { accept } from '../core/findings';
 
-/** SQS keeps a message at most 14 days; the dead-letter queue keeps them that long. */
-const DLQ_RETENTION = Duration.days(14);
+/**
+ * SQS keeps a message at most 14 days, and both queues keep them that long: a processor paused
+ * over a long weekend must not lose acknowledged webhooks (SQS's default is 4 days). A standard
+ * queue's dead letter keeps its first enqueue time, so 14 days is a message's whole life, DLQ
+ * included: "For standard queues, the expiration of a message is always based on its original
+ * enqueue timestamp. When a message is moved to a dead-letter queue, the enqueue timestamp is
+ * unchanged." (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/setting-up-dead-letter-queue-retention.html)
+ */
+export const MESSAGE_RETENTION = Duration.days(14);
+
+/**
+ * Redrives from the dead-letter queue that a message's oversized body survives. A redrive starts a
+ * new life of MESSAGE_RETENTION: the redrive guide says the redrive task "resets the retention
+ * period", redriven messages being new messages with a new message ID and enqueue time
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-dead-letter-queue-redrive.html).
+ */
+export const REDRIVES_COVERED = 3;
+
+/** The longest a message can live with REDRIVES_COVERED redrives: 56 days. */
+export const LONGEST_MESSAGE_LIFE = Duration.days(MESSAGE_RETENTION.toDays() * (1 + REDRIVES_COVERED));
 
 /** Properties of the queue between ingest and processor, and its dead-letter queue. */
 export interface WebhookQueuesProps {
@@ -36,13 +54,14 @@ export class WebhookQueues extends Construct {
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       ...encryption,
       enforceSSL: true,
-      retentionPeriod: DLQ_RETENTION,
+      retentionPeriod: MESSAGE_RETENTION,
       removalPolicy: props.removalPolicy,
     });
     this.queue = new sqs.Queue(this, 'Queue', {
       ...encryption,
       enforceSSL: true,
       visibilityTimeout: props.visibilityTimeout,
+      retentionPeriod: MESSAGE_RETENTION,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount },
       removalPolicy: props.removalPolicy,
     });

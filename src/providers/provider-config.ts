@@ -1,7 +1,7 @@
 /**
- * The provider configuration the construct hands to the ingest function (as JSON in the
- * `WEBHOOK_PROVIDERS` environment variable). Shared by the construct and the handler; not part
- * of the public API.
+ * The provider configuration the construct hands to the ingest function (in the compact form of
+ * provider-encoding.ts, in the `WEBHOOK_PROVIDERS` environment variable). Shared by the construct
+ * and the handler; not part of the public API.
  */
 
 /** How a provider signs its deliveries. */
@@ -43,7 +43,11 @@ export interface ProviderRuntimeConfig {
   /** Route segment: `POST /webhook/{name}`. */
   readonly name: string;
   readonly scheme: SignatureScheme;
-  /** Secrets Manager ARNs; each secret's SecretString is one live signing secret (or API key). */
+  /**
+   * Secrets Manager secret ids: ARNs, or names of secrets in the function's own account and
+   * Region (GetSecretValue takes either). Each secret's SecretString is one live signing secret
+   * (or API key).
+   */
   readonly secretArns: string[];
   /** Maximum age (and future skew) of a signed timestamp, in seconds. */
   readonly toleranceSeconds: number;
@@ -55,3 +59,12 @@ export interface ProviderRuntimeConfig {
   /** Where the provider's event type is. */
   readonly eventType?: FieldLocation;
 }
+
+/** Where the well-known providers keep their delivery id and event type. */
+export const PRESET_FIELDS: Readonly<Partial<Record<SignatureScheme, { readonly eventId: FieldLocation; readonly eventType: FieldLocation }>>> = {
+  'stripe': { eventId: { jsonPath: 'id' }, eventType: { jsonPath: 'type' } },
+  'github': { eventId: { header: 'x-github-delivery' }, eventType: { header: 'x-github-event' } },
+  'shopify': { eventId: { header: 'x-shopify-webhook-id' }, eventType: { header: 'x-shopify-topic' } },
+  'slack': { eventId: { jsonPath: 'event_id' }, eventType: { jsonPath: 'event.type' } },
+  'standard-webhooks': { eventId: { header: 'webhook-id' }, eventType: { jsonPath: 'type' } },
+};

@@ -1,6 +1,8 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type { FieldLocation, ProviderRuntimeConfig } from './provider-config';
+import type { IConstruct } from 'constructs';
+import { PRESET_FIELDS, type FieldLocation, type ProviderRuntimeConfig } from './provider-config';
 
 /** How a provider signs its deliveries. */
 export enum SignatureScheme {
@@ -48,6 +50,20 @@ export interface ProviderSecretOptions {
    * new secret next to the old one and removes the old one once the provider has switched.
    */
   readonly secrets: secretsmanager.ISecret[];
+
+  /**
+   * The customer managed KMS key the secrets are encrypted with, for secrets that do not carry it.
+   *
+   * A secret imported by name or ARN (`Secret.fromSecretNameV2`, `Secret.fromSecretCompleteArn`)
+   * knows no key, and without `kms:Decrypt` on it every delivery is answered 503. The ingest
+   * function may decrypt with the key only through Secrets Manager
+   * (`kms:ViaService`); the key policy must let the account's IAM policies grant it (the default
+   * key policy does). Secrets created in the stack with a key, or imported with
+   * `Secret.fromSecretAttributes({ encryptionKey })`, need nothing here.
+   *
+   * @default - the secrets' own `encryptionKey`, if any; otherwise the AWS managed key `aws/secretsmanager` is assumed
+   */
+  readonly secretsEncryptionKey?: kms.IKey;
 
   /**
    * How far a signed timestamp may be from the time of receipt, in either direction.
@@ -113,7 +129,8 @@ export interface HmacProviderOptions extends ProviderSecretOptions {
   readonly eventIdHeader?: string;
 
   /**
-   * A dotted path into a JSON body to the delivery id, e.g. `id` or `meta.event_id`.
+   * A dotted path into a JSON body to the delivery id, e.g. `id` or `meta.event_id` (array
+   * elements by index: `items.0.id`; not JSONPath). Set this or `eventIdHeader`, not both.
    *
    * @default - no path: deliveries without `eventIdHeader` get a generated id and are not deduplicated
    */
@@ -127,7 +144,8 @@ export interface HmacProviderOptions extends ProviderSecretOptions {
   readonly eventTypeHeader?: string;
 
   /**
-   * A dotted path into a JSON body to the event type, e.g. `type`.
+   * A dotted path into a JSON body to the event type, e.g. `type` (not JSONPath). Set this or
+   * `eventTypeHeader`, not both.
    *
    * @default - no event type is recorded unless `eventTypeHeader` is set
    */
@@ -150,14 +168,15 @@ export interface ApiKeyProviderOptions extends ProviderSecretOptions {
   readonly eventIdHeader?: string;
 
   /**
-   * A dotted path into a JSON body to the delivery id.
+   * A dotted path into a JSON body to the delivery id, e.g. `id` (not JSONPath). Set this or
+   * `eventIdHeader`, not both.
    *
    * @default - no path: deliveries without `eventIdHeader` get a generated id and are not deduplicated
    */
   readonly eventIdJsonPath?: string;
 
   /**
-   * A dotted path into a JSON body to the event type.
+   * A dotted path into a JSON body to the event type, e.g. `type` (not JSONPath).
    *
    * @default - no event type is recorded
    */
@@ -168,6 +187,7 @@ interface ProviderDefinition {
   readonly name: string;
   readonly scheme: SignatureScheme;
   readonly secrets: secretsmanager.ISecret[];
+  readonly secretsEncryptionKey?: kms.IKey;
   readonly tolerance?: Duration;
   readonly hmac?: ProviderRuntimeConfig['hmac'];
   readonly apiKeyHeader?: string;
@@ -211,8 +231,7 @@ export class WebhookProvider {
   public static stripe(options: WebhookProviderOptions): WebhookProvider {
     return new WebhookProvider({
       ...base(options, 'stripe', SignatureScheme.STRIPE),
-      eventId: { jsonPath: 'id' },
-      eventType: { jsonPath: 'type' },
+      ...PRESET_FIELDS.stripe,
     });
   }
 
@@ -224,8 +243,7 @@ export class WebhookProvider {
   public static github(options: WebhookProviderOptions): WebhookProvider {
     return new WebhookProvider({
       ...base(options, 'github', SignatureScheme.GITHUB),
-      eventId: { header: 'x-github-delivery' },
-      eventType: { header: 'x-github-event' },
+      ...PRESET_FIELDS.github,
     });
   }
 
@@ -237,8 +255,7 @@ export class WebhookProvider {
   public static shopify(options: WebhookProviderOptions): WebhookProvider {
     return new WebhookProvider({
       ...base(options, 'shopify', SignatureScheme.SHOPIFY),
-      eventId: { header: 'x-shopify-webhook-id' },
-      eventType: { header: 'x-shopify-topic' },
+      ...PRESET_FIELDS.shopify,
     });
   }
 
@@ -251,8 +268,7 @@ export class WebhookProvider {
   public static slack(options: WebhookProviderOptions): WebhookProvider {
     return new WebhookProvider({
       ...base(options, 'slack', SignatureScheme.SLACK),
-      eventId: { jsonPath: 'event_id' },
-      eventType: { jsonPath: 'event.type' },
+      ...PRESET_FIELDS.slack,
     });
   }
 
@@ -265,8 +281,7 @@ export class WebhookProvider {
   public static standardWebhooks(options: WebhookProviderOptions): WebhookProvider {
     return new WebhookProvider({
       ...base(options, 'standard-webhooks', SignatureScheme.STANDARD_WEBHOOKS),
-      eventId: { header: 'webhook-id' },
-      eventType: { jsonPath: 'type' },
+      ...PRESET_FIELDS['standard-webhooks'],
     });
   }
 
@@ -323,6 +338,9 @@ export class WebhookProvider {
   /** The signing secrets (empty for `unverified`). */
   public readonly secrets: secretsmanager.ISecret[];
 
+  /** The customer managed key of the secrets, when given as `secretsEncryptionKey`. */
+  public readonly secretsEncryptionKey?: kms.IKey;
+
   private readonly definition: ProviderDefinition;
 
   private constructor(definition: ProviderDefinition) {
@@ -330,6 +348,7 @@ export class WebhookProvider {
     this.name = definition.name;
     this.scheme = definition.scheme;
     this.secrets = [...definition.secrets];
+    this.secretsEncryptionKey = definition.secretsEncryptionKey;
   }
 
   /**
@@ -362,20 +381,29 @@ export class WebhookProvider {
     if (this.definition.apiKeyHeader !== undefined && !isHeaderName(this.definition.apiKeyHeader)) {
       errors.push(`${who}: 'header' must be a valid HTTP header name.`);
     }
+    for (const [field, where] of [['eventId', this.definition.eventId], ['eventType', this.definition.eventType]] as const) {
+      if (where?.header !== undefined && where.jsonPath !== undefined) {
+        errors.push(`${who}: '${field}Header' and '${field}JsonPath' are both set; set only one, so that it is clear where the ${field === 'eventId' ? 'delivery id' : 'event type'} comes from.`);
+      }
+      const problem = where?.jsonPath === undefined ? undefined : jsonPathProblem(where.jsonPath);
+      if (problem !== undefined) {
+        errors.push(`${who}: '${field}JsonPath' ('${where!.jsonPath}') ${problem}`);
+      }
+    }
     return errors;
   }
 
   /**
-   * The configuration the ingest function reads.
+   * The configuration the ingest function in `scope` reads.
    *
    * @internal
    */
-  public _runtimeConfig(defaultTolerance: Duration): ProviderRuntimeConfig {
+  public _runtimeConfig(defaultTolerance: Duration, scope: IConstruct): ProviderRuntimeConfig {
     const d = this.definition;
     return {
       name: d.name,
       scheme: d.scheme,
-      secretArns: d.secrets.map((s) => s.secretArn),
+      secretArns: d.secrets.map((s) => secretId(s, scope)),
       toleranceSeconds: (d.tolerance ?? defaultTolerance).toSeconds(),
       ...(d.hmac !== undefined ? { hmac: d.hmac } : {}),
       ...(d.apiKeyHeader !== undefined ? { apiKeyHeader: d.apiKeyHeader } : {}),
@@ -385,11 +413,28 @@ export class WebhookProvider {
   }
 }
 
+/**
+ * How the ingest function in `scope` addresses a secret: by name when it was imported by name in
+ * the function's own account and Region, which saves the 60-odd characters of the ARN in the
+ * 4 KB environment ("SecretId: The ARN or name of the secret to retrieve. To retrieve a secret
+ * from another account, you must use an ARN."
+ * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html);
+ * otherwise by its ARN.
+ */
+function secretId(secret: secretsmanager.ISecret, scope: IConstruct): string {
+  if (secret.secretFullArn !== undefined) return secret.secretArn;
+  const stack = Stack.of(scope);
+  const ownArn = stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: secret.secretName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  const same = JSON.stringify(stack.resolve(ownArn)) === JSON.stringify(stack.resolve(secret.secretArn));
+  return same ? secret.secretName : secret.secretArn;
+}
+
 function base(options: ProviderSecretOptions & { readonly name?: string }, defaultName: string, scheme: SignatureScheme): ProviderDefinition {
   return {
     name: options.name ?? defaultName,
     scheme,
     secrets: [...options.secrets],
+    ...(options.secretsEncryptionKey !== undefined ? { secretsEncryptionKey: options.secretsEncryptionKey } : {}),
     ...(options.tolerance !== undefined ? { tolerance: options.tolerance } : {}),
   };
 }
@@ -404,4 +449,20 @@ function location(header: string | undefined, jsonPath: string | undefined): Fie
 
 function isHeaderName(name: string): boolean {
   return /^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(name);
+}
+
+/**
+ * Why a JSON path cannot be read by the ingest function, which follows a dotted path of own
+ * property names (array elements by index, `items.0.id`) and nothing else (see `extractField` in
+ * verify.ts): JSONPath syntax or an empty segment would silently never match.
+ */
+function jsonPathProblem(path: string): string | undefined {
+  if (Token.isUnresolved(path)) return undefined;
+  if (/^\$|[[\]*]/.test(path)) {
+    return "uses JSONPath syntax; write a dotted path of property names instead, e.g. 'data.object.id' or 'items.0.id'.";
+  }
+  if (path.split('.').some((segment) => segment === '')) {
+    return "has an empty segment; write property names separated by single dots, e.g. 'data.object.id'.";
+  }
+  return undefined;
 }

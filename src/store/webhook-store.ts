@@ -12,8 +12,21 @@ import { accept } from '../core/findings';
 /** Where each part of an archived delivery is written in the archive bucket. */
 export const ARCHIVE_PREFIX = 'raw/';
 export const OVERSIZE_PREFIX = 'oversize/';
-/** Oversized bodies must outlive the message that points at them, dead-letter retention included. */
-const OVERSIZE_RETENTION = Duration.days(30);
+/**
+ * Where `raw/` objects go as they age. Every class here answers a plain (ranged) GET, which the
+ * records' `archive: {key, offset, length}` promise: "While objects stored in the S3 Glacier
+ * Instant Retrieval storage class are immediately available using GET, to access data stored in
+ * the S3 Glacier Flexible Retrieval or S3 Glacier Deep Archive storage classes you first need to
+ * retrieve data using the RestoreObject REST API."
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/restoring-objects-retrieval-options.html)
+ * Glacier Instant Retrieval bills at least 90 days and 128 KB per object; S3 moves no object under
+ * 128 KB (TransitionDefaultMinimumObjectSize, set below), so small batches stay in Standard.
+ */
+export const DEFAULT_ARCHIVE_TRANSITIONS: readonly s3.Transition[] = [
+  { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) },
+  { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(90) },
+];
+
 /** The index listing webhooks by `providerDate` (`<provider>#<YYYY-MM-DD>`) and `receivedAt`. */
 export const STATUS_INDEX = 'byProviderDate';
 
@@ -33,6 +46,11 @@ export interface WebhookStoreProps {
   readonly accessLogsBucket?: s3.IBucket;
   /** Whether the table has a stream of new images (for events out). */
   readonly stream: boolean;
+  /**
+   * When `oversize/` bodies are deleted: after the longest life of a message that points at one.
+   * S3 counts from the object's creation, rounded up to the next midnight UTC.
+   */
+  readonly oversizeExpiration: Duration;
 }
 
 /**
@@ -83,20 +101,25 @@ export class WebhookStore extends Construct {
       versioned: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       removalPolicy: props.removalPolicy,
+      // S3's default since September 2024, stated so that it holds whatever the account's default.
+      transitionDefaultMinimumObjectSize: s3.TransitionDefaultMinimumObjectSize.ALL_STORAGE_CLASSES_128_K,
       lifecycleRules: [
         {
           id: 'raw-archive',
           prefix: ARCHIVE_PREFIX,
-          transitions: props.archiveTransitions ?? [
-            { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) },
-            { storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(90) },
-          ],
+          transitions: props.archiveTransitions ?? [...DEFAULT_ARCHIVE_TRANSITIONS],
           expiration: props.archiveExpiration,
         },
-        { id: 'oversize-bodies', prefix: OVERSIZE_PREFIX, expiration: OVERSIZE_RETENTION },
+        { id: 'oversize-bodies', prefix: OVERSIZE_PREFIX, expiration: props.oversizeExpiration },
         {
+          // An expired raw/ or oversize/ object leaves a delete marker over its noncurrent version;
+          // once that version is gone too, the marker is removed. S3 refuses
+          // ExpiredObjectDeleteMarker next to an expiration in days, hence its own rule: "This
+          // cannot be specified with Days or Date in a Lifecycle Expiration Policy."
+          // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_LifecycleExpiration.html)
           id: 'housekeeping',
           noncurrentVersionExpiration: Duration.days(30),
+          expiredObjectDeleteMarker: true,
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
       ],

@@ -4,6 +4,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { apiEvent, stripeHeader } from './events';
 import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
+import { encodeProviders } from '../../src/providers/provider-encoding';
 import { decodeMessage, MAX_INLINE_MESSAGE_BYTES } from '../../src/runtime/message';
 
 const SECRET = 'whsec_test_secret';
@@ -14,7 +15,7 @@ const providers: ProviderRuntimeConfig[] = [
 process.env.QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/queue';
 process.env.ARCHIVE_BUCKET = 'archive';
 process.env.OVERSIZE_PREFIX = 'oversize/';
-process.env.WEBHOOK_PROVIDERS = JSON.stringify(providers);
+process.env.WEBHOOK_PROVIDERS = JSON.stringify(encodeProviders(providers, 300));
 process.env.POWERTOOLS_METRICS_NAMESPACE = 'Test';
 process.env.POWERTOOLS_DEV = 'false';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';

@@ -5,10 +5,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { logicalIdOf, synth } from '../util';
 
 describe('alarms', () => {
-  test('one errors alarm per function, a DLQ alarm, a backlog alarm and an API 5xx alarm by default', () => {
+  test('one errors alarm per function, a DLQ alarm, a backlog alarm, a secrets alarm and an API 5xx alarm by default', () => {
     const { template, processor } = synth();
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
-    expect(processor.alarms).toHaveLength(6);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+    expect(processor.alarms).toHaveLength(7);
   });
 
   test('function errors alarm at 5 errors in 5 minutes', () => {
@@ -30,6 +30,20 @@ describe('alarms', () => {
     });
   });
 
+  test('the secrets alarm fires on the first delivery answered 503 for unreadable secrets, on the ingest function\'s own metric', () => {
+    const { template } = synth();
+    const ingest = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('Verifies') } }))[0];
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'WebhookProcessor',
+      MetricName: 'SecretsUnavailable',
+      Dimensions: [{ Name: 'service', Value: ingest.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
   test('the API alarm counts 5xx responses of this API\'s stage only (ApiName and Stage dimensions)', () => {
     const { template } = synth({ alarms: { api5xxThreshold: 10 } });
     const api = logicalIdOf(template, 'AWS::ApiGateway::RestApi', 'WebhooksApi');
@@ -41,7 +55,9 @@ describe('alarms', () => {
   });
 
   test('each alarm can be switched off', () => {
-    const alarms = { functionErrorsThreshold: 0, deadLetterQueue: false, maxMessageAge: Duration.seconds(0), api5xxThreshold: 0 };
+    const alarms = {
+      functionErrorsThreshold: 0, deadLetterQueue: false, maxMessageAge: Duration.seconds(0), secretsUnavailable: false, api5xxThreshold: 0,
+    };
     const { template } = synth({ alarms });
     template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
   });
@@ -53,7 +69,7 @@ describe('alarms', () => {
   test('an alarm topic receives alarm and OK notifications', () => {
     const { template } = synth({}, (stack) => ({ alarms: { alarmTopic: new sns.Topic(stack, 'Alerts') } }));
     const topic = logicalIdOf(template, 'AWS::SNS::Topic', 'Alerts');
-    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: topic }], OKActions: [{ Ref: topic }] }, 6);
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: topic }], OKActions: [{ Ref: topic }] }, 7);
   });
 
   const cloudWatchMayPublish = Match.objectLike({

@@ -22,6 +22,10 @@ describe('queues', () => {
     synth().template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
   });
 
+  test('the queue keeps messages 14 days too, so a processor paused for days loses nothing', () => {
+    synth().template.hasResourceProperties('AWS::SQS::Queue', { RedrivePolicy: Match.anyValue(), MessageRetentionPeriod: 1209600 });
+  });
+
   test('maxReceiveCount follows processing.maxReceiveCount', () => {
     synth({ processing: { maxReceiveCount: 7 } }).template.hasResourceProperties('AWS::SQS::Queue', {
       RedrivePolicy: Match.objectLike({ maxReceiveCount: 7 }),

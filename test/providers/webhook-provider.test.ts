@@ -4,7 +4,7 @@ import { HmacAlgorithm, SignatureEncoding, SignatureScheme, WebhookProvider } fr
 
 const stack = new Stack(new App(), 'S');
 const secret = new secretsmanager.Secret(stack, 'Secret');
-const config = (provider: WebhookProvider) => stack.resolve(provider._runtimeConfig(Duration.minutes(5)));
+const config = (provider: WebhookProvider) => stack.resolve(provider._runtimeConfig(Duration.minutes(5), stack));
 
 test.each([
   ['stripe', WebhookProvider.stripe({ secrets: [secret] }), SignatureScheme.STRIPE, { jsonPath: 'id' }, { jsonPath: 'type' }],
@@ -21,6 +21,19 @@ test('a provider may be renamed and carry several secrets for rotation', () => {
   const provider = WebhookProvider.stripe({ name: 'stripe-connect', secrets: [secret, other] });
   expect(provider.name).toBe('stripe-connect');
   expect(config(provider).secretArns).toEqual([{ Ref: expect.stringMatching(/^Secret/) }, { Ref: expect.stringMatching(/^Other/) }]);
+});
+
+test('a secret imported by name in the function\'s own account and Region is read by its name (shorter than its ARN)', () => {
+  const imported = secretsmanager.Secret.fromSecretNameV2(stack, 'ByName', 'webhooks/stripe');
+  expect(config(WebhookProvider.stripe({ secrets: [imported] })).secretArns).toEqual(['webhooks/stripe']);
+});
+
+test('a secret imported by name in another Region or account keeps its ARN', () => {
+  const elsewhere = new Stack(new App(), 'Elsewhere', { env: { account: '210987654321', region: 'eu-west-1' } });
+  const imported = secretsmanager.Secret.fromSecretNameV2(elsewhere, 'ByName', 'webhooks/stripe');
+  const ids = config(WebhookProvider.stripe({ secrets: [imported] })).secretArns;
+  expect(ids).toHaveLength(1);
+  expect(JSON.stringify(ids[0])).toContain(':secretsmanager:eu-west-1:210987654321:secret:webhooks/stripe');
 });
 
 test('a provider tolerance overrides the default', () => {

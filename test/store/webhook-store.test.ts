@@ -47,16 +47,22 @@ describe('archive bucket', () => {
     });
   });
 
-  test('raw/ moves to IA after 30 days and Glacier after 90 by default, never expiring', () => {
+  test('raw/ moves to IA after 30 days and to Glacier Instant Retrieval (readable with a GET) after 90 by default, never expiring', () => {
     synth().template.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: {
         Rules: Match.arrayWith([{
           Id: 'raw-archive',
           Prefix: 'raw/',
           Status: 'Enabled',
-          Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }, { StorageClass: 'GLACIER', TransitionInDays: 90 }],
+          Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }, { StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
         }]),
       },
+    });
+  });
+
+  test('only objects of 128 KB or more transition, whatever the account default', () => {
+    synth().template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: Match.objectLike({ TransitionDefaultMinimumObjectSize: 'all_storage_classes_128K' }),
     });
   });
 
@@ -75,10 +81,29 @@ describe('archive bucket', () => {
     });
   });
 
-  test('oversized bodies expire after 30 days, longer than any message can wait', () => {
-    synth().template.hasResourceProperties('AWS::S3::Bucket', {
-      LifecycleConfiguration: { Rules: Match.arrayWith([{ Id: 'oversize-bodies', Prefix: 'oversize/', Status: 'Enabled', ExpirationInDays: 30 }]) },
+  test('noncurrent versions go after 30 days, then their delete markers, in a rule without an expiration in days', () => {
+    synth({ lifecycle: { archiveExpiration: Duration.days(400) } }).template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([{
+          Id: 'housekeeping',
+          Status: 'Enabled',
+          NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+          ExpiredObjectDeleteMarker: true,
+          AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+        }]),
+      },
     });
+  });
+
+  test('oversized bodies outlive any message that points at them, three DLQ redrives included', () => {
+    const { template } = synth();
+    // Each redrive from the DLQ starts a new retention period of the queue.
+    const queue = Object.values(template.findResources('AWS::SQS::Queue', { Properties: { RedrivePolicy: Match.anyValue() } }))[0];
+    const messageLifeDays = queue.Properties.MessageRetentionPeriod / 86400;
+    const rules = Object.values(template.findResources('AWS::S3::Bucket'))[0].Properties.LifecycleConfiguration.Rules;
+    const oversize = rules.find((r: { Id: string }) => r.Id === 'oversize-bodies');
+    expect(oversize).toMatchObject({ Prefix: 'oversize/', Status: 'Enabled' });
+    expect(oversize.ExpirationInDays).toBeGreaterThan(4 * messageLifeDays);
   });
 });
 

@@ -50,7 +50,7 @@ def test_one_url_output_per_provider(template: Template) -> None:
 def test_ingest_function_knows_the_four_providers(template: Template) -> None:
     config = json.dumps(ingest_function(template)["Properties"]["Environment"]["Variables"]["WEBHOOK_PROVIDERS"])
     for provider in PROVIDERS:
-        assert f'\\"name\\":\\"{provider}\\"' in config
+        assert f'\\"n\\":\\"{provider}\\"' in config
 
 
 def test_queue_redrives_to_dead_letter_queue_after_three_receives(template: Template) -> None:

@@ -10,6 +10,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { decide, type DeliveryContext } from './delivery';
 import type { ProviderRuntimeConfig } from '../../providers/provider-config';
+import { decodeProviders } from '../../providers/provider-encoding';
 import { errorResponse, jsonResponse } from '../../runtime/http';
 import { encodeMessage, MAX_BODY_BYTES, MAX_INLINE_MESSAGE_BYTES, oversizeBodyKey, withBodyRef, type WebhookMessage } from '../../runtime/message';
 import { logger, metrics, requiredEnv } from '../shared/powertools';
@@ -21,9 +22,7 @@ const queueUrl = requiredEnv('QUEUE_URL');
 const bucketName = requiredEnv('ARCHIVE_BUCKET');
 const oversizePrefix = requiredEnv('OVERSIZE_PREFIX');
 const secretMaxAgeSeconds = Number(process.env.SECRETS_MAX_AGE_SECONDS ?? '300');
-const providers = new Map<string, ProviderRuntimeConfig>(
-  (JSON.parse(requiredEnv('WEBHOOK_PROVIDERS')) as ProviderRuntimeConfig[]).map((p) => [p.name, p]),
-);
+const providers = new Map<string, ProviderRuntimeConfig>(decodeProviders(requiredEnv('WEBHOOK_PROVIDERS')).map((p) => [p.name, p]));
 
 const context: DeliveryContext = {
   providers,
