@@ -10,8 +10,39 @@ import type { Construct } from 'constructs';
 import { accept } from './findings';
 import type { HandlerMetrics } from './handler-metrics';
 
+/**
+ * The oldest Node.js major the handler bundles are built for (`HANDLER_TARGET` in .projenrc.ts);
+ * the `runtime` prop accepts this one and every newer one.
+ */
+export const MIN_NODE_MAJOR = 22;
+
+let nodejs24: lambda.Runtime | undefined;
+
+/**
+ * The functions' runtime unless the `runtime` prop sets one: Node.js 24. Older aws-cdk-lib
+ * versions (2.193.0 among them) have no `Runtime.NODEJS_24_X`; where it exists, that instance is
+ * used rather than a new one, because every `Runtime` instance joins `Runtime.ALL`, which
+ * cdk-nag's latest-runtime rule reads.
+ */
+export function defaultRuntime(): lambda.Runtime {
+  return (lambda.Runtime as { readonly NODEJS_24_X?: lambda.Runtime }).NODEJS_24_X
+    ?? (nodejs24 ??= new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true }));
+}
+
+/**
+ * The Node.js major version of a Lambda runtime (`nodejs24.x` → 24); undefined for any other
+ * runtime, and for a token (a runtime chosen at deployment, such as `determineLatestNodeRuntime()`
+ * in an environment-agnostic stack), which cannot be checked at synthesis.
+ */
+export function nodeMajorOf(runtime: lambda.Runtime): number | undefined {
+  const match = runtime.family === lambda.RuntimeFamily.NODEJS ? /^nodejs(\d+)\.x$/.exec(runtime.name) : null;
+  return match ? Number(match[1]) : undefined;
+}
+
 /** What every function of the construct shares: where it logs, how it runs, who it reports as. */
 export interface FunctionSettings {
+  /** The Lambda runtime of every function. */
+  readonly runtime: lambda.Runtime;
   /** Retention of the function's log group. */
   readonly logRetention: logs.RetentionDays;
   /** Removal policy of the function's log group. */
@@ -30,6 +61,7 @@ export interface FunctionSettings {
 
 /** The props every handler function starts from: its own role and log group, ARM64, JSON logs. */
 export interface FunctionBase {
+  readonly runtime: lambda.Runtime;
   readonly architecture: lambda.Architecture;
   readonly loggingFormat: lambda.LoggingFormat;
   readonly tracing?: lambda.Tracing;
@@ -61,6 +93,7 @@ export function functionBase(scope: Construct, description: string, settings: Fu
     }]);
   }
   return {
+    runtime: settings.runtime,
     architecture: lambda.Architecture.ARM_64,
     loggingFormat: lambda.LoggingFormat.JSON,
     tracing: settings.tracing ? lambda.Tracing.ACTIVE : undefined,
