@@ -7,7 +7,7 @@ import {
   aws_logs as logs,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { accept } from './findings';
+import { accept, acceptPolicyFindings } from './findings';
 import type { HandlerMetrics } from './handler-metrics';
 
 /**
@@ -113,11 +113,6 @@ export function grantKey(fn: lambda.Function, key: kms.IKey | undefined, ...acti
   if (key) fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources: [key.keyArn] }));
 }
 
-/** Where a role's grants land, and so where cdk-nag reports on them. */
-export function defaultPolicyOf(role: iam.IRole | undefined): iam.Policy | undefined {
-  return role?.node.tryFindChild('DefaultPolicy') as iam.Policy | undefined;
-}
-
 /** CloudWatch Logs encrypts at rest; the construct's logs hold no bodies or secrets. */
 export function acceptLogGroupFindings(logGroup: logs.ILogGroup | undefined): void {
   accept(logGroup, [{
@@ -155,7 +150,7 @@ export function acceptFunctionFindings(fn: lambda.Function, settings: FunctionSe
     }]),
   ]);
   if (settings.tracing) {
-    accept(defaultPolicyOf(fn.role), [{
+    acceptPolicyFindings(fn.role, [{
       nag: 'AwsSolutions-IAM5',
       reason: 'The X-Ray actions PutTraceSegments and PutTelemetryRecords support no resource-level permissions.',
       appliesTo: ['Resource::*'],

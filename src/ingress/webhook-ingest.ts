@@ -5,8 +5,8 @@ import {
   type aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { accept } from '../core/findings';
-import { acceptFunctionFindings, allow, defaultPolicyOf, functionBase, grantKey, type FunctionSettings } from '../core/function-base';
+import { acceptPolicyFindings } from '../core/findings';
+import { acceptFunctionFindings, allow, functionBase, grantKey, type FunctionSettings } from '../core/function-base';
 import { HandlerName } from '../core/handler-metrics';
 import { IngestFunction } from '../lambdas/ingest/ingest-function';
 import type { WebhookProvider } from '../providers/webhook-provider';
@@ -72,7 +72,7 @@ export class WebhookIngest extends Construct {
     this.target = this.alias ?? fn;
 
     acceptFunctionFindings(fn, functions, props.concurrency.ingestReservedConcurrency !== undefined);
-    accept(defaultPolicyOf(fn.role), [{
+    acceptPolicyFindings(fn.role, [{
       nag: 'AwsSolutions-IAM5',
       reason: 'The ingest function may write objects under the oversize/ prefix of the archive bucket only (keys are per delivery), and secrets imported by name are granted with the six-character suffix Secrets Manager appends.',
       appliesTo: [
