@@ -2,9 +2,11 @@
  * cdk-nag's AwsSolutions and Serverless packs over the construct in a consumer app, run the way
  * users run the installed cdk-nag major: cdk-nag 2 as Aspects, cdk-nag 3 as policy validation
  * plugins (`Validations.of(app).addPlugins(...)`, read back from the validation report). Each
- * configuration is synthesized with and without @aws-cdk/aws-lambda:createNewPoliciesWithAddToRolePolicy
- * (which `cdk init` sets). Run by scripts/test-consumers.sh inside the consumer app, so that
- * aws-cdk-lib, cdk-nag and cdk-webhook-processor are the app's own copies.
+ * configuration is synthesized without feature flags, and with
+ * @aws-cdk/aws-lambda:createNewPoliciesWithAddToRolePolicy (which `cdk init` sets) on top of the
+ * installed aws-cdk-lib's recommended flags, as in a new app. Run by scripts/test-consumers.sh
+ * inside the consumer app, so that aws-cdk-lib, cdk-nag and cdk-webhook-processor are the app's
+ * own copies.
  *
  * Fails when any finding is on the construct's resources, or when the findings of the resources
  * the test stack adds outside the construct (a secret without rotation, a queue without a
@@ -17,6 +19,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const cdk = require('aws-cdk-lib');
+const cxapi = require('aws-cdk-lib/cx-api');
 const events = require('aws-cdk-lib/aws-events');
 const kms = require('aws-cdk-lib/aws-kms');
 const secretsmanager = require('aws-cdk-lib/aws-secretsmanager');
@@ -87,7 +90,8 @@ let failed = 0;
 console.log(`cdk-nag ${NAG_VERSION} on aws-cdk-lib ${CDK_VERSION}`);
 for (const flag of [false, true]) {
   for (const [name, build] of Object.entries(configs)) {
-    const app = new cdk.App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'nag-')), context: { [FLAG]: flag } });
+    const context = flag ? { ...cxapi.CURRENTLY_RECOMMENDED_FLAGS, [FLAG]: true } : {};
+    const app = new cdk.App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'nag-')), context });
     const stack = new cdk.Stack(app, 'Nag');
     const secret = new secretsmanager.Secret(stack, 'UserSecret');
     new sqs.Queue(stack, 'UserQueue', { enforceSSL: true });
@@ -97,7 +101,7 @@ for (const flag of [false, true]) {
     const missing = CONTROLS.filter((c) => !findings.some((f) => f.rule === c.rule && f.path === c.path));
     const ok = onConstruct.length === 0 && missing.length === 0;
     failed += ok ? 0 : 1;
-    console.log(`  ${ok ? 'ok  ' : 'FAIL'}  ${name}, ${flag ? 'with' : 'without'} ${FLAG}: `
+    console.log(`  ${ok ? 'ok  ' : 'FAIL'}  ${name}, ${flag ? `with the recommended flags and ${FLAG}` : 'without feature flags'}: `
       + `${onConstruct.length} findings on the construct's resources, ${findings.length - onConstruct.length} outside it`
       + missing.map((c) => `; ${c.rule} on ${c.path} is missing: a pack did not run`).join(''));
     for (const f of onConstruct) console.log(`          ${f.rule} on ${f.path}`);
