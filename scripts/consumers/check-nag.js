@@ -97,6 +97,7 @@ for (const flag of [false, true]) {
     new sqs.Queue(stack, 'UserQueue', { enforceSSL: true });
     new WebhookProcessor(stack, 'Webhooks', build(secret, stack));
     const findings = NAG_MAJOR >= 3 ? withPlugins(app) : withAspects(app);
+    fs.rmSync(app.outdir, { recursive: true, force: true });
     const onConstruct = findings.filter((f) => f.path.startsWith(CONSTRUCT));
     const missing = CONTROLS.filter((c) => !findings.some((f) => f.rule === c.rule && f.path === c.path));
     const ok = onConstruct.length === 0 && missing.length === 0;
