@@ -5,7 +5,15 @@ const CDK_VERSION = '2.193.0';
 /** integ-runner pinned to one that reads the cloud assemblies CDK_VERSION writes. */
 const INTEG_RUNNER_VERSION = '2.197.10';
 
+/**
+ * The handlers are built for the oldest Node.js runtime the construct's `runtime` prop accepts
+ * (`MIN_NODE_MAJOR` in src/core/function-base.ts; a test keeps the two equal) and run unchanged
+ * on every newer one.
+ */
+const HANDLER_TARGET = 'node22';
+
 const bundlingOptions = {
+  target: HANDLER_TARGET,
   // Bundle AWS SDK v3 too: the exact client versions that are tested are the ones that ship,
   // and a minified single file initialises faster than the runtime's copy (see bench/).
   externals: [],
@@ -48,7 +56,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   integrationTestAutoDiscover: false,
   lambdaAutoDiscover: true,
   lambdaOptions: {
-    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
+    // No runtime: the generated function constructs then take it from their props, where the
+    // construct's `runtime` prop (default nodejs24.x) puts it.
     bundlingOptions,
     awsSdkConnectionReuse: false,
   },
@@ -106,15 +115,31 @@ project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 // Generated handler constructs are not linted (they are marked generated).
 project.eslint?.addIgnorePattern('src/**/*-function.ts');
 // Handler code is bundled into assets/: its dependencies are devDependencies by design.
+const HANDLER_SOURCES = ['src/lambdas/**/*.ts', 'src/runtime/**/*.ts', 'src/providers/verify.ts'];
 project.eslint?.addOverride({
-  files: ['src/lambdas/**/*.ts', 'src/runtime/**/*.ts', 'src/providers/verify.ts'],
+  files: HANDLER_SOURCES,
   rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },
 });
 
-// The bundles in assets/ are part of the published package (Python users get them in the wheel);
-// the tooling around the library is not.
+// The bundles in assets/ are part of the published package (Python users get them in the wheel),
+// and so is API.md, which the README links to; the tooling around the library is not.
 project.npmignore?.include('/assets/');
-project.npmignore?.exclude('/.venv/', '/.venv-checks/', '/.emulators/', '/scripts/', '/local-pipeline/', '/examples/', '/bench/', '/.ci/', '/API.md', 'dynamodb-local-metadata.json', 'cdk.out/');
+project.npmignore?.exclude('/.venv/', '/.venv-checks/', '/.emulators/', '/scripts/', '/local-pipeline/', '/examples/', '/bench/', '/.ci/', 'dynamodb-local-metadata.json', 'cdk.out/', '/tsconfig.dts.json');
+// jsii compiles the handler code to lib/ too, but only its bundles in assets/ run; its lib/ files
+// would require packages the library does not depend on. The generated function constructs stay;
+// provider-config holds the types of the ingest function's configuration only.
+project.npmignore?.exclude(...[...HANDLER_SOURCES, 'src/providers/provider-config.ts'].map((source) => `/${source.replace(/^src\//, 'lib/').replace(/\.ts$/, '.*')}`));
+project.npmignore?.include('/lib/lambdas/*/*-function.js', '/lib/lambdas/*/*-function.d.ts');
+
+// jsii requires stripInternal: false, so its declarations keep @internal members; they are emitted
+// again without them (same compiler options otherwise), for TypeScript users of the package.
+new javascript.TypescriptConfig(project, {
+  fileName: 'tsconfig.dts.json',
+  extends: javascript.TypescriptConfigExtends.fromPaths(['./tsconfig.json']),
+  include: ['src/**/*.ts'],
+  compilerOptions: { stripInternal: true, emitDeclarationOnly: true },
+});
+project.compileTask.exec('tsc -p tsconfig.dts.json');
 
 // ---- integ-runner snapshot tests ----
 const integArgs = ['integ-runner', '--language', 'typescript', '--directory', 'test', '--parallel-regions', 'us-east-1'];

@@ -70,6 +70,8 @@ export interface Pipeline {
   readonly runDir: string;
   /** The providers as the ingest function reads them (its resolved WEBHOOK_PROVIDERS). */
   readonly providers: readonly ProviderRuntimeConfig[];
+  /** The Lambda runtime the functions declare in the template (one for all), e.g. `nodejs24.x`. */
+  readonly runtime: string;
   /** The live secret values of each provider, in the order of its secretArns. */
   readonly secretsOf: (provider: string) => readonly string[];
   readonly functions: Readonly<Record<string, LocalFunction>>;
@@ -172,7 +174,8 @@ async function build(
     byLogicalId.set(spec.logicalId, fn);
     stoppers.push(fn.stop);
   }
-  warnOnOlderNode(specs, progress);
+  const runtime = declaredRuntime(specs);
+  step(`functions declare ${runtime}; they run here on Node.js ${process.versions.node}${localNodeMajor() < nodeMajor(runtime) ? ', which is older' : ''}`);
 
   const routes = apiRoutes(template);
   const settings = apiSettings(template);
@@ -218,6 +221,7 @@ async function build(
     apiPort: api.port,
     runDir,
     providers,
+    runtime,
     secretsOf: (name) => (providers.find((p) => p.name === name)?.secretArns ?? []).map((arn) => secretValueByArn.get(arn)!),
     functions,
     bundles: [...bundleByFunction.values()],
@@ -287,8 +291,12 @@ function pruneOldRuns(): void {
   }
 }
 
-function warnOnOlderNode(specs: readonly FunctionSpec[], progress: (line: string) => void): void {
-  const local = Number(process.versions.node.split('.')[0]);
-  const wanted = Math.max(...specs.map((s) => Number(/^nodejs(\d+)/.exec(s.runtime)?.[1] ?? 0)));
-  if (local < wanted) progress(`note: the functions declare nodejs${wanted}.x; they run here on Node ${process.versions.node}`);
+/** The one runtime every function declares (the construct gives all three the same). */
+function declaredRuntime(specs: readonly FunctionSpec[]): string {
+  const runtimes = [...new Set(specs.map((s) => s.runtime))];
+  if (runtimes.length !== 1) throw new Error(`expected the functions to declare one runtime, found ${runtimes.join(', ')}`);
+  return runtimes[0];
 }
+
+const nodeMajor = (runtime: string) => Number(/^nodejs(\d+)/.exec(runtime)?.[1] ?? 0);
+const localNodeMajor = () => Number(process.versions.node.split('.')[0]);

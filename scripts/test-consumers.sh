@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Consumer tests of the packaged library: the npm tarball (dist/js) and the Python wheel
 # (dist/python) are installed, as a user would install them, into copies of examples/typescript
-# and examples/python in a temporary directory, with the aws-cdk-lib version the library is
-# built and tested against (its minimum). Each app is synthesized through the `app` command of its
-# cdk.json, and the templates are asserted on (scripts/consumers/assert-template.js and
+# and examples/python in a temporary directory. Each app is synthesized through the `app` command
+# of its cdk.json, and the templates are asserted on (scripts/consumers/assert-template.js and
 # examples/python/tests/).
+#
+# - the tarball's contents: scripts/consumers/check-package.js;
+# - TypeScript on the minimum aws-cdk-lib (the version the library is built and tested against)
+#   with cdk-nag 2, and on the newest aws-cdk-lib with cdk-nag 3; in each, cdk-nag's AwsSolutions
+#   and Serverless packs must find nothing on the construct's resources, with and without
+#   @aws-cdk/aws-lambda:createNewPoliciesWithAddToRolePolicy (scripts/consumers/check-nag.js);
+# - Python on the minimum aws-cdk-lib.
 #
 # The apps are run without the cdk CLI, which would probe for AWS credentials and fetch notices;
 # CDK_OUTDIR tells the app where to write the cloud assembly, as the CLI does.
@@ -46,25 +52,38 @@ synth() {
   CDK_OUTDIR=cdk.out bash -c "$app"
 }
 
+# ---- the package ----
+log "package: contents of $(basename "$TARBALL")"
+node scripts/consumers/check-package.js "$TARBALL"
+
 # ---- TypeScript ----
+# $1 names the case; the app gets aws-cdk-lib@$2, constructs@$3 and cdk-nag@$4 from the registry.
 typescript_consumer() {
-  local dir=$WORK/typescript start=$SECONDS
+  local label=$1 cdk=$2 constructs=$3 nag=$4
+  local dir=$WORK/typescript-$label start=$SECONDS
   mkdir -p "$dir"
   cp -R examples/typescript/. "$dir"
   rm -rf "$dir/node_modules" "$dir/cdk.out"
   cd "$dir"
-  log "typescript: npm install $(basename "$TARBALL"), aws-cdk-lib@$CDK_VERSION, constructs@$CONSTRUCTS_VERSION"
+  log "typescript ($label): npm install $(basename "$TARBALL"), aws-cdk-lib@$cdk, constructs@$constructs, cdk-nag@$nag"
   npm install --no-audit --no-fund --loglevel=error \
-    "$TARBALL" "aws-cdk-lib@$CDK_VERSION" "constructs@$CONSTRUCTS_VERSION"
+    "$TARBALL" "aws-cdk-lib@$cdk" "constructs@$constructs" "cdk-nag@$nag"
   local installed
   installed=$(node -p "require('aws-cdk-lib/package.json').version")
-  [ "$installed" = "$CDK_VERSION" ] || die "typescript: aws-cdk-lib $installed was installed, not $CDK_VERSION."
-  log "typescript: synth (type-checked by ts-node)"
+  case $cdk in
+    [0-9]*) [ "$installed" = "$cdk" ] || die "typescript ($label): aws-cdk-lib $installed was installed, not $cdk." ;;
+  esac
+  case $(node -p "require('cdk-nag/package.json').version") in
+    "$nag".*) ;;
+    *) die "typescript ($label): cdk-nag $(node -p "require('cdk-nag/package.json').version") was installed, not $nag.x." ;;
+  esac
+  log "typescript ($label): synth on aws-cdk-lib $installed (type-checked by ts-node)"
   synth
-  cp "$ROOT/scripts/consumers/assert-template.js" .
+  cp "$ROOT/scripts/consumers/assert-template.js" "$ROOT/scripts/consumers/check-nag.js" .
   node assert-template.js cdk.out/WebhooksExample.template.json
+  node check-nag.js
   cd "$ROOT"
-  log "typescript: passed in $((SECONDS - start)) s"
+  log "typescript ($label): passed in $((SECONDS - start)) s"
 }
 
 # ---- Python ----
@@ -88,6 +107,8 @@ python_consumer() {
   log "python: passed in $((SECONDS - start)) s"
 }
 
-typescript_consumer
+typescript_consumer minimum "$CDK_VERSION" "$CONSTRUCTS_VERSION" 2
+# cdk-nag 3 needs aws-cdk-lib 2.258 or later.
+typescript_consumer newest latest latest 3
 python_consumer
-log "both consumers passed in $SECONDS s"
+log "all consumers passed in $SECONDS s"

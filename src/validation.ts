@@ -1,5 +1,6 @@
 import { Annotations, Token, aws_s3 as s3, type Duration } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { MIN_NODE_MAJOR, nodeMajorOf } from './core/function-base';
 import { SignatureScheme } from './providers/webhook-provider';
 import { DEFAULT_ARCHIVE_TRANSITIONS } from './store/webhook-store';
 import type { WebhookProcessorProps } from './webhook-processor-props';
@@ -37,6 +38,11 @@ export function validateProps(scope: IConstruct, props: WebhookProcessorProps): 
   check(duplicates.length === 0, `'providers' has more than one provider named ${duplicates.map((d) => `'${d}'`).join(', ')}; give each a distinct 'name'.`);
   for (const provider of props.providers) {
     errors.push(...provider._validate());
+  }
+
+  if (props.runtime !== undefined && !Token.isUnresolved(props.runtime.name)) {
+    check((nodeMajorOf(props.runtime) ?? 0) >= MIN_NODE_MAJOR,
+      `'runtime' must be a Node.js runtime of version ${MIN_NODE_MAJOR} or later (e.g. lambda.Runtime.NODEJS_${MIN_NODE_MAJOR}_X), which the handlers are built for; '${props.runtime.name}' is not.`);
   }
 
   const tolerance = props.signatureTolerance?.toSeconds();

@@ -4,6 +4,7 @@ import type {
   aws_ec2 as ec2,
   aws_events as events,
   aws_kms as kms,
+  aws_lambda as lambda,
   aws_logs as logs,
   aws_s3 as s3,
   aws_sns as sns,
@@ -338,6 +339,15 @@ export interface WebhookProcessorProps {
    * @default - the VPC's private subnets with egress
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * The Lambda runtime of the three functions: a Node.js runtime of version 22 or later, which
+   * the handlers are built for. Set it to stay on a runtime while you test the next one, e.g.
+   * `lambda.Runtime.NODEJS_22_X`; a newer runtime than the default needs no new library version.
+   *
+   * @default - Node.js 24 (`nodejs24.x`)
+   */
+  readonly runtime?: lambda.Runtime;
 
   /**
    * Whether to trace requests with AWS X-Ray: active tracing on the three functions and on the

@@ -11,7 +11,7 @@ import {
   type aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { FunctionSettings } from './core/function-base';
+import { defaultRuntime, type FunctionSettings } from './core/function-base';
 import { HandlerMetrics } from './core/handler-metrics';
 import { EventPipe } from './delivery/event-pipe';
 import { RestApiFrontDoor } from './ingress/rest-api-front-door';
@@ -92,6 +92,7 @@ export class WebhookProcessor extends Construct {
     const removalPolicy = lifecycle.removalPolicy ?? RemovalPolicy.RETAIN;
     const logRetention = lifecycle.logRetention ?? logs.RetentionDays.ONE_MONTH;
     const functions: FunctionSettings = {
+      runtime: props.runtime ?? defaultRuntime(),
       logRetention,
       removalPolicy,
       tracing: props.tracing ?? false,

@@ -24,3 +24,17 @@ test('the handler bundles ship in the package', () => {
   expect(npmignore).toContain('!/assets/');
   expect(pkg.dependencies ?? {}).toEqual({});
 });
+
+test('API.md ships (the README links to it); the handler code jsii compiles to lib/ does not', () => {
+  // scripts/consumers/check-package.js checks the packed tarball itself.
+  const npmignore = readFileSync(join(root, '.npmignore'), 'utf8').split('\n');
+  expect(npmignore).not.toContain('/API.md');
+  expect(npmignore).toEqual(expect.arrayContaining(['/lib/lambdas/**/*.*', '!/lib/lambdas/*/*-function.js', '/lib/runtime/**/*.*']));
+});
+
+test('declarations are emitted again without @internal members, which jsii keeps', () => {
+  const tsconfig = JSON.parse(readFileSync(join(root, 'tsconfig.dts.json'), 'utf8').replace(/^\/\/.*\n/, ''));
+  expect(tsconfig.compilerOptions).toEqual({ stripInternal: true, emitDeclarationOnly: true });
+  const compile = JSON.parse(readFileSync(join(root, '.projen/tasks.json'), 'utf8')).tasks.compile.steps.map((s: any) => s.exec);
+  expect(compile.indexOf('tsc -p tsconfig.dts.json')).toBeGreaterThan(compile.findIndex((e: string) => e?.startsWith('jsii')));
+});

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { synth } from './util';
@@ -17,6 +18,13 @@ describe('props validation', () => {
 
   test('provider names must be lower-case route segments', () => {
     expect(() => synth({ providers: [WebhookProvider.unverified('Acme Corp')] })).toThrow(/WebhookProvider 'Acme Corp': 'name' must be 1-32 lower-case/);
+  });
+
+  test.each([
+    ['nodejs20.x', lambda.Runtime.NODEJS_20_X],
+    ['python3.12', lambda.Runtime.PYTHON_3_12],
+  ])('runtime must be Node.js 22 or later, not %s', (name, runtime) => {
+    expect(() => synth({ runtime })).toThrow(new RegExp(`'runtime' must be a Node.js runtime of version 22 or later .*; '${name.replace('.', '\\.')}' is not`));
   });
 
   test('verified providers need a secret', () => {

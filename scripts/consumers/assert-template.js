@@ -22,9 +22,9 @@ function ingestFunction() {
 }
 
 const checks = {
-  'three functions, all arm64 and nodejs22.x': () => {
+  'three functions, all arm64 and nodejs24.x (the default runtime)': () => {
     template.resourceCountIs('AWS::Lambda::Function', 3);
-    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Architectures: ['arm64'], Runtime: 'nodejs22.x' }, 3);
+    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Architectures: ['arm64'], Runtime: 'nodejs24.x' }, 3);
   },
   'POST /webhook/{provider} is open (signatures are verified in the function), GET /status/{id} is IAM-authorised': () => {
     template.resourceCountIs('AWS::ApiGateway::Method', 2);

@@ -7,11 +7,42 @@ import {
   aws_logs as logs,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { accept } from './findings';
+import { accept, acceptPolicyFindings } from './findings';
 import type { HandlerMetrics } from './handler-metrics';
+
+/**
+ * The oldest Node.js major the handler bundles are built for (`HANDLER_TARGET` in .projenrc.ts);
+ * the `runtime` prop accepts this one and every newer one.
+ */
+export const MIN_NODE_MAJOR = 22;
+
+let nodejs24: lambda.Runtime | undefined;
+
+/**
+ * The functions' runtime unless the `runtime` prop sets one: Node.js 24. Older aws-cdk-lib
+ * versions (2.193.0 among them) have no `Runtime.NODEJS_24_X`; where it exists, that instance is
+ * used rather than a new one, because every `Runtime` instance joins `Runtime.ALL`, which
+ * cdk-nag's latest-runtime rule reads.
+ */
+export function defaultRuntime(): lambda.Runtime {
+  return (lambda.Runtime as { readonly NODEJS_24_X?: lambda.Runtime }).NODEJS_24_X
+    ?? (nodejs24 ??= new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true }));
+}
+
+/**
+ * The Node.js major version of a Lambda runtime (`nodejs24.x` → 24); undefined for any other
+ * runtime, and for a token (a runtime chosen at deployment, such as `determineLatestNodeRuntime()`
+ * in an environment-agnostic stack), which cannot be checked at synthesis.
+ */
+export function nodeMajorOf(runtime: lambda.Runtime): number | undefined {
+  const match = runtime.family === lambda.RuntimeFamily.NODEJS ? /^nodejs(\d+)\.x$/.exec(runtime.name) : null;
+  return match ? Number(match[1]) : undefined;
+}
 
 /** What every function of the construct shares: where it logs, how it runs, who it reports as. */
 export interface FunctionSettings {
+  /** The Lambda runtime of every function. */
+  readonly runtime: lambda.Runtime;
   /** Retention of the function's log group. */
   readonly logRetention: logs.RetentionDays;
   /** Removal policy of the function's log group. */
@@ -30,6 +61,7 @@ export interface FunctionSettings {
 
 /** The props every handler function starts from: its own role and log group, ARM64, JSON logs. */
 export interface FunctionBase {
+  readonly runtime: lambda.Runtime;
   readonly architecture: lambda.Architecture;
   readonly loggingFormat: lambda.LoggingFormat;
   readonly tracing?: lambda.Tracing;
@@ -61,6 +93,7 @@ export function functionBase(scope: Construct, description: string, settings: Fu
     }]);
   }
   return {
+    runtime: settings.runtime,
     architecture: lambda.Architecture.ARM_64,
     loggingFormat: lambda.LoggingFormat.JSON,
     tracing: settings.tracing ? lambda.Tracing.ACTIVE : undefined,
@@ -78,11 +111,6 @@ export function allow(fn: lambda.Function, actions: string[], resource: string):
 /** Key actions on the key itself (Key.grant would write `*`, meaning this key, in the role's policy). */
 export function grantKey(fn: lambda.Function, key: kms.IKey | undefined, ...actions: string[]): void {
   if (key) fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources: [key.keyArn] }));
-}
-
-/** Where a role's grants land, and so where cdk-nag reports on them. */
-export function defaultPolicyOf(role: iam.IRole | undefined): iam.Policy | undefined {
-  return role?.node.tryFindChild('DefaultPolicy') as iam.Policy | undefined;
 }
 
 /** CloudWatch Logs encrypts at rest; the construct's logs hold no bodies or secrets. */
@@ -122,7 +150,7 @@ export function acceptFunctionFindings(fn: lambda.Function, settings: FunctionSe
     }]),
   ]);
   if (settings.tracing) {
-    accept(defaultPolicyOf(fn.role), [{
+    acceptPolicyFindings(fn.role, [{
       nag: 'AwsSolutions-IAM5',
       reason: 'The X-Ray actions PutTraceSegments and PutTelemetryRecords support no resource-level permissions.',
       appliesTo: ['Resource::*'],

@@ -6,8 +6,7 @@ import {
   type aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { accept } from '../core/findings';
-import { defaultPolicyOf } from '../core/function-base';
+import { acceptPolicyFindings } from '../core/findings';
 
 /** Properties of the pipe from new records to an event bus. */
 export interface EventPipeProps {
@@ -64,7 +63,7 @@ export class EventPipe extends Construct {
     // The pipe checks its role's permissions when it is created (the role's policy is in its subtree).
     this.pipe.node.addDependency(role);
 
-    accept(defaultPolicyOf(role), [{
+    acceptPolicyFindings(role, [{
       nag: 'AwsSolutions-IAM5',
       reason: 'The action dynamodb:ListStreams applies to all streams of the account by definition; the actions that read records are limited to the table\'s stream.',
       appliesTo: ['Resource::*'],

@@ -7,8 +7,8 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { LAMBDA_ENVIRONMENT_LIMIT, maxEnvironmentBytes } from '../core/environment-size';
-import { accept } from '../core/findings';
-import { acceptFunctionFindings, allow, defaultPolicyOf, functionBase, grantKey, type FunctionSettings } from '../core/function-base';
+import { acceptPolicyFindings } from '../core/findings';
+import { acceptFunctionFindings, allow, functionBase, grantKey, type FunctionSettings } from '../core/function-base';
 import { HandlerName } from '../core/handler-metrics';
 import { IngestFunction } from '../lambdas/ingest/ingest-function';
 import { encodeProviders } from '../providers/provider-encoding';
@@ -97,7 +97,7 @@ export class WebhookIngest extends Construct {
     this.target = this.alias ?? fn;
 
     acceptFunctionFindings(fn, functions, props.concurrency.ingestReservedConcurrency !== undefined);
-    accept(defaultPolicyOf(fn.role), [{
+    acceptPolicyFindings(fn.role, [{
       nag: 'AwsSolutions-IAM5',
       reason: 'The ingest function may write objects under the oversize/ prefix of the archive bucket only (keys are per delivery), and secrets imported by name are granted with the six-character suffix Secrets Manager appends.',
       appliesTo: [

@@ -5,8 +5,8 @@ import {
   type aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { accept } from '../core/findings';
-import { acceptFunctionFindings, allow, defaultPolicyOf, functionBase, grantKey, type FunctionSettings } from '../core/function-base';
+import { accept, acceptPolicyFindings } from '../core/findings';
+import { acceptFunctionFindings, allow, functionBase, grantKey, type FunctionSettings } from '../core/function-base';
 import { HandlerName } from '../core/handler-metrics';
 import { ProcessorFunction } from '../lambdas/processor/processor-function';
 import { ARCHIVE_PREFIX, OVERSIZE_PREFIX, type WebhookStore } from '../store/webhook-store';
@@ -78,7 +78,7 @@ export class RecordProcessor extends Construct {
     this.function = fn;
 
     acceptFunctionFindings(fn, functions, concurrency.processorReservedConcurrency !== undefined);
-    accept(defaultPolicyOf(fn.role), [{
+    acceptPolicyFindings(fn.role, [{
       nag: 'AwsSolutions-IAM5',
       reason: 'The processor may write objects under raw/ and read them under oversize/ in the archive bucket only, because archive keys are generated per batch and oversized bodies per delivery.',
       appliesTo: [{ regex: '/^Resource::<[A-Za-z0-9]+Archive[0-9A-F]{8}\\.Arn>\\/(raw|oversize)\\/\\*$/' }],

@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { defaultRuntime, MIN_NODE_MAJOR, nodeMajorOf } from '../../src/core/function-base';
 import { actionsOfRole, logicalIdOf, synth } from '../util';
 
 /** The roles Lambda assumes (not, e.g., API Gateway's account logging role). */
@@ -11,12 +15,38 @@ function functionRoles(template: Template): any[] {
 }
 
 describe('functions', () => {
-  test('all three run Node.js 22 on ARM64 with JSON logs', () => {
+  test('all three run Node.js 24 on ARM64 with JSON logs by default', () => {
     const fns = Object.values(synth().template.findResources('AWS::Lambda::Function'));
     expect(fns).toHaveLength(3);
     for (const fn of fns) {
-      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], LoggingConfig: { LogFormat: 'JSON' } });
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], LoggingConfig: { LogFormat: 'JSON' } });
     }
+  });
+
+  test('runtime sets the runtime of all three', () => {
+    const { template } = synth({ runtime: lambda.Runtime.NODEJS_22_X });
+    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs22.x' }, 3);
+  });
+
+  test('a Node.js runtime newer than this aws-cdk-lib knows is accepted', () => {
+    const { template } = synth({ runtime: new lambda.Runtime('nodejs26.x', lambda.RuntimeFamily.NODEJS) });
+    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs26.x' }, 3);
+  });
+
+  test('the default, nodejs24.x, is at least the newest Node.js runtime aws-cdk-lib names', () => {
+    // The static members, not Runtime.ALL, which every `new Runtime()` joins (the test above adds nodejs26.x).
+    const named = Object.values(lambda.Runtime).filter((r): r is lambda.Runtime => r instanceof lambda.Runtime);
+    const newest = Math.max(...named.map(nodeMajorOf).filter((major): major is number => major !== undefined));
+    expect(defaultRuntime().name).toBe('nodejs24.x');
+    expect(nodeMajorOf(defaultRuntime())).toBeGreaterThanOrEqual(newest);
+  });
+
+  test('the handlers are bundled for the oldest runtime the runtime prop accepts', () => {
+    const tasks = JSON.parse(readFileSync(join(__dirname, '../../.projen/tasks.json'), 'utf8')).tasks;
+    const targets = Object.entries(tasks).filter(([name]) => /^bundle:.*\.lambda$/.test(name))
+      .map(([, task]: [string, any]) => /--target=(\S+)/.exec(task.steps[0].execArgs.join(' '))?.[1]);
+    expect(targets).toHaveLength(3);
+    expect(new Set(targets)).toEqual(new Set([`node${MIN_NODE_MAJOR}`]));
   });
 
   test('each function logs to its own log group with one month retention by default', () => {

@@ -11,6 +11,7 @@ import {
 } from '../../local-pipeline/inspect';
 import { startPipeline, type Pipeline } from '../../local-pipeline/pipeline';
 import { sampleDelivery, withBadSignature, type Delivery } from '../../local-pipeline/signing';
+import { defaultRuntime } from '../../src/core/function-base';
 import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -217,6 +218,11 @@ describe('refused deliveries', () => {
 });
 
 describe('the pipeline as a whole', () => {
+  test('it runs the construct with its default runtime, nodejs24.x', () => {
+    expect(pipeline.runtime).toBe(defaultRuntime().name);
+    expect(pipeline.runtime).toBe('nodejs24.x');
+  });
+
   test('records are exactly the accepted webhooks; the queues are empty; no invocation failed', async () => {
     const expected = new Set([...accepted, ...oversize, ...duplicates].map(acceptedId));
     const records = await scanRecords(pipeline);

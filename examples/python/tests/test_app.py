@@ -25,10 +25,10 @@ def ingest_function(template: Template) -> dict:
     return functions[0]
 
 
-def test_three_arm64_nodejs22_functions(template: Template) -> None:
+def test_three_arm64_nodejs24_functions(template: Template) -> None:
     template.resource_count_is("AWS::Lambda::Function", 3)
     template.resource_properties_count_is(
-        "AWS::Lambda::Function", {"Architectures": ["arm64"], "Runtime": "nodejs22.x"}, 3
+        "AWS::Lambda::Function", {"Architectures": ["arm64"], "Runtime": "nodejs24.x"}, 3
     )
 
 
