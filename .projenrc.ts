@@ -55,10 +55,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   devDeps: [
     '@aws-sdk/client-dynamodb@^3',
+    '@aws-sdk/client-eventbridge@^3',
     '@aws-sdk/client-s3@^3',
     '@aws-sdk/client-secrets-manager@^3',
     '@aws-sdk/client-sqs@^3',
     '@aws-sdk/lib-dynamodb@^3',
+    '@aws-sdk/util-dynamodb@^3',
     '@aws-lambda-powertools/batch@^2',
     '@aws-lambda-powertools/logger@^2',
     '@aws-lambda-powertools/metrics@^2',

@@ -6,14 +6,16 @@ import {
   type aws_iam as iam,
   type aws_lambda as lambda,
   aws_logs as logs,
-  type aws_pipes as pipes,
+  aws_events as events,
   type aws_s3 as s3,
   type aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { FunctionSettings } from './core/function-base';
 import { HandlerMetrics } from './core/handler-metrics';
-import { EventPipe } from './delivery/event-pipe';
+import { EventPublisher } from './delivery/event-publisher';
+import type { WebhookRuleOptions } from './delivery/webhook-rule-options';
+import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from './runtime/event';
 import { RestApiFrontDoor } from './ingress/rest-api-front-door';
 import { RouteAuthorization } from './ingress/routes';
 import { WebhookIngest } from './ingress/webhook-ingest';
@@ -66,8 +68,6 @@ export class WebhookProcessor extends Construct {
   public readonly ingestAlias?: lambda.Alias;
   /** The log groups of the ingest, processor and status functions, in that order. */
   public readonly functionLogGroups: logs.ILogGroup[];
-  /** The pipe that forwards new records to `eventBus`; only when `eventBus` is set. */
-  public readonly eventPipe?: pipes.CfnPipe;
   /** The pipeline's dashboard; only when `dashboard` is true. */
   public readonly dashboard?: cloudwatch.Dashboard;
   /** The alarms created (empty when `alarms.enabled` is false). */
@@ -79,6 +79,10 @@ export class WebhookProcessor extends Construct {
   private readonly frontDoor: RestApiFrontDoor;
   private readonly store: WebhookStore;
   private readonly handlerMetrics: HandlerMetrics;
+  private readonly functionSettings: FunctionSettings;
+  private readonly alarmsPart?: WebhookAlarms;
+  private publisher?: EventPublisher;
+  private routes?: Construct;
 
   constructor(scope: Construct, id: string, props: WebhookProcessorProps) {
     super(scope, id);
@@ -108,7 +112,7 @@ export class WebhookProcessor extends Construct {
       recordExpiration: lifecycle.recordExpiration,
       removalPolicy,
       accessLogsBucket: props.archiveAccessLogsBucket,
-      stream: props.eventBus !== undefined,
+      stream: true,
     });
     const queues = new WebhookQueues(this, 'Queues', {
       visibilityTimeout: visibilityTimeoutFor(processing),
@@ -149,9 +153,7 @@ export class WebhookProcessor extends Construct {
     this.accessLogGroup = frontDoor.accessLogGroup;
     this.executionLogGroup = frontDoor.executionLogGroup;
 
-    if (props.eventBus) {
-      this.eventPipe = new EventPipe(this, 'Events', { table: store.table, bucket: store.bucket, eventBus: props.eventBus }).pipe;
-    }
+    this.functionSettings = functions;
 
     const monitored = monitoredPipeline({
       api: this.api,
@@ -160,10 +162,64 @@ export class WebhookProcessor extends Construct {
       handlerMetrics: this.handlerMetrics,
       functions: [{ name: 'Ingest', function: ingest.function }, { name: 'Processor', function: processor.function }, { name: 'Status', function: status.function }],
     });
-    this.alarms = props.alarms?.enabled === false ? [] : new WebhookAlarms(this, 'Alarms', { pipeline: monitored, options: props.alarms ?? {} }).alarms;
+    this.alarmsPart = props.alarms?.enabled === false ? undefined : new WebhookAlarms(this, 'Alarms', { pipeline: monitored, options: props.alarms ?? {} });
+    this.alarms = this.alarmsPart?.alarms ?? [];
+    if (props.eventBus) {
+      this.enableEvents(props.eventBus);
+    }
     if (props.dashboard) {
       this.dashboard = new WebhookDashboard(this, 'Dashboard', { pipeline: monitored, alarms: this.alarms });
     }
+  }
+
+  /** The bus that receives a `Webhook Received` event per newly recorded webhook; only once events are on (`eventBus`, or a route). */
+  public get eventBus(): events.IEventBus | undefined {
+    return this.publisher?.eventBus;
+  }
+
+  /** The function that puts the events; only once events are on. */
+  public get eventPublisherFunction(): lambda.IFunction | undefined {
+    return this.publisher?.function;
+  }
+
+  /** Where event batches go after bounded retries (alarmed on); only once events are on. */
+  public get eventFailureQueue(): sqs.IQueue | undefined {
+    return this.publisher?.failureQueue;
+  }
+
+  /**
+   * Routes webhooks to your code: an EventBridge rule on the construct's events matching the
+   * given providers, event types and payload pattern, with the given targets. Turns events on
+   * (on a bus the construct creates, unless `eventBus` was given).
+   *
+   * @param id the rule's construct id (under `Routes`)
+   * @param options what the rule matches and where it sends it
+   */
+  public onWebhook(id: string, options: WebhookRuleOptions = {}): events.Rule {
+    const unknown = (options.providers ?? []).filter((p) => !Token.isUnresolved(p) && !this.providerNames.includes(p));
+    if (unknown.length > 0) {
+      throw new Error(`${this.node.path}: onWebhook('${id}'): 'providers' names ${unknown.map((u) => `'${u}'`).join(', ')}, which this construct does not receive. Configured providers: ${this.providerNames.join(', ')}.`);
+    }
+    if (options.payload !== undefined && (typeof options.payload !== 'object' || Array.isArray(options.payload))) {
+      throw new Error(`${this.node.path}: onWebhook('${id}'): 'payload' must be an event pattern object, e.g. { data: { object: { amount: [{ numeric: ['>', 0] }] } } }.`);
+    }
+    const publisher = this.enableEvents();
+    this.routes ??= new Construct(this, 'Routes');
+    return new events.Rule(this.routes, id, {
+      eventBus: publisher.eventBus,
+      description: options.description ?? `Webhooks from ${this.node.path}`,
+      eventPattern: {
+        source: [EVENT_SOURCE],
+        detailType: [EVENT_DETAIL_TYPE],
+        detail: {
+          processor: [this.handlerMetrics.prefix],
+          ...(options.providers ? { provider: options.providers } : {}),
+          ...(options.eventTypes ? { type: options.eventTypes } : {}),
+          ...(options.payload ? { payload: options.payload } : {}),
+        },
+      },
+      targets: options.targets,
+    });
   }
 
   /**
@@ -176,6 +232,17 @@ export class WebhookProcessor extends Construct {
       throw new Error(`webhookUrl(): no provider is named '${providerName}'. Configured providers: ${this.providerNames.join(', ')}.`);
     }
     return this.frontDoor.urlForPath(`/webhook/${providerName}`);
+  }
+
+  /** Creates the event publisher on first use. */
+  private enableEvents(eventBus?: events.IEventBus): EventPublisher {
+    if (this.publisher === undefined) {
+      this.publisher = new EventPublisher(this, 'Events', {
+        functions: this.functionSettings, store: this.store, eventBus, processorName: this.handlerMetrics.prefix,
+      });
+      this.alarmsPart?.watchEventPublisher(this.publisher.function, metricDeadLetters(this.publisher.failureQueue));
+    }
+    return this.publisher;
   }
 
   /**
