@@ -145,6 +145,14 @@ const testLocal = project.addTask('test:local', {
   description: 'End-to-end, fault-injection and fuzz tests of the handler bundles against the emulators',
 });
 
+// AWS Event Ruler (EventBridge's matching library, from Maven Central) for the rule-pattern
+// tests and the local event bus.
+const installEventRuler = project.addTask('event-ruler:install', {
+  description: 'Fetch AWS Event Ruler from Maven Central and build the local rule matcher (.emulators/event-ruler/)',
+  exec: 'bash local-pipeline/event-ruler/install.sh',
+});
+project.testTask.prependSpawn(installEventRuler);
+
 // Template tests synthesize the construct, whose functions point at the bundles in assets/.
 const bundle = project.tasks.tryFind('bundle');
 if (bundle) {

@@ -93,9 +93,9 @@ export function validateProps(scope: IConstruct, props: WebhookProcessorProps): 
   const acl = api.webAclArn;
   if (acl !== undefined && !Token.isUnresolved(acl)) {
     // arn:aws:wafv2:us-east-1:123456789012:regional/webacl/name/id; a CloudFront ACL is global/.
-    const scope = /^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:(regional|global)\/webacl\/[\w-]+\/[\w-]+$/.exec(acl)?.[1];
-    check(scope !== undefined, `'api.webAclArn' (${acl}) is not the ARN of a WAF web ACL (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>).`);
-    check(scope !== 'global', `'api.webAclArn' (${acl}) is a CloudFront (global) web ACL; a REST API stage needs one of scope REGIONAL, in the stack's region.`);
+    const aclScope = /^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:(regional|global)\/webacl\/[\w-]+\/[\w-]+$/.exec(acl)?.[1];
+    check(aclScope !== undefined, `'api.webAclArn' (${acl}) is not the ARN of a WAF web ACL (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>).`);
+    check(aclScope !== 'global', `'api.webAclArn' (${acl}) is a CloudFront (global) web ACL; a REST API stage needs one of scope REGIONAL, in the stack's region.`);
   }
 
   if (errors.length > 0) {

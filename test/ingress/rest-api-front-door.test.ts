@@ -1,9 +1,9 @@
 import { App, Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type { Construct } from 'constructs';
 import { WebhookProcessor, WebhookProvider } from '../../src';
-import { Match } from 'aws-cdk-lib/assertions';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { logicalIdOf, synth } from '../util';
 
 describe('REST API', () => {

@@ -1,11 +1,11 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import { buildArchiveObject, type ArchiveEntry } from '../../src/runtime/archive';
-import { toRecord } from '../../src/runtime/record';
 import { newMessage } from '../../src/runtime/message';
+import { toRecord } from '../../src/runtime/record';
 
 process.env.ARCHIVE_BUCKET = 'archive';
 process.env.EVENT_BUS_NAME = 'bus';
@@ -22,15 +22,27 @@ const { handler } = require('../../src/lambdas/publisher/publisher.lambda') as t
 /** Three webhooks archived in one object, and their stream records. */
 function fixture(bodies: string[]) {
   const messages = bodies.map((body, i) => newMessage({
-    id: `stripe:evt_${i}`, provider: 'stripe', receivedAt: new Date('2026-11-24T10:00:00Z'), eventType: 'charge.succeeded',
-    headers: {}, rawBody: Buffer.from(body),
+    id: `stripe:evt_${i}`,
+    provider: 'stripe',
+    receivedAt: new Date('2026-11-24T10:00:00Z'),
+    eventType: 'charge.succeeded',
+    headers: {},
+    rawBody: Buffer.from(body),
   }));
   const entries: ArchiveEntry[] = messages.map((m) => ({
-    id: m.id, provider: m.provider, eventType: m.eventType, receivedAt: m.receivedAt, headers: {}, bodyBytes: m.bodyBytes, bodySha256: m.bodySha256, body: m.body!,
+    id: m.id,
+    provider: m.provider,
+    eventType: m.eventType,
+    receivedAt: m.receivedAt,
+    headers: {},
+    bodyBytes: m.bodyBytes,
+    bodySha256: m.bodySha256,
+    body: m.body!,
   }));
   const archive = buildArchiveObject('raw/dt=2026-11-24/hr=10/a.ndjson', entries);
   const records: DynamoDBRecord[] = messages.map((m, i) => ({
-    eventID: `e${i}`, eventName: 'INSERT',
+    eventID: `e${i}`,
+    eventName: 'INSERT',
     dynamodb: { SequenceNumber: String(100 + i), NewImage: marshall(toRecord(m, archive.pointers[i], new Date('2026-11-24T10:00:01Z'))) as never },
   }));
   return { archive, records };

@@ -35,7 +35,9 @@ describe('alarms', () => {
     const api = logicalIdOf(template, 'AWS::ApiGateway::RestApi', 'WebhooksApi');
     const name = template.findResources('AWS::ApiGateway::RestApi')[api].Properties.Name;
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: '5XXError', Namespace: 'AWS/ApiGateway', Threshold: 10,
+      MetricName: '5XXError',
+      Namespace: 'AWS/ApiGateway',
+      Threshold: 10,
       Dimensions: Match.arrayEquals([{ Name: 'ApiName', Value: name }, { Name: 'Stage', Value: Match.anyValue() }]),
     });
   });
@@ -57,7 +59,9 @@ describe('alarms', () => {
   });
 
   const cloudWatchMayPublish = Match.objectLike({
-    Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish',
+    Effect: 'Allow',
+    Principal: { Service: 'cloudwatch.amazonaws.com' },
+    Action: 'sns:Publish',
     Condition: Match.objectLike({ ArnLike: { 'aws:SourceArn': Match.anyValue() }, StringEquals: { 'aws:SourceAccount': '123456789012' } }),
   });
 
@@ -75,9 +79,11 @@ describe('alarms', () => {
   test('a topic encrypted with a customer managed key lets CloudWatch use the key', () => {
     const { template } = synth({}, (stack) => ({ alarms: { alarmTopic: new sns.Topic(stack, 'Alerts', { masterKey: new kms.Key(stack, 'AlertsKey') }) } }));
     template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
-        Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      })]) },
+      KeyPolicy: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        })]),
+      },
     });
   });
 });

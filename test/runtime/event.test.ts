@@ -1,9 +1,14 @@
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE, PayloadOmitted, archiveRanges, entrySize, parseJsonBody, recordedWebhook, toEventEntry, toRequests, type RecordedWebhook } from '../../src/runtime/event';
 
 const webhook: RecordedWebhook = {
-  id: 'stripe:evt_1', provider: 'stripe', eventType: 'payment_intent.succeeded',
-  receivedAt: '2026-11-24T10:00:00.000Z', processedAt: '2026-11-24T10:00:01.000Z',
-  bodyBytes: 42, bodySha256: 'ab'.repeat(32), archive: { key: 'raw/dt=2026-11-24/hr=10/x.ndjson', offset: 120, length: 300 },
+  id: 'stripe:evt_1',
+  provider: 'stripe',
+  eventType: 'payment_intent.succeeded',
+  receivedAt: '2026-11-24T10:00:00.000Z',
+  processedAt: '2026-11-24T10:00:01.000Z',
+  bodyBytes: 42,
+  bodySha256: 'ab'.repeat(32),
+  archive: { key: 'raw/dt=2026-11-24/hr=10/x.ndjson', offset: 120, length: 300 },
 };
 const context = { processor: 'Test-Webhooks', bucket: 'archive', eventBusName: 'bus' };
 const detail = (body: Buffer | undefined, maxEntryBytes?: number) => JSON.parse(toEventEntry(webhook, body, { ...context, maxEntryBytes }).Detail);
@@ -11,8 +16,12 @@ const detail = (body: Buffer | undefined, maxEntryBytes?: number) => JSON.parse(
 test('a JSON body rides in the event as parsed JSON, numbers as numbers', () => {
   const d = detail(Buffer.from('{"data":{"object":{"amount":12000}}}'));
   expect(d).toMatchObject({
-    processor: 'Test-Webhooks', id: 'stripe:evt_1', provider: 'stripe', type: 'payment_intent.succeeded',
-    payloadIncluded: true, payload: { data: { object: { amount: 12000 } } },
+    processor: 'Test-Webhooks',
+    id: 'stripe:evt_1',
+    provider: 'stripe',
+    type: 'payment_intent.succeeded',
+    payloadIncluded: true,
+    payload: { data: { object: { amount: 12000 } } },
     archive: { bucket: 'archive', key: webhook.archive.key, offset: 120, length: 300 },
   });
   expect(typeof d.archive.offset).toBe('number');

@@ -94,7 +94,8 @@ async function putAll(pending: readonly Pending[]): Promise<Pending[]> {
     const failed: Pending[] = [];
     for (const request of toRequests(remaining.map((p) => ({ ...p.entry, pending: p })))) {
       try {
-        const response = await eventBridge.send(new PutEventsCommand({ Entries: request.map(({ pending: _, ...entry }) => entry as PutEventsRequestEntry) }));
+        const entries = request.map(({ pending: _, ...entry }) => entry as PutEventsRequestEntry);
+        const response = await eventBridge.send(new PutEventsCommand({ Entries: entries }));
         response.Entries?.forEach((result, i) => {
           if (result.ErrorCode) {
             logger.warn('event refused', { correlation_id: request[i].pending.id, errorCode: result.ErrorCode, attempt });
