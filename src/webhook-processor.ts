@@ -15,6 +15,7 @@ import type { FunctionSettings } from './core/function-base';
 import { HandlerMetrics } from './core/handler-metrics';
 import { EventPublisher } from './delivery/event-publisher';
 import type { WebhookRuleOptions } from './delivery/webhook-rule-options';
+import { WebhookRoutes } from './delivery/webhook-routes';
 import { RestApiFrontDoor } from './ingress/rest-api-front-door';
 import { RouteAuthorization } from './ingress/routes';
 import { WebhookIngest } from './ingress/webhook-ingest';
@@ -24,7 +25,7 @@ import { WebhookDashboard } from './monitoring/webhook-dashboard';
 import { RecordProcessor, visibilityTimeoutFor } from './pipeline/record-processor';
 import { WebhookQueues } from './pipeline/webhook-queues';
 import { StatusQuery } from './query/status-query';
-import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from './runtime/event';
+import { WebhookListing } from './query/webhook-listing';
 import { STATUS_INDEX, WebhookStore } from './store/webhook-store';
 import { validateProps } from './validation';
 import type { WebhookProcessorProps } from './webhook-processor-props';
@@ -52,6 +53,8 @@ export class WebhookProcessor extends Construct {
   public readonly processorFunction: lambda.IFunction;
   /** The function behind `GET /status/{id}`. */
   public readonly statusFunction: lambda.IFunction;
+  /** The function behind `GET /webhooks`. */
+  public readonly listFunction: lambda.IFunction;
   /** The queue between ingest and processor. */
   public readonly queue: sqs.IQueue;
   /** Where messages go after `maxReceiveCount` failed receives. */
@@ -66,7 +69,7 @@ export class WebhookProcessor extends Construct {
   public readonly executionLogGroup?: logs.ILogGroup;
   /** The ingest function's `live` alias, which API Gateway invokes; only with provisioned concurrency. */
   public readonly ingestAlias?: lambda.Alias;
-  /** The log groups of the ingest, processor and status functions, in that order. */
+  /** The log groups of the ingest, processor, status and listing functions, in that order. */
   public readonly functionLogGroups: logs.ILogGroup[];
   /** The pipeline's dashboard; only when `dashboard` is true. */
   public readonly dashboard?: cloudwatch.Dashboard;
@@ -82,7 +85,7 @@ export class WebhookProcessor extends Construct {
   private readonly functionSettings: FunctionSettings;
   private readonly alarmsPart?: WebhookAlarms;
   private publisher?: EventPublisher;
-  private routes?: Construct;
+  private routes?: WebhookRoutes;
 
   constructor(scope: Construct, id: string, props: WebhookProcessorProps) {
     super(scope, id);
@@ -127,6 +130,7 @@ export class WebhookProcessor extends Construct {
       functions, store, queue: queues.queue, processing, concurrency, recordExpiration: lifecycle.recordExpiration,
     });
     const status = new StatusQuery(this, 'Status', { functions, store });
+    const listing = new WebhookListing(this, 'Listing', { functions, store, providerNames: this.providerNames });
     const frontDoor = new RestApiFrontDoor(this, 'Api', {
       options: props.api ?? {},
       logRetention,
@@ -135,6 +139,7 @@ export class WebhookProcessor extends Construct {
       routes: [
         { method: 'POST', path: ['webhook', '{provider}'], handler: ingest.target, authorization: RouteAuthorization.NONE, operationName: 'ReceiveWebhook' },
         { method: 'GET', path: ['status', '{id}'], handler: status.function, authorization: RouteAuthorization.IAM, operationName: 'GetWebhookStatus' },
+        { method: 'GET', path: ['webhooks'], handler: listing.function, authorization: RouteAuthorization.IAM, operationName: 'ListWebhooks' },
       ],
     });
 
@@ -147,7 +152,8 @@ export class WebhookProcessor extends Construct {
     this.ingestAlias = ingest.alias;
     this.processorFunction = processor.function;
     this.statusFunction = status.function;
-    this.functionLogGroups = [ingest.function, processor.function, status.function].map((fn) => fn.logGroup);
+    this.listFunction = listing.function;
+    this.functionLogGroups = [ingest.function, processor.function, status.function, listing.function].map((fn) => fn.logGroup);
     this.frontDoor = frontDoor;
     this.api = frontDoor.api;
     this.accessLogGroup = frontDoor.accessLogGroup;
@@ -160,7 +166,10 @@ export class WebhookProcessor extends Construct {
       queue: this.queue,
       deadLetterQueue: this.deadLetterQueue,
       handlerMetrics: this.handlerMetrics,
-      functions: [{ name: 'Ingest', function: ingest.function }, { name: 'Processor', function: processor.function }, { name: 'Status', function: status.function }],
+      functions: [
+        { name: 'Ingest', function: ingest.function }, { name: 'Processor', function: processor.function },
+        { name: 'Status', function: status.function }, { name: 'Listing', function: listing.function },
+      ],
     });
     this.alarmsPart = props.alarms?.enabled === false ? undefined : new WebhookAlarms(this, 'Alarms', { pipeline: monitored, options: props.alarms ?? {} });
     this.alarms = this.alarmsPart?.alarms ?? [];
@@ -196,30 +205,9 @@ export class WebhookProcessor extends Construct {
    * @param options what the rule matches and where it sends it
    */
   public onWebhook(id: string, options: WebhookRuleOptions = {}): events.Rule {
-    const unknown = (options.providers ?? []).filter((p) => !Token.isUnresolved(p) && !this.providerNames.includes(p));
-    if (unknown.length > 0) {
-      throw new Error(`${this.node.path}: onWebhook('${id}'): 'providers' names ${unknown.map((u) => `'${u}'`).join(', ')}, which this construct does not receive. Configured providers: ${this.providerNames.join(', ')}.`);
-    }
-    if (options.payload !== undefined && (typeof options.payload !== 'object' || Array.isArray(options.payload))) {
-      throw new Error(`${this.node.path}: onWebhook('${id}'): 'payload' must be an event pattern object, e.g. { data: { object: { amount: [{ numeric: ['>', 0] }] } } }.`);
-    }
     const publisher = this.enableEvents();
-    this.routes ??= new Construct(this, 'Routes');
-    return new events.Rule(this.routes, id, {
-      eventBus: publisher.eventBus,
-      description: options.description ?? `Webhooks from ${this.node.path}`,
-      eventPattern: {
-        source: [EVENT_SOURCE],
-        detailType: [EVENT_DETAIL_TYPE],
-        detail: {
-          processor: [this.handlerMetrics.prefix],
-          ...(options.providers ? { provider: options.providers } : {}),
-          ...(options.eventTypes ? { type: options.eventTypes } : {}),
-          ...(options.payload ? { payload: options.payload } : {}),
-        },
-      },
-      targets: options.targets,
-    });
+    this.routes ??= new WebhookRoutes(this, 'Routes', { eventBus: publisher.eventBus, processorName: this.handlerMetrics.prefix, providerNames: this.providerNames });
+    return this.routes.add(id, options);
   }
 
   /**
@@ -252,6 +240,15 @@ export class WebhookProcessor extends Construct {
    */
   public grantStatusRead(grantee: iam.IGrantable): iam.Grant {
     return this.frontDoor.grantInvoke(grantee, 'GET', '/status/*');
+  }
+
+  /**
+   * Allows a principal to call `GET /webhooks`, the listing (the route is IAM-authorised).
+   *
+   * @param grantee the principal
+   */
+  public grantList(grantee: iam.IGrantable): iam.Grant {
+    return this.frontDoor.grantInvoke(grantee, 'GET', '/webhooks');
   }
 
   /**

@@ -10,6 +10,7 @@ export enum HandlerName {
   PROCESSOR = 'processor',
   STATUS = 'status',
   PUBLISHER = 'publisher',
+  LIST = 'list',
 }
 
 /**

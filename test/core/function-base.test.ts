@@ -11,9 +11,9 @@ function functionRoles(template: Template): any[] {
 }
 
 describe('functions', () => {
-  test('all three run Node.js 22 on ARM64 with JSON logs', () => {
+  test('all four run Node.js 22 on ARM64 with JSON logs', () => {
     const fns = Object.values(synth().template.findResources('AWS::Lambda::Function'));
-    expect(fns).toHaveLength(3);
+    expect(fns).toHaveLength(4);
     for (const fn of fns) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], LoggingConfig: { LogFormat: 'JSON' } });
     }
@@ -21,14 +21,14 @@ describe('functions', () => {
 
   test('each function logs to its own log group with one month retention by default', () => {
     const { template } = synth();
-    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 5);
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 6);
     for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
-      expect(fn.Properties.LoggingConfig.LogGroup).toEqual({ Ref: expect.stringMatching(/^Webhooks(Ingest|Processor|Status)Logs/) });
+      expect(fn.Properties.LoggingConfig.LogGroup).toEqual({ Ref: expect.stringMatching(/^Webhooks(Ingest|Processor|Status|Listing)Logs/) });
     }
   });
 
   test('log retention follows lifecycle.logRetention', () => {
-    synth({ lifecycle: { logRetention: logs.RetentionDays.ONE_WEEK } }).template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 7 }, 5);
+    synth({ lifecycle: { logRetention: logs.RetentionDays.ONE_WEEK } }).template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 7 }, 6);
   });
 
   test('the ingest function gets the queue, bucket and provider configuration', () => {
@@ -82,13 +82,13 @@ describe('VPC', () => {
     }
   });
 
-  test('with a VPC, all three functions run in its private subnets', () => {
+  test('with a VPC, all four functions run in its private subnets', () => {
     const { template } = synth({}, (stack) => ({
       vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] }),
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
     }));
     const fns = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(fns).toHaveLength(3);
+    expect(fns).toHaveLength(4);
     for (const fn of fns) {
       expect(fn.Properties.VpcConfig.SubnetIds).toHaveLength(2);
       expect(fn.Properties.VpcConfig.SecurityGroupIds).toHaveLength(1);

@@ -52,8 +52,8 @@ describe('events out', () => {
 
   test('the publisher and its failures are alarmed on like the other functions', () => {
     const { template, processor } = withBus();
-    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda' }, 4);
-    expect(processor.alarms).toHaveLength(8);
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda' }, 5);
+    expect(processor.alarms).toHaveLength(9);
   });
 
   test('the events\' bus, publisher and failure queue are exposed', () => {

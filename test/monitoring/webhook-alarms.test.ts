@@ -7,14 +7,14 @@ import { logicalIdOf, synth } from '../util';
 describe('alarms', () => {
   test('one errors alarm per function, a DLQ alarm, a backlog alarm and an API 5xx alarm by default', () => {
     const { template, processor } = synth();
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
-    expect(processor.alarms).toHaveLength(6);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+    expect(processor.alarms).toHaveLength(7);
   });
 
   test('function errors alarm at 5 errors in 5 minutes', () => {
     synth().template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', {
       MetricName: 'Errors', Namespace: 'AWS/Lambda', Statistic: 'Sum', Period: 300, Threshold: 5,
-    }, 3);
+    }, 4);
   });
 
   test('the DLQ alarm fires on the first dead letter', () => {
@@ -55,7 +55,7 @@ describe('alarms', () => {
   test('an alarm topic receives alarm and OK notifications', () => {
     const { template } = synth({}, (stack) => ({ alarms: { alarmTopic: new sns.Topic(stack, 'Alerts') } }));
     const topic = logicalIdOf(template, 'AWS::SNS::Topic', 'Alerts');
-    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: topic }], OKActions: [{ Ref: topic }] }, 6);
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: topic }], OKActions: [{ Ref: topic }] }, 7);
   });
 
   const cloudWatchMayPublish = Match.objectLike({
