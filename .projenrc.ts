@@ -64,10 +64,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   devDeps: [
     '@aws-sdk/client-dynamodb@^3',
+    '@aws-sdk/client-eventbridge@^3',
     '@aws-sdk/client-s3@^3',
     '@aws-sdk/client-secrets-manager@^3',
     '@aws-sdk/client-sqs@^3',
     '@aws-sdk/lib-dynamodb@^3',
+    '@aws-sdk/util-dynamodb@^3',
     '@aws-lambda-powertools/batch@^2',
     '@aws-lambda-powertools/logger@^2',
     '@aws-lambda-powertools/metrics@^2',
@@ -167,6 +169,14 @@ const demo = project.addTask('demo', {
 const testLocal = project.addTask('test:local', {
   description: 'End-to-end, fault-injection and fuzz tests of the handler bundles against the emulators',
 });
+
+// AWS Event Ruler (EventBridge's matching library, from Maven Central) for the rule-pattern
+// tests and the local event bus.
+const installEventRuler = project.addTask('event-ruler:install', {
+  description: 'Fetch AWS Event Ruler from Maven Central and build the local rule matcher (.emulators/event-ruler/)',
+  exec: 'bash local-pipeline/event-ruler/install.sh',
+});
+project.testTask.prependSpawn(installEventRuler);
 
 // Template tests synthesize the construct, whose functions point at the bundles in assets/.
 const bundle = project.tasks.tryFind('bundle');

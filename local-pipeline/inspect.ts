@@ -47,7 +47,17 @@ export function postDelivery(baseUrl: string, delivery: Delivery, provider = del
 
 /** `GET /status/{id}`, signed with the local caller's credentials as IAM authorisation requires. */
 export function getStatus(baseUrl: string, id: string, signed = true): Promise<HttpResult> {
-  const url = new URL(`${baseUrl}/status/${encodeURIComponent(id)}`);
+  return signedGet(new URL(`${baseUrl}/status/${encodeURIComponent(id)}`), signed);
+}
+
+/** `GET /webhooks?…` (the listing), signed like `getStatus`. */
+export function listWebhooks(baseUrl: string, params: Readonly<Record<string, string>>, signed = true): Promise<HttpResult> {
+  const url = new URL(`${baseUrl}/webhooks`);
+  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+  return signedGet(url, signed);
+}
+
+function signedGet(url: URL, signed: boolean): Promise<HttpResult> {
   const headers: Record<string, string> = { host: url.host };
   const path = `${url.pathname}${url.search}`;
   const auth = signed ? signRequest({ method: 'GET', url: path, headers }, CALLER_CREDENTIALS, LOCAL_REGION, 'execute-api') : {};

@@ -384,12 +384,14 @@ export interface WebhookProcessorProps {
 
   /**
    * An EventBridge bus that receives a `Webhook Received` event (source `cdk-webhook-processor`)
-   * for each newly recorded webhook, so consumers subscribe with rules instead of polling. The
-   * events come from the table's stream through an EventBridge Pipe that forwards inserts only,
-   * so a duplicate delivery never produces a second event. The detail carries the webhook's id,
-   * provider, type, receive time and the location of its raw bytes in the archive.
+   * for each newly recorded webhook, so that consumers subscribe with rules (`onWebhook()`)
+   * instead of polling. Events come from the table's stream, inserts of processed records only,
+   * so a duplicate or conflicting delivery never makes one; delivery is at least once, and the
+   * webhook id in the detail is the consumer's idempotency key. The detail carries the provider,
+   * type, receive time, body digest and archive location, and the payload itself (parsed JSON)
+   * when the body is JSON and the event stays under 1 MB.
    *
-   * @default - no events
+   * @default - no events until `onWebhook()` is called, which creates a bus
    */
   readonly eventBus?: events.IEventBus;
 }

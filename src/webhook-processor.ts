@@ -6,14 +6,16 @@ import {
   type aws_iam as iam,
   type aws_lambda as lambda,
   aws_logs as logs,
-  type aws_pipes as pipes,
+  aws_events as events,
   type aws_s3 as s3,
   type aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { defaultRuntime, type FunctionSettings } from './core/function-base';
 import { HandlerMetrics } from './core/handler-metrics';
-import { EventPipe } from './delivery/event-pipe';
+import { EventPublisher } from './delivery/event-publisher';
+import { WebhookRoutes } from './delivery/webhook-routes';
+import type { WebhookRuleOptions } from './delivery/webhook-rule-options';
 import { RestApiFrontDoor } from './ingress/rest-api-front-door';
 import { RouteAuthorization } from './ingress/routes';
 import { WebhookIngest } from './ingress/webhook-ingest';
@@ -23,6 +25,7 @@ import { WebhookDashboard } from './monitoring/webhook-dashboard';
 import { RecordProcessor, visibilityTimeoutFor } from './pipeline/record-processor';
 import { LONGEST_MESSAGE_LIFE, WebhookQueues } from './pipeline/webhook-queues';
 import { StatusQuery } from './query/status-query';
+import { WebhookListing } from './query/webhook-listing';
 import { STATUS_INDEX, WebhookStore } from './store/webhook-store';
 import { validateProps } from './validation';
 import type { WebhookProcessorProps } from './webhook-processor-props';
@@ -50,6 +53,8 @@ export class WebhookProcessor extends Construct {
   public readonly processorFunction: lambda.IFunction;
   /** The function behind `GET /status/{id}`. */
   public readonly statusFunction: lambda.IFunction;
+  /** The function behind `GET /webhooks`. */
+  public readonly listFunction: lambda.IFunction;
   /** The queue between ingest and processor. */
   public readonly queue: sqs.IQueue;
   /** Where messages go after `maxReceiveCount` failed receives. */
@@ -64,10 +69,8 @@ export class WebhookProcessor extends Construct {
   public readonly executionLogGroup?: logs.ILogGroup;
   /** The ingest function's `live` alias, which API Gateway invokes; only with provisioned concurrency. */
   public readonly ingestAlias?: lambda.Alias;
-  /** The log groups of the ingest, processor and status functions, in that order. */
+  /** The log groups of the ingest, processor, status and listing functions, in that order. */
   public readonly functionLogGroups: logs.ILogGroup[];
-  /** The pipe that forwards new records to `eventBus`; only when `eventBus` is set. */
-  public readonly eventPipe?: pipes.CfnPipe;
   /** The pipeline's dashboard; only when `dashboard` is true. */
   public readonly dashboard?: cloudwatch.Dashboard;
   /** The alarms created (empty when `alarms.enabled` is false). */
@@ -79,6 +82,10 @@ export class WebhookProcessor extends Construct {
   private readonly frontDoor: RestApiFrontDoor;
   private readonly store: WebhookStore;
   private readonly handlerMetrics: HandlerMetrics;
+  private readonly functionSettings: FunctionSettings;
+  private readonly alarmsPart?: WebhookAlarms;
+  private publisher?: EventPublisher;
+  private routes?: WebhookRoutes;
 
   constructor(scope: Construct, id: string, props: WebhookProcessorProps) {
     super(scope, id);
@@ -109,7 +116,7 @@ export class WebhookProcessor extends Construct {
       recordExpiration: lifecycle.recordExpiration,
       removalPolicy,
       accessLogsBucket: props.archiveAccessLogsBucket,
-      stream: props.eventBus !== undefined,
+      stream: true,
       // A day beyond the longest a message can point at its body, so the body never goes first.
       oversizeExpiration: LONGEST_MESSAGE_LIFE.plus(Duration.days(1)),
     });
@@ -126,6 +133,7 @@ export class WebhookProcessor extends Construct {
       functions, store, queue: queues.queue, processing, concurrency, recordExpiration: lifecycle.recordExpiration,
     });
     const status = new StatusQuery(this, 'Status', { functions, store });
+    const listing = new WebhookListing(this, 'Listing', { functions, store, providerNames: this.providerNames });
     const frontDoor = new RestApiFrontDoor(this, 'Api', {
       options: props.api ?? {},
       logRetention,
@@ -134,6 +142,7 @@ export class WebhookProcessor extends Construct {
       routes: [
         { method: 'POST', path: ['webhook', '{provider}'], handler: ingest.target, authorization: RouteAuthorization.NONE, operationName: 'ReceiveWebhook' },
         { method: 'GET', path: ['status', '{id}'], handler: status.function, authorization: RouteAuthorization.IAM, operationName: 'GetWebhookStatus' },
+        { method: 'GET', path: ['webhooks'], handler: listing.function, authorization: RouteAuthorization.IAM, operationName: 'ListWebhooks' },
       ],
     });
 
@@ -146,27 +155,62 @@ export class WebhookProcessor extends Construct {
     this.ingestAlias = ingest.alias;
     this.processorFunction = processor.function;
     this.statusFunction = status.function;
-    this.functionLogGroups = [ingest.function, processor.function, status.function].map((fn) => fn.logGroup);
+    this.listFunction = listing.function;
+    this.functionLogGroups = [ingest.function, processor.function, status.function, listing.function].map((fn) => fn.logGroup);
     this.frontDoor = frontDoor;
     this.api = frontDoor.api;
     this.accessLogGroup = frontDoor.accessLogGroup;
     this.executionLogGroup = frontDoor.executionLogGroup;
 
-    if (props.eventBus) {
-      this.eventPipe = new EventPipe(this, 'Events', { table: store.table, bucket: store.bucket, eventBus: props.eventBus }).pipe;
-    }
+    this.functionSettings = functions;
 
     const monitored = monitoredPipeline({
       api: this.api,
       queue: this.queue,
       deadLetterQueue: this.deadLetterQueue,
       handlerMetrics: this.handlerMetrics,
-      functions: [{ name: 'Ingest', function: ingest.function }, { name: 'Processor', function: processor.function }, { name: 'Status', function: status.function }],
+      functions: [
+        { name: 'Ingest', function: ingest.function }, { name: 'Processor', function: processor.function },
+        { name: 'Status', function: status.function }, { name: 'Listing', function: listing.function },
+      ],
     });
-    this.alarms = props.alarms?.enabled === false ? [] : new WebhookAlarms(this, 'Alarms', { pipeline: monitored, options: props.alarms ?? {} }).alarms;
+    this.alarmsPart = props.alarms?.enabled === false ? undefined : new WebhookAlarms(this, 'Alarms', { pipeline: monitored, options: props.alarms ?? {} });
+    this.alarms = this.alarmsPart?.alarms ?? [];
+    if (props.eventBus) {
+      this.enableEvents(props.eventBus);
+    }
     if (props.dashboard) {
       this.dashboard = new WebhookDashboard(this, 'Dashboard', { pipeline: monitored, alarms: this.alarms });
     }
+  }
+
+  /** The bus that receives a `Webhook Received` event per newly recorded webhook; only once events are on (`eventBus`, or a route). */
+  public get eventBus(): events.IEventBus | undefined {
+    return this.publisher?.eventBus;
+  }
+
+  /** The function that puts the events; only once events are on. */
+  public get eventPublisherFunction(): lambda.IFunction | undefined {
+    return this.publisher?.function;
+  }
+
+  /** Where event batches go after bounded retries (alarmed on); only once events are on. */
+  public get eventFailureQueue(): sqs.IQueue | undefined {
+    return this.publisher?.failureQueue;
+  }
+
+  /**
+   * Routes webhooks to your code: an EventBridge rule on the construct's events matching the
+   * given providers, event types and payload pattern, with the given targets. Turns events on
+   * (on a bus the construct creates, unless `eventBus` was given).
+   *
+   * @param id the rule's construct id (under `Routes`)
+   * @param options what the rule matches and where it sends it
+   */
+  public onWebhook(id: string, options: WebhookRuleOptions = {}): events.Rule {
+    const publisher = this.enableEvents();
+    this.routes ??= new WebhookRoutes(this, 'Routes', { eventBus: publisher.eventBus, processorName: this.handlerMetrics.prefix, providerNames: this.providerNames });
+    return this.routes.add(id, options);
   }
 
   /**
@@ -179,6 +223,17 @@ export class WebhookProcessor extends Construct {
     return this.frontDoor.urlForPath(`/webhook/${providerName}`);
   }
 
+  /** Creates the event publisher on first use. */
+  private enableEvents(eventBus?: events.IEventBus): EventPublisher {
+    if (this.publisher === undefined) {
+      this.publisher = new EventPublisher(this, 'Events', {
+        functions: this.functionSettings, store: this.store, eventBus, processorName: this.handlerMetrics.prefix,
+      });
+      this.alarmsPart?.watchEventPublisher(this.publisher.function, metricDeadLetters(this.publisher.failureQueue));
+    }
+    return this.publisher;
+  }
+
   /**
    * Allows a principal to call `GET /status/{id}` (the route is IAM-authorised).
    *
@@ -186,6 +241,15 @@ export class WebhookProcessor extends Construct {
    */
   public grantStatusRead(grantee: iam.IGrantable): iam.Grant {
     return this.frontDoor.grantInvoke(grantee, 'GET', '/status/*');
+  }
+
+  /**
+   * Allows a principal to call `GET /webhooks`, the listing (the route is IAM-authorised).
+   *
+   * @param grantee the principal
+   */
+  public grantList(grantee: iam.IGrantable): iam.Grant {
+    return this.frontDoor.grantInvoke(grantee, 'GET', '/webhooks');
   }
 
   /**

@@ -1,6 +1,6 @@
 /**
- * integ-runner case: consumer events — the table's stream feeds an EventBridge Pipe that puts a
- * `Webhook Received` event on a bus for each new record. Snapshot in integ.events.ts.snapshot/;
+ * integ-runner case: consumer events — a publisher on the table's stream puts a `Webhook Received`
+ * event on the user's bus for each newly recorded webhook. Snapshot in integ.events.ts.snapshot/;
  * `npx projen integ:update` rewrites it offline.
  */
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';

@@ -105,7 +105,7 @@ describe('logical ids of stateful resources', () => {
     const types = Object.values(pinned.default ?? {}).map((pin) => pin.type);
     expect(types.sort()).toEqual([
       'AWS::DynamoDB::Table',
-      'AWS::Logs::LogGroup', 'AWS::Logs::LogGroup', 'AWS::Logs::LogGroup', 'AWS::Logs::LogGroup', 'AWS::Logs::LogGroup',
+      'AWS::Logs::LogGroup', 'AWS::Logs::LogGroup', 'AWS::Logs::LogGroup', 'AWS::Logs::LogGroup', 'AWS::Logs::LogGroup', 'AWS::Logs::LogGroup',
       'AWS::S3::Bucket',
       'AWS::SQS::Queue', 'AWS::SQS::Queue',
     ]);

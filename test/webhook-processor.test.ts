@@ -8,7 +8,7 @@ describe('public members', () => {
     for (const member of members) {
       expect(processor[member]).toBeDefined();
     }
-    expect(processor.functionLogGroups).toHaveLength(3);
+    expect(processor.functionLogGroups).toHaveLength(4);
   });
 
   test('webhookUrl() returns the provider route and rejects unknown names', () => {

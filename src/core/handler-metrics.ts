@@ -9,6 +9,8 @@ export enum HandlerName {
   INGEST = 'ingest',
   PROCESSOR = 'processor',
   STATUS = 'status',
+  PUBLISHER = 'publisher',
+  LIST = 'list',
 }
 
 /**
@@ -16,7 +18,8 @@ export enum HandlerName {
  * that owns them, so that two processors in one account never mix their metrics.
  */
 export class HandlerMetrics {
-  private readonly prefix: string;
+  /** The construct's unique name, which every service name starts with. */
+  public readonly prefix: string;
 
   constructor(owner: IConstruct) {
     this.prefix = Names.uniqueResourceName(owner, { maxLength: 48, separator: '-' });

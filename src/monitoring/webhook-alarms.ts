@@ -3,10 +3,11 @@ import {
   aws_cloudwatch as cloudwatch,
   aws_cloudwatch_actions as cloudwatchActions,
   aws_iam as iam,
+  type aws_lambda as lambda,
   aws_sns as sns,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { MonitoredPipeline } from './monitored-pipeline';
+import type { MonitoredFunction, MonitoredPipeline } from './monitored-pipeline';
 import type { WebhookAlarmOptions } from '../webhook-processor-props';
 
 /** Properties of the pipeline's alarms. */
@@ -21,26 +22,16 @@ export interface WebhookAlarmsProps {
 export class WebhookAlarms extends Construct {
   /** The alarms created. */
   public readonly alarms: cloudwatch.Alarm[] = [];
+  private readonly options: WebhookAlarmOptions;
 
   constructor(scope: Construct, id: string, props: WebhookAlarmsProps) {
     super(scope, id);
     const { pipeline, options } = props;
-    const alarm = (name: string, metric: cloudwatch.IMetric, threshold: number, description: string, evaluationPeriods = 1) =>
-      this.alarms.push(new cloudwatch.Alarm(this, name, {
-        metric,
-        alarmDescription: description,
-        threshold,
-        evaluationPeriods,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }));
+    this.options = options;
+    const alarm = this.alarm.bind(this);
 
-    const errorsThreshold = options.functionErrorsThreshold ?? 5;
-    if (errorsThreshold > 0) {
-      for (const { name, function: fn } of pipeline.functions) {
-        alarm(`${name}Errors`, fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), errorsThreshold,
-          `The webhook ${name.toLowerCase()} function failed ${errorsThreshold} or more times in 5 minutes.`);
-      }
+    for (const fn of pipeline.functions) {
+      this.watchFunction(fn);
     }
     if (options.deadLetterQueue ?? true) {
       alarm('DeadLetters', pipeline.deadLetters, 1,
@@ -60,12 +51,41 @@ export class WebhookAlarms extends Construct {
     }
     if (options.alarmTopic) {
       allowAlarmsToPublish(options.alarmTopic, this);
-      const action = new cloudwatchActions.SnsAction(options.alarmTopic);
-      for (const a of this.alarms) {
-        a.addAlarmAction(action);
-        a.addOkAction(action);
-      }
     }
+  }
+
+  /** Alarms on the event publisher's errors and on any batch in its failure queue. */
+  public watchEventPublisher(publisher: lambda.IFunction, failures: cloudwatch.IMetric): void {
+    this.watchFunction({ name: 'Publisher', function: publisher });
+    if (this.options.deadLetterQueue ?? true) {
+      this.alarm('EventFailures', failures, 1,
+        'The event publisher gave up on a batch of new records after its retries: their events were not put on the bus. Replay them (see the README runbook).');
+    }
+  }
+
+  private watchFunction({ name, function: fn }: MonitoredFunction): void {
+    const threshold = this.options.functionErrorsThreshold ?? 5;
+    if (threshold > 0) {
+      this.alarm(`${name}Errors`, fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), threshold,
+        `The webhook ${name.toLowerCase()} function failed ${threshold} or more times in 5 minutes.`);
+    }
+  }
+
+  private alarm(name: string, metric: cloudwatch.IMetric, threshold: number, description: string, evaluationPeriods = 1): void {
+    const alarm = new cloudwatch.Alarm(this, name, {
+      metric,
+      alarmDescription: description,
+      threshold,
+      evaluationPeriods,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (this.options.alarmTopic) {
+      const action = new cloudwatchActions.SnsAction(this.options.alarmTopic);
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+    }
+    this.alarms.push(alarm);
   }
 }
 

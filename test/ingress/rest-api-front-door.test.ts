@@ -1,9 +1,9 @@
 import { App, Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type { Construct } from 'constructs';
 import { WebhookProcessor, WebhookProvider } from '../../src';
-import { Match } from 'aws-cdk-lib/assertions';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { logicalIdOf, synth } from '../util';
 
 describe('REST API', () => {
@@ -34,9 +34,9 @@ describe('REST API', () => {
     });
   });
 
-  test('only the two routes exist', () => {
+  test('only the three routes exist', () => {
     const { template } = synth();
-    template.resourceCountIs('AWS::ApiGateway::Method', 2);
+    template.resourceCountIs('AWS::ApiGateway::Method', 3);
   });
 
   test('every content type reaches the ingest function as raw bytes (binary media types */*)', () => {
@@ -127,7 +127,7 @@ describe('REST API', () => {
   test('the API Gateway test console cannot invoke the functions (no test-invoke permissions)', () => {
     const { template } = synth();
     const permissions = Object.values(template.findResources('AWS::Lambda::Permission'));
-    expect(permissions).toHaveLength(2);
+    expect(permissions).toHaveLength(3);
     for (const p of permissions) {
       expect(JSON.stringify(p.Properties.SourceArn)).not.toContain('test-invoke-stage');
     }

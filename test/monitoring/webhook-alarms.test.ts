@@ -7,14 +7,14 @@ import { logicalIdOf, synth } from '../util';
 describe('alarms', () => {
   test('one errors alarm per function, a DLQ alarm, a backlog alarm, a secrets alarm and an API 5xx alarm by default', () => {
     const { template, processor } = synth();
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
-    expect(processor.alarms).toHaveLength(7);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    expect(processor.alarms).toHaveLength(8);
   });
 
   test('function errors alarm at 5 errors in 5 minutes', () => {
     synth().template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', {
       MetricName: 'Errors', Namespace: 'AWS/Lambda', Statistic: 'Sum', Period: 300, Threshold: 5,
-    }, 3);
+    }, 4);
   });
 
   test('the DLQ alarm fires on the first dead letter', () => {
@@ -49,7 +49,9 @@ describe('alarms', () => {
     const api = logicalIdOf(template, 'AWS::ApiGateway::RestApi', 'WebhooksApi');
     const name = template.findResources('AWS::ApiGateway::RestApi')[api].Properties.Name;
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: '5XXError', Namespace: 'AWS/ApiGateway', Threshold: 10,
+      MetricName: '5XXError',
+      Namespace: 'AWS/ApiGateway',
+      Threshold: 10,
       Dimensions: Match.arrayEquals([{ Name: 'ApiName', Value: name }, { Name: 'Stage', Value: Match.anyValue() }]),
     });
   });
@@ -69,11 +71,13 @@ describe('alarms', () => {
   test('an alarm topic receives alarm and OK notifications', () => {
     const { template } = synth({}, (stack) => ({ alarms: { alarmTopic: new sns.Topic(stack, 'Alerts') } }));
     const topic = logicalIdOf(template, 'AWS::SNS::Topic', 'Alerts');
-    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: topic }], OKActions: [{ Ref: topic }] }, 7);
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: topic }], OKActions: [{ Ref: topic }] }, 8);
   });
 
   const cloudWatchMayPublish = Match.objectLike({
-    Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish',
+    Effect: 'Allow',
+    Principal: { Service: 'cloudwatch.amazonaws.com' },
+    Action: 'sns:Publish',
     Condition: Match.objectLike({ ArnLike: { 'aws:SourceArn': Match.anyValue() }, StringEquals: { 'aws:SourceAccount': '123456789012' } }),
   });
 
@@ -91,9 +95,11 @@ describe('alarms', () => {
   test('a topic encrypted with a customer managed key lets CloudWatch use the key', () => {
     const { template } = synth({}, (stack) => ({ alarms: { alarmTopic: new sns.Topic(stack, 'Alerts', { masterKey: new kms.Key(stack, 'AlertsKey') }) } }));
     template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
-        Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      })]) },
+      KeyPolicy: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        })]),
+      },
     });
   });
 });

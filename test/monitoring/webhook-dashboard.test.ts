@@ -5,7 +5,7 @@ describe('metrics and dashboard', () => {
   test('the handlers publish under a service name unique to the construct, which the metric helpers use', () => {
     const { template, processor, stack } = synth();
     const services = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME).sort();
-    expect(services).toEqual([expect.stringMatching(/-ingest$/), expect.stringMatching(/-processor$/), expect.stringMatching(/-status$/)]);
+    expect(services).toEqual([expect.stringMatching(/-ingest$/), expect.stringMatching(/-list$/), expect.stringMatching(/-processor$/), expect.stringMatching(/-status$/)]);
     const rejected = stack.resolve(processor.metricRejected('stripe', 'invalid_signature').toMetricConfig().metricStat?.dimensions);
     expect(rejected).toEqual(expect.arrayContaining([{ name: 'service', value: services[0] }, { name: 'reason', value: 'invalid_signature' }]));
     const accepted = stack.resolve(processor.metricAccepted().toMetricConfig().metricStat?.dimensions);
@@ -18,7 +18,7 @@ describe('metrics and dashboard', () => {
       return {};
     });
     const services = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME);
-    expect(new Set(services).size).toBe(6);
+    expect(new Set(services).size).toBe(8);
   });
 
   test('no dashboard by default; dashboard: true adds one', () => {

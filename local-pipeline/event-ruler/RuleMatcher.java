@@ -1,0 +1,46 @@
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import software.amazon.event.ruler.Machine;
+
+/**
+ * Matches events against EventBridge rule patterns with AWS Event Ruler. Reads one JSON document
+ * from standard input, {"rules": {"name": pattern, ...}, "events": [event, ...]}, and writes
+ * {"matches": [["name", ...], ...]}, one sorted list of rule names per event, or
+ * {"error": "..."} when a pattern does not compile (exit code 2).
+ */
+public final class RuleMatcher {
+  private RuleMatcher() {}
+
+  public static void main(String[] args) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    JsonNode input = json.readTree(System.in);
+    Machine machine = Machine.builder().build();
+    for (Map.Entry<String, JsonNode> rule : input.get("rules").properties()) {
+      try {
+        machine.addRule(rule.getKey(), json.writeValueAsString(rule.getValue()));
+      } catch (Exception e) {
+        System.out.println(json.createObjectNode().put("error", "rule " + rule.getKey() + ": " + e.getMessage()));
+        System.exit(2);
+      }
+    }
+    ArrayNode matches = json.createArrayNode();
+    for (JsonNode event : input.get("events")) {
+      try {
+        List<String> names = new ArrayList<>(machine.rulesForJSONEvent(json.writeValueAsString(event)));
+        Collections.sort(names);
+        ArrayNode list = matches.addArray();
+        names.forEach(list::add);
+      } catch (Exception e) {
+        System.out.println(json.createObjectNode().put("error", "event: " + e.getMessage()));
+        System.exit(2);
+      }
+    }
+    System.out.println(json.createObjectNode().set("matches", matches));
+  }
+}
