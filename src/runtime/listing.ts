@@ -31,7 +31,9 @@ export type ParseResult =
   | { readonly ok: false; readonly error: string; readonly message: string };
 
 /** Reads the query string against the configured providers; `now` bounds the default range. */
-export function parseListingRequest(params: Readonly<Record<string, string | undefined>> | null, providers: readonly string[], now: Date): ParseResult {
+export function parseListingRequest(
+  params: Readonly<Record<string, string | undefined>> | null, providers: readonly string[], now: Date,
+): ParseResult {
   const p = params ?? {};
   const fail = (error: string, message: string): ParseResult => ({ ok: false, error, message });
   if (p.provider !== undefined && !providers.includes(p.provider)) {

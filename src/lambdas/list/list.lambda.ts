@@ -29,7 +29,8 @@ export async function handler(event: APIGatewayProxyEvent, context?: Context): P
   const keys = partitions(query);
   const items: PublicStatus[] = [];
   let position: ListingPosition | undefined = parsed.position;
-  for (let queries = 0; position !== undefined && position.partition < keys.length && items.length < query.limit && queries < MAX_QUERIES; queries++) {
+  const unfinished = (p: ListingPosition | undefined): p is ListingPosition => p !== undefined && p.partition < keys.length;
+  for (let queries = 0; unfinished(position) && items.length < query.limit && queries < MAX_QUERIES; queries++) {
     const providerDate: string = keys[position.partition];
     const filters = [
       ...(query.type !== undefined ? ['eventType = :type'] : []),
@@ -58,6 +59,5 @@ export async function handler(event: APIGatewayProxyEvent, context?: Context): P
       ? { partition: position.partition, lastKey: response.LastEvaluatedKey }
       : { partition: position.partition + 1 };
   }
-  const more = position !== undefined && position.partition < keys.length;
-  return jsonResponse(200, { items, ...(more ? { cursor: encodeCursor(position!, query) } : {}) });
+  return jsonResponse(200, { items, ...(unfinished(position) ? { cursor: encodeCursor(position, query) } : {}) });
 }
