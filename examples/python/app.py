@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """A CDK app with a WebhookProcessor for Stripe, GitHub, Standard Webhooks and a custom HMAC provider."""
 from aws_cdk import App, CfnOutput, Duration, Stack
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from cdk_webhook_processor import (
@@ -55,6 +57,17 @@ class WebhooksStack(Stack):
                 archive_expiration=Duration.days(400),
                 record_expiration=Duration.days(90),
             ),
+        )
+
+        # Large Stripe payments to a queue of their own: an EventBridge rule on the construct's
+        # events, matching a numeric range on the payload (the webhook's parsed JSON body).
+        high_value_payments = sqs.Queue(self, "HighValuePayments", enforce_ssl=True)
+        webhooks.on_webhook(
+            "HighValuePayments",
+            providers=["stripe"],
+            event_types=["payment_intent.succeeded"],
+            payload={"data": {"object": {"amount": [{"numeric": [">", 10000]}]}}},
+            targets=[targets.SqsQueue(high_value_payments)],
         )
 
         for provider in providers:

@@ -23,11 +23,11 @@ function ingestFunction() {
 
 const checks = {
   'three functions, all arm64 and nodejs24.x (the default runtime)': () => {
-    template.resourceCountIs('AWS::Lambda::Function', 3);
-    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Architectures: ['arm64'], Runtime: 'nodejs24.x' }, 3);
+    template.resourceCountIs('AWS::Lambda::Function', 4);
+    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Architectures: ['arm64'], Runtime: 'nodejs24.x' }, 4);
   },
   'POST /webhook/{provider} is open (signatures are verified in the function), GET /status/{id} is IAM-authorised': () => {
-    template.resourceCountIs('AWS::ApiGateway::Method', 2);
+    template.resourceCountIs('AWS::ApiGateway::Method', 3);
     template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: '{provider}' });
     template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: '{id}' });
     template.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'POST', AuthorizationType: 'NONE' });

@@ -25,15 +25,16 @@ def ingest_function(template: Template) -> dict:
     return functions[0]
 
 
-def test_three_arm64_nodejs24_functions(template: Template) -> None:
-    template.resource_count_is("AWS::Lambda::Function", 3)
+def test_five_arm64_nodejs24_functions(template: Template) -> None:
+    # ingest, processor, status, listing, and the event publisher the route turns on
+    template.resource_count_is("AWS::Lambda::Function", 5)
     template.resource_properties_count_is(
-        "AWS::Lambda::Function", {"Architectures": ["arm64"], "Runtime": "nodejs24.x"}, 3
+        "AWS::Lambda::Function", {"Architectures": ["arm64"], "Runtime": "nodejs24.x"}, 5
     )
 
 
-def test_webhook_route_is_open_and_status_route_is_iam_authorised(template: Template) -> None:
-    template.resource_count_is("AWS::ApiGateway::Method", 2)
+def test_webhook_route_is_open_and_status_and_listing_routes_are_iam_authorised(template: Template) -> None:
+    template.resource_count_is("AWS::ApiGateway::Method", 3)
     template.has_resource_properties("AWS::ApiGateway::Resource", {"PathPart": "{provider}"})
     template.has_resource_properties("AWS::ApiGateway::Resource", {"PathPart": "{id}"})
     template.has_resource_properties("AWS::ApiGateway::Method", {"HttpMethod": "POST", "AuthorizationType": "NONE"})
@@ -54,7 +55,6 @@ def test_ingest_function_knows_the_four_providers(template: Template) -> None:
 
 
 def test_queue_redrives_to_dead_letter_queue_after_three_receives(template: Template) -> None:
-    template.resource_count_is("AWS::SQS::Queue", 2)
     template.has_resource_properties("AWS::SQS::Queue", {
         "RedrivePolicy": {
             "maxReceiveCount": 3,
@@ -100,3 +100,15 @@ def test_every_alarm_notifies_the_topic(template: Template) -> None:
     assert alarms
     for alarm in alarms:
         assert len(alarm["Properties"]["AlarmActions"]) == 1
+
+
+def test_high_value_stripe_payments_are_routed_to_their_queue(template: Template) -> None:
+    rules = list(template.find_resources("AWS::Events::Rule").values())
+    assert len(rules) == 1
+    pattern = rules[0]["Properties"]["EventPattern"]
+    assert pattern["source"] == ["cdk-webhook-processor"]
+    assert pattern["detail"]["provider"] == ["stripe"]
+    assert pattern["detail"]["type"] == ["payment_intent.succeeded"]
+    assert pattern["detail"]["payload"] == {"data": {"object": {"amount": [{"numeric": [">", 10000]}]}}}
+    high_value = [logical_id for logical_id in template.find_resources("AWS::SQS::Queue") if logical_id.startswith("HighValuePayments")]
+    assert rules[0]["Properties"]["Targets"][0]["Arn"] == {"Fn::GetAtt": [high_value[0], "Arn"]}
