@@ -126,7 +126,8 @@ export class WebhookProcessor extends Construct {
       ...(props.encryptionKey
         ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: props.encryptionKey }
         : { encryption: dynamodb.TableEncryption.AWS_MANAGED }),
-      timeToLiveAttribute: lifecycle.recordExpiration ? 'expiresAt' : undefined,
+      // Always on: replay guards expire; records carry `expiresAt` only with `recordExpiration`.
+      timeToLiveAttribute: 'expiresAt',
       stream: props.eventBus ? dynamodb.StreamViewType.NEW_IMAGE : undefined,
       removalPolicy,
     });
@@ -260,7 +261,7 @@ export class WebhookProcessor extends Construct {
         ...(lifecycle.recordExpiration ? { RECORD_TTL_SECONDS: String(lifecycle.recordExpiration.toSeconds()) } : {}),
       },
     });
-    allow(processor, ['dynamodb:PutItem'], table.tableArn);
+    allow(processor, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], table.tableArn);
     allow(processor, ['s3:PutObject'], bucket.arnForObjects(`${ARCHIVE_PREFIX}*`));
     allow(processor, ['s3:GetObject'], bucket.arnForObjects(`${OVERSIZE_PREFIX}*`));
     grantKey(processor, props.encryptionKey, 'kms:GenerateDataKey', 'kms:Decrypt', 'kms:Encrypt');
@@ -358,6 +359,17 @@ export class WebhookProcessor extends Construct {
         requestValidator,
         requestParameters: { 'method.request.path.id': true },
       });
+    // API Gateway refuses bodies over 10 MB itself ("Payload size: 10 MB",
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html); answer like the
+    // ingest's own 413. Bodies between the ingest's maximum and that limit that Lambda refuses
+    // (6 MB invocation payload, base64 body) get API Gateway's 5xx: its gateway response type
+    // also covers real integration failures, which must stay retryable.
+    api.addGatewayResponse('RequestTooLarge', {
+      type: apigw.ResponseType.REQUEST_TOO_LARGE,
+      statusCode: '413',
+      responseHeaders: { 'Content-Type': "'application/json'" },
+      templates: { 'application/json': '{"error":"body_too_large","message":"The request body is larger than API Gateway accepts (10 MB)."}' },
+    });
     this.api = api;
     if (apiOptions.webAclArn) {
       new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
@@ -481,6 +493,26 @@ export class WebhookProcessor extends Construct {
     return this.customMetric('processor', 'DuplicateDeliveries', {}, props);
   }
 
+  /**
+   * Deliveries with a different body under an already recorded webhook id: archived, listed on
+   * the record (`conflicts`) and shown by `GET /status/{id}`.
+   *
+   * @param props metric options
+   */
+  public metricConflicts(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.customMetric('processor', 'DeliveryConflicts', {}, props);
+  }
+
+  /**
+   * Replays: a provider's already processed bytes under a new delivery id within its replay
+   * window, recorded with status `replay` and not processed.
+   *
+   * @param props metric options
+   */
+  public metricReplays(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.customMetric('processor', 'ReplaysRejected', {}, props);
+  }
+
   /** The Powertools service name of one function: unique per construct, so metrics never mix. */
   private serviceName(fn: string): string {
     return `${Names.uniqueResourceName(this, { maxLength: 48, separator: '-' })}-${fn}`;
@@ -553,8 +585,9 @@ export class WebhookProcessor extends Construct {
       source: table.tableStreamArn!,
       sourceParameters: {
         dynamoDbStreamParameters: { startingPosition: 'LATEST', batchSize: 10 },
-        // Inserts only: duplicates never write, and nothing else changes a record.
-        filterCriteria: { filters: [{ pattern: JSON.stringify({ eventName: ['INSERT'] }) }] },
+        // Inserts of processed records only: duplicates never write, conflicts modify, and
+        // replays and replay guards are inserted with another status or none.
+        filterCriteria: { filters: [{ pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { status: { S: ['processed'] } } } }) }] },
       },
       target: bus.eventBusArn,
       targetParameters: {

@@ -106,6 +106,16 @@ describe('REST API', () => {
     });
   });
 
+  test('bodies over API Gateway\'s 10 MB limit get a JSON 413 like the ingest\'s own', () => {
+    const responses = synth().template.findResources('AWS::ApiGateway::GatewayResponse');
+    expect(Object.values(responses).map((r) => r.Properties)).toEqual([expect.objectContaining({
+      ResponseType: 'REQUEST_TOO_LARGE',
+      StatusCode: '413',
+      ResponseParameters: { 'gatewayresponse.header.Content-Type': "'application/json'" },
+      ResponseTemplates: { 'application/json': expect.stringContaining('"error":"body_too_large"') },
+    })]);
+  });
+
   test('a WAF web ACL is associated with the stage only when given', () => {
     synth().template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 0);
     const arn = 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/webhooks/abc';
@@ -278,9 +288,9 @@ describe('least privilege', () => {
     });
   });
 
-  test('processor: put records, write raw/, read oversize/, consume the queue, write its logs', () => {
+  test('processor: put records and replay guards, list conflicts, write raw/, read oversize/, consume the queue, write its logs', () => {
     expect(actionsOfRole(synth().template, 'WebhooksProcessorRole')).toEqual([
-      'dynamodb:PutItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetObject', 's3:PutObject',
+      'dynamodb:PutItem', 'dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetObject', 's3:PutObject',
       'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage',
     ]);
   });
@@ -309,8 +319,9 @@ describe('table', () => {
     });
   });
 
-  test('records expire only when lifecycle.recordExpiration is set', () => {
-    synth().template.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: Match.absent() });
+  test('TTL is always on expiresAt (replay guards expire); records get it only with lifecycle.recordExpiration', () => {
+    synth().template.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
+    synth().template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ TABLE_NAME: Match.anyValue(), RECORD_TTL_SECONDS: Match.absent() }) } });
     const { template } = synth({ lifecycle: { recordExpiration: Duration.days(90) } });
     template.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
     template.hasResourceProperties('AWS::Lambda::Function', {
@@ -447,6 +458,14 @@ describe('metrics and dashboard', () => {
     expect(rejected).toEqual(expect.arrayContaining([{ name: 'service', value: services[0] }, { name: 'reason', value: 'invalid_signature' }]));
     const accepted = stack.resolve(processor.metricAccepted().toMetricConfig().metricStat?.dimensions);
     expect(accepted).toEqual([{ name: 'service', value: services[0] }]);
+  });
+
+  test('conflicts and replays have metric helpers on the processor service', () => {
+    const { processor, stack } = synth();
+    const service = processor.metricProcessed().dimensions?.service;
+    for (const [metric, name] of [[processor.metricConflicts(), 'DeliveryConflicts'], [processor.metricReplays(), 'ReplaysRejected']] as const) {
+      expect(stack.resolve(metric.toMetricConfig().metricStat)).toMatchObject({ metricName: name, namespace: 'WebhookProcessor', dimensions: [{ name: 'service', value: stack.resolve(service) }] });
+    }
   });
 
   test('two constructs in one stack never share a service name', () => {
@@ -598,14 +617,14 @@ describe('consumer events', () => {
     expect(processor.eventPipe).toBeUndefined();
   });
 
-  test('with an event bus, a pipe forwards only inserted records from the table stream to the bus', () => {
+  test('with an event bus, a pipe forwards only inserted processed records (not replays or replay guards) to the bus', () => {
     const { template } = withBus();
     const table = logicalIdOf(template, 'AWS::DynamoDB::Table', 'WebhooksTable');
     const bus = logicalIdOf(template, 'AWS::Events::EventBus', 'Bus');
     template.hasResourceProperties('AWS::DynamoDB::Table', { StreamSpecification: { StreamViewType: 'NEW_IMAGE' } });
     template.hasResourceProperties('AWS::Pipes::Pipe', {
       Source: { 'Fn::GetAtt': [table, 'StreamArn'] },
-      SourceParameters: { FilterCriteria: { Filters: [{ Pattern: '{"eventName":["INSERT"]}' }] } },
+      SourceParameters: { FilterCriteria: { Filters: [{ Pattern: '{"eventName":["INSERT"],"dynamodb":{"NewImage":{"status":{"S":["processed"]}}}}' }] } },
       Target: { 'Fn::GetAtt': [bus, 'Arn'] },
       TargetParameters: Match.objectLike({ EventBridgeEventBusParameters: { Source: 'cdk-webhook-processor', DetailType: 'Webhook Received' } }),
     });

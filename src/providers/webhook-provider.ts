@@ -1,174 +1,24 @@
 import { Duration, Token } from 'aws-cdk-lib';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { FieldLocation, ProviderRuntimeConfig } from './provider-config';
+import {
+  HmacAlgorithm, SignatureEncoding, SignatureScheme,
+  type ApiKeyProviderOptions, type HmacProviderOptions, type ProviderSecretOptions, type WebhookProviderOptions,
+} from './provider-options';
 
-/** How a provider signs its deliveries. */
-export enum SignatureScheme {
-  /** `Stripe-Signature: t=…,v1=…`, HMAC-SHA256 over `t.body`. */
-  STRIPE = 'stripe',
-  /** `X-Hub-Signature-256: sha256=…`, HMAC-SHA256 over the body. */
-  GITHUB = 'github',
-  /** `X-Shopify-Hmac-SHA256`, base64 HMAC-SHA256 over the body. */
-  SHOPIFY = 'shopify',
-  /** `X-Slack-Signature: v0=…`, HMAC-SHA256 over `v0:timestamp:body`. */
-  SLACK = 'slack',
-  /** Standard Webhooks / Svix: `webhook-id`, `webhook-timestamp`, `webhook-signature`. */
-  STANDARD_WEBHOOKS = 'standard-webhooks',
-  /** A configurable HMAC over the body (and optionally a timestamp). */
-  HMAC = 'hmac',
-  /** A shared key sent in a header. */
-  API_KEY = 'api-key',
-  /** No verification at all. */
-  UNVERIFIED = 'unverified',
-}
+// The enums and option structs are part of this module's public API (src/index.ts re-exports it).
+export * from './provider-options';
 
-/** Hash function of a generic HMAC provider. */
-export enum HmacAlgorithm {
-  /** HMAC-SHA1 (legacy providers only). */
-  SHA1 = 'sha1',
-  /** HMAC-SHA256. */
-  SHA256 = 'sha256',
-  /** HMAC-SHA512. */
-  SHA512 = 'sha512',
-}
-
-/** How a generic HMAC provider encodes the signature in its header. */
-export enum SignatureEncoding {
-  /** Lower- or upper-case hexadecimal. */
-  HEX = 'hex',
-  /** Standard base64. */
-  BASE64 = 'base64',
-}
-
-/** Secrets and timestamp tolerance, shared by every verified provider. */
-export interface ProviderSecretOptions {
-  /**
-   * The signing secrets, each a Secrets Manager secret whose `SecretString` is the secret as the
-   * provider shows it (e.g. `whsec_…`). Every listed secret is accepted, so a rotation adds the
-   * new secret next to the old one and removes the old one once the provider has switched.
-   */
-  readonly secrets: secretsmanager.ISecret[];
-
-  /**
-   * How far a signed timestamp may be from the time of receipt, in either direction.
-   * Only for schemes that sign a timestamp.
-   *
-   * @default - the WebhookProcessor's `signatureTolerance` (5 minutes)
-   */
-  readonly tolerance?: Duration;
-}
-
-/** Options of a well-known provider (Stripe, GitHub, Shopify, Slack, Standard Webhooks). */
-export interface WebhookProviderOptions extends ProviderSecretOptions {
-  /**
-   * The route segment: deliveries are sent to `POST /webhook/{name}`.
-   *
-   * @default - the provider's own name, e.g. `stripe`
-   */
-  readonly name?: string;
-}
-
-/** Options of a generic HMAC provider. */
-export interface HmacProviderOptions extends ProviderSecretOptions {
-  /** The route segment: deliveries are sent to `POST /webhook/{name}`. */
-  readonly name: string;
-
-  /** The header carrying the signature, e.g. `X-Signature`. */
-  readonly signatureHeader: string;
-
-  /**
-   * The hash function.
-   *
-   * @default HmacAlgorithm.SHA256
-   */
-  readonly algorithm?: HmacAlgorithm;
-
-  /**
-   * How the signature is encoded.
-   *
-   * @default SignatureEncoding.HEX
-   */
-  readonly encoding?: SignatureEncoding;
-
-  /**
-   * Text in front of the signature in the header value, e.g. `sha256=`.
-   *
-   * @default - no prefix
-   */
-  readonly signaturePrefix?: string;
-
-  /**
-   * A header carrying the unix time (seconds) of signing. When set, the signed content is
-   * `timestamp.body` and the timestamp must be within the tolerance.
-   *
-   * @default - no timestamp: the signed content is the body
-   */
-  readonly timestampHeader?: string;
-
-  /**
-   * A header carrying the provider's delivery id, used as the webhook id to drop duplicates.
-   *
-   * @default - no header; see `eventIdJsonPath`
-   */
-  readonly eventIdHeader?: string;
-
-  /**
-   * A dotted path into a JSON body to the delivery id, e.g. `id` or `meta.event_id`.
-   *
-   * @default - no path: deliveries without `eventIdHeader` get a generated id and are not deduplicated
-   */
-  readonly eventIdJsonPath?: string;
-
-  /**
-   * A header carrying the event type.
-   *
-   * @default - no header; see `eventTypeJsonPath`
-   */
-  readonly eventTypeHeader?: string;
-
-  /**
-   * A dotted path into a JSON body to the event type, e.g. `type`.
-   *
-   * @default - no event type is recorded unless `eventTypeHeader` is set
-   */
-  readonly eventTypeJsonPath?: string;
-}
-
-/** Options of a provider that sends a shared API key in a header. */
-export interface ApiKeyProviderOptions extends ProviderSecretOptions {
-  /** The route segment: deliveries are sent to `POST /webhook/{name}`. */
-  readonly name: string;
-
-  /** The header carrying the key, e.g. `X-Api-Key`. Its value is never queued, archived or logged. */
-  readonly header: string;
-
-  /**
-   * A header carrying the provider's delivery id, used as the webhook id to drop duplicates.
-   *
-   * @default - no header; see `eventIdJsonPath`
-   */
-  readonly eventIdHeader?: string;
-
-  /**
-   * A dotted path into a JSON body to the delivery id.
-   *
-   * @default - no path: deliveries without `eventIdHeader` get a generated id and are not deduplicated
-   */
-  readonly eventIdJsonPath?: string;
-
-  /**
-   * A dotted path into a JSON body to the event type.
-   *
-   * @default - no event type is recorded
-   */
-  readonly eventTypeJsonPath?: string;
-}
+/** The default replay window where a scheme signs no timestamp. */
+const DEFAULT_REPLAY_WINDOW = Duration.days(7);
+const MAX_REPLAY_WINDOW_DAYS = 365;
 
 interface ProviderDefinition {
   readonly name: string;
   readonly scheme: SignatureScheme;
   readonly secrets: secretsmanager.ISecret[];
   readonly tolerance?: Duration;
+  readonly replayWindow?: Duration;
   readonly hmac?: ProviderRuntimeConfig['hmac'];
   readonly apiKeyHeader?: string;
   readonly eventId?: FieldLocation;
@@ -218,12 +68,13 @@ export class WebhookProvider {
 
   /**
    * GitHub: `X-Hub-Signature-256`; delivery id `X-GitHub-Delivery`, type `X-GitHub-Event`.
+   * The signature covers the body only, so a replay window is on by default.
    *
-   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   * @param options the provider's secrets, and its route name, tolerance and replay window when not the defaults
    */
   public static github(options: WebhookProviderOptions): WebhookProvider {
     return new WebhookProvider({
-      ...base(options, 'github', SignatureScheme.GITHUB),
+      ...base(options, 'github', SignatureScheme.GITHUB, DEFAULT_REPLAY_WINDOW),
       eventId: { header: 'x-github-delivery' },
       eventType: { header: 'x-github-event' },
     });
@@ -231,12 +82,13 @@ export class WebhookProvider {
 
   /**
    * Shopify: `X-Shopify-Hmac-SHA256`; delivery id `X-Shopify-Webhook-Id`, type `X-Shopify-Topic`.
+   * The signature covers the body only, so a replay window is on by default.
    *
-   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   * @param options the provider's secrets, and its route name, tolerance and replay window when not the defaults
    */
   public static shopify(options: WebhookProviderOptions): WebhookProvider {
     return new WebhookProvider({
-      ...base(options, 'shopify', SignatureScheme.SHOPIFY),
+      ...base(options, 'shopify', SignatureScheme.SHOPIFY, DEFAULT_REPLAY_WINDOW),
       eventId: { header: 'x-shopify-webhook-id' },
       eventType: { header: 'x-shopify-topic' },
     });
@@ -259,13 +111,15 @@ export class WebhookProvider {
   /**
    * Standard Webhooks (and Svix, which implements it): `webhook-id`, `webhook-timestamp`,
    * `webhook-signature`, `whsec_` secrets; delivery id `webhook-id`, type from the body's `type`.
+   * Svix's own names (`svix-id`, `svix-timestamp`, `svix-signature`) are read when the
+   * `webhook-*` ones are absent, the delivery id included.
    *
    * @param options the provider's secrets, and its route name and tolerance when not the defaults
    */
   public static standardWebhooks(options: WebhookProviderOptions): WebhookProvider {
     return new WebhookProvider({
       ...base(options, 'standard-webhooks', SignatureScheme.STANDARD_WEBHOOKS),
-      eventId: { header: 'webhook-id' },
+      eventId: { header: 'webhook-id', fallbackHeader: 'svix-id' },
       eventType: { jsonPath: 'type' },
     });
   }
@@ -276,8 +130,9 @@ export class WebhookProvider {
    * @param options the route name, secrets, signature header and encoding, and where the delivery id and event type are
    */
   public static hmac(options: HmacProviderOptions): WebhookProvider {
+    const untimed = options.timestampHeader === undefined;
     return new WebhookProvider({
-      ...base(options, options.name, SignatureScheme.HMAC),
+      ...base(options, options.name, SignatureScheme.HMAC, untimed ? DEFAULT_REPLAY_WINDOW : undefined),
       hmac: {
         header: options.signatureHeader.toLowerCase(),
         algorithm: options.algorithm ?? HmacAlgorithm.SHA256,
@@ -353,6 +208,10 @@ export class WebhookProvider {
     if (tolerance !== undefined && (tolerance < 1 || tolerance > 3600)) {
       errors.push(`${who}: 'tolerance' must be between 1 second and 1 hour.`);
     }
+    const replayWindow = this.definition.replayWindow?.toSeconds();
+    if (replayWindow !== undefined && replayWindow !== 0 && (replayWindow < 60 || replayWindow > MAX_REPLAY_WINDOW_DAYS * 86400)) {
+      errors.push(`${who}: 'replayWindow' must be 0 (off) or between 1 minute and ${MAX_REPLAY_WINDOW_DAYS} days.`);
+    }
     if (this.definition.hmac !== undefined && !isHeaderName(this.definition.hmac.header)) {
       errors.push(`${who}: 'signatureHeader' must be a valid HTTP header name.`);
     }
@@ -372,11 +231,13 @@ export class WebhookProvider {
    */
   public _runtimeConfig(defaultTolerance: Duration): ProviderRuntimeConfig {
     const d = this.definition;
+    const replayWindowSeconds = d.replayWindow?.toSeconds() ?? 0;
     return {
       name: d.name,
       scheme: d.scheme,
       secretArns: d.secrets.map((s) => s.secretArn),
       toleranceSeconds: (d.tolerance ?? defaultTolerance).toSeconds(),
+      ...(replayWindowSeconds > 0 ? { replayWindowSeconds } : {}),
       ...(d.hmac !== undefined ? { hmac: d.hmac } : {}),
       ...(d.apiKeyHeader !== undefined ? { apiKeyHeader: d.apiKeyHeader } : {}),
       ...(d.eventId !== undefined ? { eventId: d.eventId } : {}),
@@ -385,12 +246,19 @@ export class WebhookProvider {
   }
 }
 
-function base(options: ProviderSecretOptions & { readonly name?: string }, defaultName: string, scheme: SignatureScheme): ProviderDefinition {
+function base(
+  options: ProviderSecretOptions & { readonly name?: string },
+  defaultName: string,
+  scheme: SignatureScheme,
+  defaultReplayWindow?: Duration,
+): ProviderDefinition {
+  const replayWindow = options.replayWindow ?? defaultReplayWindow;
   return {
     name: options.name ?? defaultName,
     scheme,
     secrets: [...options.secrets],
     ...(options.tolerance !== undefined ? { tolerance: options.tolerance } : {}),
+    ...(replayWindow !== undefined ? { replayWindow } : {}),
   };
 }
 
