@@ -9,8 +9,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Duration } from 'aws-cdk-lib';
-import { CALLER_CREDENTIALS, LOCAL_REGION } from './emulators/aws';
 import { setInterruptExitCode } from './cleanup';
+import { CALLER_CREDENTIALS, LOCAL_REGION } from './emulators/aws';
 import {
   archivedDelivery, destroyHttpAgent, getStatus, postDelivery, scanRecords, waitForDrain, type HttpResult, type WebhookRecord,
 } from './inspect';

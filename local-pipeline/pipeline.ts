@@ -7,19 +7,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { startApiServer, type ApiServer } from './stand-ins/api-gateway';
-import { LOCAL_SECRET_VALUES, STACK_NAME, synthesizeLocalApp, type LocalProcessorProps } from './template/app';
+import { onCleanup } from './cleanup';
 import {
   CALLER_CREDENTIALS, clientsFor, destroyClients, endpointEnvironment, FUNCTION_CREDENTIALS, LOCAL_ACCOUNT_ID, LOCAL_REGION,
   type ServiceEndpoints,
 } from './emulators/aws';
-import { matchShippedBundles, type ShippedBundle } from './template/bundles';
-import { onCleanup } from './cleanup';
 import { REPO_ROOT, startEmulators, type Emulators } from './emulators/emulators';
-import { startSqsEventSource, type EventSourceHandle, type EventSourceOptions } from './stand-ins/event-source';
-import { startFaultProxy, type FaultProxy } from './fault-proxy';
-import { createLocalFunction, lambdaReservedEnvironment, type LocalFunction } from './stand-ins/functions';
 import { functionName, provisionFromTemplate, type AwsClients, type Provisioned, type ProvisionedQueue } from './emulators/provision';
+import { startFaultProxy, type FaultProxy } from './fault-proxy';
+import { startApiServer, type ApiServer } from './stand-ins/api-gateway';
+import { startSqsEventSource, type EventSourceHandle, type EventSourceOptions } from './stand-ins/event-source';
+import { createLocalFunction, lambdaReservedEnvironment, type LocalFunction } from './stand-ins/functions';
+import { LOCAL_SECRET_VALUES, STACK_NAME, synthesizeLocalApp, type LocalProcessorProps } from './template/app';
+import { matchShippedBundles, type ShippedBundle } from './template/bundles';
 import {
   apiRoutes, apiSettings, functionSpecs, propertiesOf, resolveString, sqsEventSources,
   type ApiRoute, type FunctionSpec, type SqsEventSource,

@@ -12,10 +12,10 @@ import { Duration } from 'aws-cdk-lib';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as fc from 'fast-check';
 import { say } from './support';
-import { matchRoute, toProxyEvent } from '../../local-pipeline/stand-ins/api-gateway';
 import { destroyHttpAgent, queueDepth } from '../../local-pipeline/inspect';
 import { startPipeline, type Pipeline } from '../../local-pipeline/pipeline';
 import { sampleDelivery } from '../../local-pipeline/signing';
+import { matchRoute, toProxyEvent } from '../../local-pipeline/stand-ins/api-gateway';
 import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
 import { MAX_BODY_BYTES } from '../../src/runtime/message';
 

@@ -4,13 +4,13 @@
  */
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import Stripe from 'stripe';
-import { customized, gatewayError, isBinaryMediaType, matchRoute, toHttpAnswer, toProxyEvent } from '../../local-pipeline/stand-ins/api-gateway';
-import { failedMessageIds } from '../../local-pipeline/stand-ins/event-source';
 import { classifyWrite } from '../../local-pipeline/fault-proxy';
 import { sampleDelivery, signatureHeaders, withBadSignature } from '../../local-pipeline/signing';
+import { customized, gatewayError, isBinaryMediaType, matchRoute, toHttpAnswer, toProxyEvent } from '../../local-pipeline/stand-ins/api-gateway';
+import { failedMessageIds } from '../../local-pipeline/stand-ins/event-source';
 import { checkSignature, signRequest } from '../../local-pipeline/stand-ins/sigv4';
-import { apiSettings, resolve, type ResolveContext, ApiRoute } from '../../local-pipeline/template/template';
 import type { CfnTemplate } from '../../local-pipeline/template/app';
+import { apiSettings, resolve, type ResolveContext, ApiRoute } from '../../local-pipeline/template/template';
 import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
 
 const config = (scheme: ProviderRuntimeConfig['scheme'], extra: Partial<ProviderRuntimeConfig> = {}): ProviderRuntimeConfig =>
