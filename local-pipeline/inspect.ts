@@ -73,21 +73,49 @@ export interface WebhookRecord {
   readonly bodySha256: string;
   readonly receivedAt: string;
   readonly processedAt: string;
-  readonly archive: { readonly key: string; readonly offset: number; readonly length: number };
+  readonly archive: ArchivePointer;
+  /** With status `replay`: the webhook whose bytes these are. */
+  readonly replayOf?: string;
+  /** Different bodies received under this id, with where each is archived. */
+  readonly conflicts?: readonly ListedConflict[];
+  readonly conflictDigests?: ReadonlySet<string>;
   readonly [other: string]: unknown;
 }
 
-/** Every record of the table (a paginated scan). */
+export interface ListedConflict {
+  readonly bodySha256: string;
+  readonly bodyBytes: number;
+  readonly receivedAt: string;
+  readonly archive: ArchivePointer;
+}
+
+export interface ArchivePointer {
+  readonly key: string;
+  readonly offset: number;
+  readonly length: number;
+}
+
+/** Webhook records have the index key; replay guards (`replay#…`) share the table but not the key. */
+const RECORDS_ONLY = { FilterExpression: 'attribute_exists(providerDate)' } as const;
+
+/** Every webhook record of the table (a paginated scan). */
 export async function scanRecords(pipeline: Pipeline): Promise<WebhookRecord[]> {
+  return await scanItems(pipeline, true) as WebhookRecord[];
+}
+
+/** Every item of the table, replay guards included, or only the webhook records. */
+export async function scanItems(pipeline: Pipeline, recordsOnly = false): Promise<Array<Record<string, unknown>>> {
   const documents = DynamoDBDocumentClient.from(pipeline.clients.dynamodb);
-  const records: WebhookRecord[] = [];
+  const items: Array<Record<string, unknown>> = [];
   let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await documents.send(new ScanCommand({ TableName: pipeline.resources.tableName, ExclusiveStartKey: startKey }));
-    records.push(...(page.Items ?? []) as WebhookRecord[]);
+    const page = await documents.send(new ScanCommand({
+      TableName: pipeline.resources.tableName, ExclusiveStartKey: startKey, ...(recordsOnly ? RECORDS_ONLY : {}),
+    }));
+    items.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
-  return records;
+  return items;
 }
 
 export async function countRecords(pipeline: Pipeline): Promise<number> {
@@ -95,7 +123,7 @@ export async function countRecords(pipeline: Pipeline): Promise<number> {
   let count = 0;
   let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await documents.send(new ScanCommand({ TableName: pipeline.resources.tableName, Select: 'COUNT', ExclusiveStartKey: startKey }));
+    const page = await documents.send(new ScanCommand({ TableName: pipeline.resources.tableName, Select: 'COUNT', ExclusiveStartKey: startKey, ...RECORDS_ONLY }));
     count += page.Count ?? 0;
     startKey = page.LastEvaluatedKey;
   } while (startKey);
@@ -109,14 +137,14 @@ export interface ArchivedDelivery {
   readonly body: Buffer;
 }
 
-/** The delivery a record's archive pointer leads to: one ranged GET of its line in the archive object. */
-export async function archivedDelivery(pipeline: Pipeline, record: WebhookRecord): Promise<ArchivedDelivery> {
+/** The delivery an archive pointer (a record's, or a listed conflict's) leads to: one ranged GET of its line. */
+export async function archivedDelivery(pipeline: Pipeline, record: { readonly archive: ArchivePointer }): Promise<ArchivedDelivery> {
   const { key, offset, length } = record.archive;
   const object = await pipeline.clients.s3.send(new GetObjectCommand({
     Bucket: pipeline.resources.bucketName, Key: key, Range: `bytes=${offset}-${offset + length - 1}`,
   }));
   const line = Buffer.from(await object.Body!.transformToByteArray());
-  if (line.length !== length) throw new Error(`archive range of ${record.id} returned ${line.length} bytes, expected ${length}`);
+  if (line.length !== length) throw new Error(`archive range ${key}@${offset} returned ${line.length} bytes, expected ${length}`);
   const entry = JSON.parse(line.toString('utf8')) as { id: string; headers: Record<string, string>; body: string };
   return { id: entry.id, headers: entry.headers, body: Buffer.from(entry.body, 'base64') };
 }

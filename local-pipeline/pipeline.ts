@@ -184,6 +184,7 @@ async function build(
     functions: byLogicalId,
     stage: settings.stageName,
     binaryMediaTypes: settings.binaryMediaTypes,
+    gatewayResponses: settings.gatewayResponses,
     accountId: LOCAL_ACCOUNT_ID,
     region: LOCAL_REGION,
     callers: [CALLER_CREDENTIALS],

@@ -333,6 +333,26 @@ export class WebhookProcessor extends Construct {
   }
 
   /**
+   * Deliveries with a different body under an already recorded webhook id: archived, listed on
+   * the record (`conflicts`) and shown by `GET /status/{id}`.
+   *
+   * @param props metric options
+   */
+  public metricConflicts(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.handlerMetrics.conflicts(props);
+  }
+
+  /**
+   * Replays: a provider's already processed bytes under a new delivery id within its replay
+   * window, recorded with status `replay` and not processed.
+   *
+   * @param props metric options
+   */
+  public metricReplays(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.handlerMetrics.replays(props);
+  }
+
+  /**
    * Duplicate deliveries (provider retries of an already recorded webhook), acknowledged and dropped.
    *
    * @param props metric options

@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { WebhookProvider } from '../src';
 
 const root = join(__dirname, '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -44,4 +47,33 @@ test('the README states the minimum aws-cdk-lib (the peer dependency) and the su
   const minimum = pkg.peerDependencies['aws-cdk-lib'].replace(/^\^/, '');
   expect(install).toContain(`| \`aws-cdk-lib\` | ${minimum} or later`);
   expect(install).toMatch(/\| cdk-nag \| majors 2 and 3 /);
+});
+
+describe('the replay table states the code\'s defaults', () => {
+  const stack = new Stack(new App(), 'S');
+  const secrets = [new secretsmanager.Secret(stack, 'Secret')];
+  const windowOf = (provider: WebhookProvider) => provider._runtimeConfig(Duration.minutes(5), stack).replayWindowSeconds;
+  const section = readme.slice(readme.indexOf('### Retries, conflicts and replays'));
+  const shown = (label: string) => {
+    const row = section.split('\n').find((line) => line.startsWith(`| ${label} |`));
+    return row?.split('|').map((cell) => cell.trim())[4];
+  };
+  const described = (seconds: number | undefined) => (seconds === 7 * 86400 ? '7 days' : seconds === undefined ? 'off' : `${seconds} s`);
+
+  test.each([
+    ['Stripe', WebhookProvider.stripe({ secrets })],
+    ['GitHub', WebhookProvider.github({ secrets })],
+    ['Shopify', WebhookProvider.shopify({ secrets })],
+    ['Slack', WebhookProvider.slack({ secrets })],
+    ['Standard Webhooks, Svix', WebhookProvider.standardWebhooks({ secrets })],
+    ['Shared key', WebhookProvider.apiKey({ name: 'k', secrets, header: 'X-Key' })],
+  ])('%s', (label, provider) => {
+    expect(shown(label)).toBe(described(windowOf(provider)));
+  });
+
+  test('Any HMAC', () => {
+    const untimed = described(windowOf(WebhookProvider.hmac({ name: 'a', secrets, signatureHeader: 'X-Sig' })));
+    const timed = described(windowOf(WebhookProvider.hmac({ name: 'b', secrets, signatureHeader: 'X-Sig', timestampHeader: 'X-Ts' })));
+    expect(shown('Any HMAC, id from a header')).toBe(`${untimed} without \`timestampHeader\`, else ${timed}`);
+  });
 });

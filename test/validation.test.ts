@@ -31,6 +31,12 @@ describe('props validation', () => {
     expect(() => synth({ providers: [WebhookProvider.github({ secrets: [] })] })).toThrow(/WebhookProvider 'github': 'secrets' must list at least one secret/);
   });
 
+  test('a replay window is 0 or between 1 minute and 365 days', () => {
+    expect(() => synth({}, (stack) => ({
+      providers: [WebhookProvider.github({ secrets: [new secretsmanager.Secret(stack, 'G')], replayWindow: Duration.seconds(10) })],
+    }))).toThrow(/WebhookProvider 'github': 'replayWindow' must be 0 \(off\) or between 1 minute and 365 days/);
+  });
+
   test('at most 5 secrets per provider', () => {
     expect(() => synth({}, (stack) => ({
       providers: [WebhookProvider.github({ secrets: [1, 2, 3, 4, 5, 6].map((i) => new secretsmanager.Secret(stack, `S${i}`)) })],

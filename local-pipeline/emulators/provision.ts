@@ -58,7 +58,8 @@ export interface ProvisionOptions {
 /** Types whose behaviour the local pipeline provides itself (functions, API, event source). */
 const EMULATED_BY_RUNNER = new Set([
   'AWS::Lambda::Function', 'AWS::Lambda::EventSourceMapping', 'AWS::ApiGateway::RestApi', 'AWS::ApiGateway::Resource',
-  'AWS::ApiGateway::Method', 'AWS::ApiGateway::Stage', 'AWS::ApiGateway::Deployment', 'AWS::Lambda::Permission',
+  'AWS::ApiGateway::Method', 'AWS::ApiGateway::Stage', 'AWS::ApiGateway::Deployment', 'AWS::ApiGateway::GatewayResponse',
+  'AWS::Lambda::Permission',
 ]);
 
 /** CloudFormation queue properties that are SQS queue attributes of the same name. */

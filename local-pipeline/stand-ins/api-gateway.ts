@@ -12,12 +12,12 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { onCleanup } from '../cleanup';
 import type { InvocationResult, LocalFunction } from './functions';
 import { checkSignature, type Credentials } from './sigv4';
-import type { ApiRoute } from '../template/template';
+import type { ApiRoute, GatewayResponseSpec } from '../template/template';
 
-/** API Gateway's payload limit; larger requests are refused before any integration runs. */
-const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+/** API Gateway's payload limit (10 MB); larger requests are refused before any integration runs. */
+export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 /** Lambda's synchronous invocation payload limit (6 MB); a larger event fails the integration. */
-const MAX_INVOKE_PAYLOAD_BYTES = 6 * 1024 * 1024;
+export const MAX_INVOKE_PAYLOAD_BYTES = 6 * 1024 * 1024;
 /** API Gateway REST integrations time out after 29 s. */
 const INTEGRATION_TIMEOUT_MS = 29_000;
 
@@ -167,16 +167,40 @@ export interface HttpAnswer {
   readonly body: Buffer;
 }
 
+/** Answers made by API Gateway itself (not by a function), which gateway responses customize. */
+const GATEWAY_ANSWERS = new WeakSet<HttpAnswer>();
+
 /** API Gateway's own JSON error answer. */
 export function gatewayError(statusCode: number, message: string, errorType: string): HttpAnswer {
-  return {
+  const answer = {
     statusCode,
-    headers: [['Content-Type', 'application/json'], ['x-amzn-ErrorType', errorType]],
+    headers: [['Content-Type', 'application/json'], ['x-amzn-ErrorType', errorType]] as const,
     body: Buffer.from(JSON.stringify({ message })),
   };
+  GATEWAY_ANSWERS.add(answer);
+  return answer;
 }
 
 const INTERNAL_ERROR = () => gatewayError(502, 'Internal server error', 'InternalServerErrorException');
+
+/**
+ * Gateway response types the stand-in knows where to answer. The 502 of a failed Lambda
+ * integration is left to DEFAULT_5XX: which specific type API Gateway files it under is not
+ * emulated, so a template customizing another type makes the API throw at start.
+ */
+const EMULATED_RESPONSE_TYPES = new Set(['REQUEST_TOO_LARGE', 'MISSING_AUTHENTICATION_TOKEN', 'INTEGRATION_TIMEOUT', 'DEFAULT_4XX', 'DEFAULT_5XX']);
+
+/** API Gateway's own answer as the template customizes it: its response type's, else DEFAULT_4XX/5XX. */
+export function customized(answer: HttpAnswer, type: string | undefined, responses: Readonly<Record<string, GatewayResponseSpec>>): HttpAnswer {
+  const spec = (type !== undefined ? responses[type] : undefined) ?? responses[answer.statusCode >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX'];
+  if (spec === undefined) return answer;
+  const replaced = new Set(spec.headers.map(([name]) => name.toLowerCase()));
+  return {
+    statusCode: spec.statusCode ?? answer.statusCode,
+    headers: [...answer.headers.filter(([name]) => !replaced.has(name.toLowerCase())), ...spec.headers],
+    body: spec.body !== undefined ? Buffer.from(spec.body, 'utf8') : answer.body,
+  };
+}
 
 /** The HTTP answer for a function's result: its proxy response, or 502 for an error or a malformed response. */
 export function toHttpAnswer(result: InvocationResult): HttpAnswer {
@@ -203,6 +227,8 @@ export interface ApiServerOptions {
   readonly functions: ReadonlyMap<string, LocalFunction>;
   readonly stage: string;
   readonly binaryMediaTypes: readonly string[];
+  /** The template's customized gateway responses, by response type. */
+  readonly gatewayResponses?: Readonly<Record<string, GatewayResponseSpec>>;
   readonly accountId: string;
   readonly region: string;
   /** Callers accepted on AWS_IAM routes. */
@@ -221,6 +247,8 @@ export interface ApiServer {
 }
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const notEmulated = Object.keys(options.gatewayResponses ?? {}).filter((type) => !EMULATED_RESPONSE_TYPES.has(type));
+  if (notEmulated.length > 0) throw new Error(`gateway responses not emulated: ${notEmulated.join(', ')}`);
   const apiId = randomBytes(5).toString('hex');
   const server = http.createServer((req, res) => {
     const started = Date.now();
@@ -251,13 +279,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 }
 
 async function handleRequest(req: http.IncomingMessage, options: ApiServerOptions, apiId: string): Promise<HttpAnswer> {
+  const gateway = (type: string | undefined, answer: HttpAnswer) => customized(answer, type, options.gatewayResponses ?? {});
   const body = await readBody(req, MAX_REQUEST_BYTES);
-  if (body === undefined) return gatewayError(413, 'Request Too Long', 'RequestTooLongException');
+  if (body === undefined) return gateway('REQUEST_TOO_LARGE', gatewayError(413, 'Request Too Long', 'RequestTooLongException'));
   const url = req.url ?? '/';
   const path = url.split('?', 1)[0];
   const method = req.method ?? 'GET';
   const match = matchRoute(options.routes, method, path);
-  if (match === undefined) return gatewayError(403, 'Missing Authentication Token', 'MissingAuthenticationTokenException');
+  if (match === undefined) return gateway('MISSING_AUTHENTICATION_TOKEN', gatewayError(403, 'Missing Authentication Token', 'MissingAuthenticationTokenException'));
 
   let accessKeyId: string | undefined;
   if (match.route.authorizationType === 'AWS_IAM') {
@@ -265,24 +294,28 @@ async function handleRequest(req: http.IncomingMessage, options: ApiServerOption
     for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) lowerHeaders[req.rawHeaders[i].toLowerCase()] = req.rawHeaders[i + 1];
     const check = checkSignature({ method, url, headers: lowerHeaders, body }, options.callers, options.region, 'execute-api');
     if (!check.ok) {
-      return gatewayError(403, check.message, check.message === 'Missing Authentication Token' ? 'MissingAuthenticationTokenException' : 'IncompleteSignatureException');
+      const missing = check.message === 'Missing Authentication Token';
+      return gateway(missing ? 'MISSING_AUTHENTICATION_TOKEN' : undefined,
+        gatewayError(403, check.message, missing ? 'MissingAuthenticationTokenException' : 'IncompleteSignatureException'));
     }
     accessKeyId = check.accessKeyId;
   }
 
   const fn = options.functions.get(match.route.functionLogicalId);
-  if (fn === undefined) return INTERNAL_ERROR();
+  if (fn === undefined) return gateway(undefined, INTERNAL_ERROR());
   const event = toProxyEvent(
     { method, url, rawHeaders: req.rawHeaders, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' },
     { match, stage: options.stage, binaryMediaTypes: options.binaryMediaTypes, accountId: options.accountId, apiId, accessKeyId },
   );
-  if (Buffer.byteLength(JSON.stringify(event)) > MAX_INVOKE_PAYLOAD_BYTES) return INTERNAL_ERROR();
+  if (Buffer.byteLength(JSON.stringify(event)) > MAX_INVOKE_PAYLOAD_BYTES) return gateway(undefined, INTERNAL_ERROR());
   const result = await Promise.race([
     fn.invoke(event),
     new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), INTEGRATION_TIMEOUT_MS).unref()),
   ]);
-  if (result === 'timeout') return gatewayError(504, 'Endpoint request timed out', 'IntegrationTimeout');
-  return toHttpAnswer(result);
+  if (result === 'timeout') return gateway('INTEGRATION_TIMEOUT', gatewayError(504, 'Endpoint request timed out', 'IntegrationTimeout'));
+  const answer = toHttpAnswer(result);
+  // A malformed function response or a function error is API Gateway's own 502.
+  return GATEWAY_ANSWERS.has(answer) ? gateway(undefined, answer) : answer;
 }
 
 /** The whole body, or undefined once it exceeds `limit` bytes. */

@@ -11,8 +11,11 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { LocalFunction } from './functions';
 import type { SqsEventSource } from '../template/template';
 
-/** SQS's longest long poll. */
-const LONG_POLL_SECONDS = 20;
+/**
+ * Long polls are kept short (SQS allows 20 s): deletes wait for the receive in flight (see
+ * `sqsTurns` below), and must not wait long enough for their messages to become visible again.
+ */
+const LONG_POLL_SECONDS = 1;
 /** Pause after a failed receive, so a broken queue does not spin. */
 const RECEIVE_ERROR_PAUSE_MS = 500;
 /** Without MaximumConcurrency Lambda starts with 5 concurrent batches and scales up; locally it stays at 5. */
@@ -70,19 +73,30 @@ export function startSqsEventSource(options: EventSourceOptions): EventSourceHan
   const running = new Set<Promise<void>>();
   const slotFreed: Array<() => void> = [];
 
+  // moto's queue is not thread-safe either between a receive and a delete: a delete that lands
+  // while a receive iterates the in-flight messages fails that receive (`Set changed size during
+  // iteration`, HTTP 500) after it counted its messages as received, so they reach the
+  // dead-letter queue after fewer invocations than maxReceiveCount. Receives and deletes take turns.
+  let sqsTurns: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(call: () => Promise<T>): Promise<T> => {
+    const turn = sqsTurns.then(call, call);
+    sqsTurns = turn.catch(() => undefined);
+    return turn;
+  };
+
   // One receiver gathers every batch; the invocations run concurrently. Receives are never
   // concurrent because moto's ReceiveMessage is not thread-safe while it moves messages to the
   // dead-letter queue (two receives move one message: `list.remove(x): x not in list`, HTTP 500,
   // and the other messages that call had marked received are never returned).
   const receive = async (max: number, waitSeconds: number): Promise<Message[]> => {
     stats.receives++;
-    const { Messages = [] } = await options.sqs.send(new ReceiveMessageCommand({
+    const { Messages = [] } = await inTurn(() => options.sqs.send(new ReceiveMessageCommand({
       QueueUrl: options.queueUrl,
       MaxNumberOfMessages: Math.min(10, max),
       WaitTimeSeconds: waitSeconds,
       MessageSystemAttributeNames: ['All'],
       MessageAttributeNames: ['All'],
-    }), { abortSignal: abort.signal });
+    }), { abortSignal: abort.signal }));
     stats.messagesReceived += Messages.length;
     if (Messages.length > 0) options.onReceive?.(Messages);
     return Messages;
@@ -150,10 +164,10 @@ export function startSqsEventSource(options: EventSourceOptions): EventSourceHan
     for (let i = 0; i < messages.length; i += 10) {
       const chunk = messages.slice(i, i + 10);
       try {
-        const { Failed } = await options.sqs.send(new DeleteMessageBatchCommand({
+        const { Failed } = await inTurn(() => options.sqs.send(new DeleteMessageBatchCommand({
           QueueUrl: options.queueUrl,
           Entries: chunk.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle! })),
-        }));
+        })));
         stats.deleteFailures += Failed?.length ?? 0;
         stats.messagesDeleted += chunk.length - (Failed?.length ?? 0);
       } catch {

@@ -47,9 +47,19 @@ export interface SqsEventSource {
   readonly reportBatchItemFailures: boolean;
 }
 
+/** A customized gateway response (AWS::ApiGateway::GatewayResponse) with a static JSON body. */
+export interface GatewayResponseSpec {
+  readonly statusCode?: number;
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  /** The `application/json` template, which must be static (no VTL). */
+  readonly body?: string;
+}
+
 export interface ApiSettings {
   readonly binaryMediaTypes: readonly string[];
   readonly stageName: string;
+  /** Customized gateway responses by response type, e.g. `REQUEST_TOO_LARGE`. */
+  readonly gatewayResponses: Readonly<Record<string, GatewayResponseSpec>>;
 }
 
 /** CloudFormation defaults of AWS::Lambda::Function. */
@@ -218,10 +228,31 @@ export function apiRoutes(template: CfnTemplate): ApiRoute[] {
 export function apiSettings(template: CfnTemplate): ApiSettings {
   const [, api] = onlyResourceOfType(template, 'AWS::ApiGateway::RestApi');
   const [, stage] = onlyResourceOfType(template, 'AWS::ApiGateway::Stage');
+  const gatewayResponses: Record<string, GatewayResponseSpec> = {};
+  for (const [logicalId, resource] of resourcesOfType(template, 'AWS::ApiGateway::GatewayResponse')) {
+    const p = propertiesOf(resource);
+    gatewayResponses[String(p.ResponseType)] = gatewayResponseSpec(logicalId, p);
+  }
   return {
     binaryMediaTypes: (propertiesOf(api).BinaryMediaTypes as string[] | undefined) ?? [],
     stageName: String(propertiesOf(stage).StageName),
+    gatewayResponses,
   };
+}
+
+/** Static header values and a static JSON body only: anything else is not emulated, so it throws. */
+function gatewayResponseSpec(logicalId: string, p: Record<string, unknown>): GatewayResponseSpec {
+  const headers = Object.entries((p.ResponseParameters ?? {}) as Record<string, string>).map(([name, value]): [string, string] => {
+    const header = /^gatewayresponse\.header\.(.+)$/.exec(name)?.[1];
+    const literal = /^'(.*)'$/.exec(value)?.[1];
+    if (header === undefined || literal === undefined) throw new Error(`gateway response ${logicalId}: parameter ${name} = ${value} is not a static header`);
+    return [header, literal];
+  });
+  const templates = (p.ResponseTemplates ?? {}) as Record<string, string>;
+  const unsupported = Object.keys(templates).filter((type) => type !== 'application/json');
+  const body = templates['application/json'];
+  if (unsupported.length > 0 || body?.includes('$')) throw new Error(`gateway response ${logicalId}: only a static application/json template is emulated`);
+  return { ...(p.StatusCode !== undefined ? { statusCode: Number(p.StatusCode) } : {}), headers, ...(body !== undefined ? { body } : {}) };
 }
 
 export function sqsEventSources(template: CfnTemplate): SqsEventSource[] {

@@ -70,6 +70,16 @@ export class HandlerMetrics {
     return this.metric(HandlerName.PROCESSOR, 'WebhooksProcessed', {}, props);
   }
 
+  /** Deliveries with a different body under an already recorded webhook id. */
+  public conflicts(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(HandlerName.PROCESSOR, 'DeliveryConflicts', {}, props);
+  }
+
+  /** Replays of already processed bytes under a new delivery id, within the provider's window. */
+  public replays(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(HandlerName.PROCESSOR, 'ReplaysRejected', {}, props);
+  }
+
   /** Duplicate deliveries acknowledged and dropped by the processor. */
   public duplicates(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(HandlerName.PROCESSOR, 'DuplicateDeliveries', {}, props);

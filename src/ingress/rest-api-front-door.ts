@@ -130,6 +130,17 @@ export class RestApiFrontDoor extends Construct {
         reason: 'No route serves Cognito users: POST /webhook is authenticated by provider signatures and the other routes by AWS_IAM, which the grant methods grant.',
       }]);
     }
+    // API Gateway refuses bodies over 10 MB itself ("Payload size: 10 MB",
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html); answer like the
+    // ingest's own 413. Bodies between the ingest's maximum and that limit that Lambda refuses
+    // (6 MB invocation payload, base64 body) get API Gateway's 5xx: its gateway response type
+    // also covers real integration failures, which must stay retryable.
+    api.addGatewayResponse('RequestTooLarge', {
+      type: apigw.ResponseType.REQUEST_TOO_LARGE,
+      statusCode: '413',
+      responseHeaders: { 'Content-Type': "'application/json'" },
+      templates: { 'application/json': '{"error":"body_too_large","message":"The request body is larger than API Gateway accepts (10 MB)."}' },
+    });
     if (options.webAclArn) {
       new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
         resourceArn: api.deploymentStage.stageArn,

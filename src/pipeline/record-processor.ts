@@ -65,7 +65,8 @@ export class RecordProcessor extends Construct {
         ...(props.recordExpiration ? { RECORD_TTL_SECONDS: String(props.recordExpiration.toSeconds()) } : {}),
       },
     });
-    allow(fn, ['dynamodb:PutItem'], store.table.tableArn);
+    // UpdateItem lists a conflicting delivery on the record it conflicts with.
+    allow(fn, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], store.table.tableArn);
     allow(fn, ['s3:PutObject'], store.bucket.arnForObjects(`${ARCHIVE_PREFIX}*`));
     allow(fn, ['s3:GetObject'], store.bucket.arnForObjects(`${OVERSIZE_PREFIX}*`));
     grantKey(fn, functions.encryptionKey, 'kms:GenerateDataKey', 'kms:Decrypt', 'kms:Encrypt');

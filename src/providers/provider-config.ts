@@ -18,9 +18,14 @@ export type SignatureScheme =
 export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
 export type SignatureEncoding = 'hex' | 'base64';
 
-/** Where to find a value in a delivery: a header (lower-case name) or a dotted JSON path in the body. */
+/**
+ * Where to find a value in a delivery: a header (lower-case name), else a second header, else a
+ * dotted JSON path in the body.
+ */
 export interface FieldLocation {
   readonly header?: string;
+  /** Read when `header` is absent, e.g. Svix's `svix-id` next to Standard Webhooks' `webhook-id`. */
+  readonly fallbackHeader?: string;
   readonly jsonPath?: string;
 }
 
@@ -58,6 +63,11 @@ export interface ProviderRuntimeConfig {
   readonly eventId?: FieldLocation;
   /** Where the provider's event type is. */
   readonly eventType?: FieldLocation;
+  /**
+   * How long a body digest, once processed, makes the same bytes under another delivery id a
+   * replay (recorded with status `replay`, not processed). Absent: no replay window.
+   */
+  readonly replayWindowSeconds?: number;
 }
 
 /** Where the well-known providers keep their delivery id and event type. */
@@ -66,5 +76,6 @@ export const PRESET_FIELDS: Readonly<Partial<Record<SignatureScheme, { readonly 
   'github': { eventId: { header: 'x-github-delivery' }, eventType: { header: 'x-github-event' } },
   'shopify': { eventId: { header: 'x-shopify-webhook-id' }, eventType: { header: 'x-shopify-topic' } },
   'slack': { eventId: { jsonPath: 'event_id' }, eventType: { jsonPath: 'event.type' } },
-  'standard-webhooks': { eventId: { header: 'webhook-id' }, eventType: { jsonPath: 'type' } },
+  // Svix sends the same scheme under svix-* names (https://docs.svix.com/receiving/verifying-payloads/how-manual).
+  'standard-webhooks': { eventId: { header: 'webhook-id', fallbackHeader: 'svix-id' }, eventType: { jsonPath: 'type' } },
 };

@@ -32,6 +32,8 @@ interface EncodedProvider {
   readonly k?: string[];
   /** Tolerance in seconds, when not the default. */
   readonly t?: number;
+  /** Replay window in seconds, when there is one. */
+  readonly r?: number;
   readonly h?: EncodedHmac;
   /** API key header. */
   readonly a?: string;
@@ -68,6 +70,7 @@ function encodeProvider(p: ProviderRuntimeConfig, defaultTolerance: number): Enc
     s: p.scheme,
     ...(p.secretArns.length > 0 ? { k: [...p.secretArns] } : {}),
     ...(p.toleranceSeconds !== defaultTolerance ? { t: p.toleranceSeconds } : {}),
+    ...(p.replayWindowSeconds !== undefined ? { r: p.replayWindowSeconds } : {}),
     ...(p.hmac !== undefined ? { h: encodeHmac(p.hmac) } : {}),
     ...(p.apiKeyHeader !== undefined ? { a: p.apiKeyHeader } : {}),
     ...(p.eventId !== undefined && !sameLocation(p.eventId, preset?.eventId) ? { i: encodeLocation(p.eventId) } : {}),
@@ -84,6 +87,7 @@ function decodeProvider(e: EncodedProvider, defaultTolerance: number): ProviderR
     scheme: e.s,
     secretArns: e.k ?? [],
     toleranceSeconds: e.t ?? defaultTolerance,
+    ...(e.r !== undefined ? { replayWindowSeconds: e.r } : {}),
     ...(e.h !== undefined ? { hmac: decodeHmac(e.h) } : {}),
     ...(e.a !== undefined ? { apiKeyHeader: e.a } : {}),
     ...(eventId !== undefined ? { eventId } : {}),
@@ -112,6 +116,7 @@ function decodeHmac(h: EncodedHmac): HmacSchemeConfig {
 }
 
 function encodeLocation(l: FieldLocation): EncodedLocation {
+  if (l.fallbackHeader !== undefined) throw new Error('a fallback header is a preset\'s, never configured: it cannot be encoded');
   if (l.header !== undefined && l.jsonPath !== undefined) return { h: l.header, j: l.jsonPath };
   return l.header !== undefined ? `h:${l.header}` : `j:${l.jsonPath ?? ''}`;
 }
@@ -122,5 +127,5 @@ function decodeLocation(l: EncodedLocation): FieldLocation {
 }
 
 function sameLocation(a: FieldLocation, b: FieldLocation | undefined): boolean {
-  return b !== undefined && a.header === b.header && a.jsonPath === b.jsonPath;
+  return b !== undefined && a.header === b.header && a.jsonPath === b.jsonPath && a.fallbackHeader === b.fallbackHeader;
 }

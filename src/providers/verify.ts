@@ -8,7 +8,7 @@
  * pooled buffers while a raw `digest()` allocates a fresh one.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { FieldLocation, HmacAlgorithm, ProviderRuntimeConfig, SignatureEncoding } from './provider-config';
+import type { HmacAlgorithm, ProviderRuntimeConfig, SignatureEncoding } from './provider-config';
 
 export type RejectionReason =
   | 'missing_signature'
@@ -438,48 +438,4 @@ function isNonEmptyString(value: unknown): value is string {
 
 function hasOwn(object: object, key: unknown): boolean {
   return typeof key === 'string' && Object.prototype.hasOwnProperty.call(object, key);
-}
-
-// ---- fields ----
-
-/**
- * Reads a header (lower-case name) or, when the header is absent, a dotted JSON path (e.g.
- * `event.type`) from an already-parsed JSON body. Returns a non-empty string (numbers are
- * stringified) or undefined. Only own properties are followed, so `__proto__` and friends read nothing.
- */
-export function extractField(location: FieldLocation | undefined, headers: Headers, json: unknown): string | undefined {
-  if (location === undefined) {
-    return undefined;
-  }
-  if (typeof location.header === 'string') {
-    const value = header(headers, location.header.toLowerCase());
-    if (value !== undefined) {
-      return value;
-    }
-  }
-  if (typeof location.jsonPath === 'string' && location.jsonPath !== '') {
-    return fieldValue(valueAtPath(json, location.jsonPath));
-  }
-  return undefined;
-}
-
-function valueAtPath(json: unknown, path: string): unknown {
-  let current = json;
-  for (const segment of path.split('.')) {
-    if (typeof current !== 'object' || current === null || !hasOwn(current, segment)) {
-      return undefined;
-    }
-    current = (current as Record<string, unknown>)[segment];
-  }
-  return current;
-}
-
-function fieldValue(value: unknown): string | undefined {
-  if (typeof value === 'string') {
-    return value === '' ? undefined : value;
-  }
-  if (typeof value === 'number' && Number.isFinite(value)) {
-    return String(value);
-  }
-  return undefined;
 }

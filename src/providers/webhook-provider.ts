@@ -1,187 +1,19 @@
 import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
 import { PRESET_FIELDS, type FieldLocation, type ProviderRuntimeConfig } from './provider-config';
+import {
+  HmacAlgorithm, SignatureEncoding, SignatureScheme,
+  type ApiKeyProviderOptions, type HmacProviderOptions, type ProviderSecretOptions, type WebhookProviderOptions,
+} from './provider-options';
 
-/** How a provider signs its deliveries. */
-export enum SignatureScheme {
-  /** `Stripe-Signature: t=…,v1=…`, HMAC-SHA256 over `t.body`. */
-  STRIPE = 'stripe',
-  /** `X-Hub-Signature-256: sha256=…`, HMAC-SHA256 over the body. */
-  GITHUB = 'github',
-  /** `X-Shopify-Hmac-SHA256`, base64 HMAC-SHA256 over the body. */
-  SHOPIFY = 'shopify',
-  /** `X-Slack-Signature: v0=…`, HMAC-SHA256 over `v0:timestamp:body`. */
-  SLACK = 'slack',
-  /** Standard Webhooks / Svix: `webhook-id`, `webhook-timestamp`, `webhook-signature`. */
-  STANDARD_WEBHOOKS = 'standard-webhooks',
-  /** A configurable HMAC over the body (and optionally a timestamp). */
-  HMAC = 'hmac',
-  /** A shared key sent in a header. */
-  API_KEY = 'api-key',
-  /** No verification at all. */
-  UNVERIFIED = 'unverified',
-}
+// The enums and option structs are part of this module's public API (src/index.ts re-exports it).
+export * from './provider-options';
 
-/** Hash function of a generic HMAC provider. */
-export enum HmacAlgorithm {
-  /** HMAC-SHA1 (legacy providers only). */
-  SHA1 = 'sha1',
-  /** HMAC-SHA256. */
-  SHA256 = 'sha256',
-  /** HMAC-SHA512. */
-  SHA512 = 'sha512',
-}
-
-/** How a generic HMAC provider encodes the signature in its header. */
-export enum SignatureEncoding {
-  /** Lower- or upper-case hexadecimal. */
-  HEX = 'hex',
-  /** Standard base64. */
-  BASE64 = 'base64',
-}
-
-/** Secrets and timestamp tolerance, shared by every verified provider. */
-export interface ProviderSecretOptions {
-  /**
-   * The signing secrets, each a Secrets Manager secret whose `SecretString` is the secret as the
-   * provider shows it (e.g. `whsec_…`). Every listed secret is accepted, so a rotation adds the
-   * new secret next to the old one and removes the old one once the provider has switched.
-   */
-  readonly secrets: secretsmanager.ISecret[];
-
-  /**
-   * The customer managed KMS key the secrets are encrypted with, for secrets that do not carry it.
-   *
-   * A secret imported by name or ARN (`Secret.fromSecretNameV2`, `Secret.fromSecretCompleteArn`)
-   * knows no key, and without `kms:Decrypt` on it every delivery is answered 503. The ingest
-   * function may decrypt with the key only through Secrets Manager
-   * (`kms:ViaService`); the key policy must let the account's IAM policies grant it (the default
-   * key policy does). Secrets created in the stack with a key, or imported with
-   * `Secret.fromSecretAttributes({ encryptionKey })`, need nothing here.
-   *
-   * @default - the secrets' own `encryptionKey`, if any; otherwise the AWS managed key `aws/secretsmanager` is assumed
-   */
-  readonly secretsEncryptionKey?: kms.IKey;
-
-  /**
-   * How far a signed timestamp may be from the time of receipt, in either direction.
-   * Only for schemes that sign a timestamp.
-   *
-   * @default - the WebhookProcessor's `signatureTolerance` (5 minutes)
-   */
-  readonly tolerance?: Duration;
-}
-
-/** Options of a well-known provider (Stripe, GitHub, Shopify, Slack, Standard Webhooks). */
-export interface WebhookProviderOptions extends ProviderSecretOptions {
-  /**
-   * The route segment: deliveries are sent to `POST /webhook/{name}`.
-   *
-   * @default - the provider's own name, e.g. `stripe`
-   */
-  readonly name?: string;
-}
-
-/** Options of a generic HMAC provider. */
-export interface HmacProviderOptions extends ProviderSecretOptions {
-  /** The route segment: deliveries are sent to `POST /webhook/{name}`. */
-  readonly name: string;
-
-  /** The header carrying the signature, e.g. `X-Signature`. */
-  readonly signatureHeader: string;
-
-  /**
-   * The hash function.
-   *
-   * @default HmacAlgorithm.SHA256
-   */
-  readonly algorithm?: HmacAlgorithm;
-
-  /**
-   * How the signature is encoded.
-   *
-   * @default SignatureEncoding.HEX
-   */
-  readonly encoding?: SignatureEncoding;
-
-  /**
-   * Text in front of the signature in the header value, e.g. `sha256=`.
-   *
-   * @default - no prefix
-   */
-  readonly signaturePrefix?: string;
-
-  /**
-   * A header carrying the unix time (seconds) of signing. When set, the signed content is
-   * `timestamp.body` and the timestamp must be within the tolerance.
-   *
-   * @default - no timestamp: the signed content is the body
-   */
-  readonly timestampHeader?: string;
-
-  /**
-   * A header carrying the provider's delivery id, used as the webhook id to drop duplicates.
-   *
-   * @default - no header; see `eventIdJsonPath`
-   */
-  readonly eventIdHeader?: string;
-
-  /**
-   * A dotted path into a JSON body to the delivery id, e.g. `id` or `meta.event_id` (array
-   * elements by index: `items.0.id`; not JSONPath). Set this or `eventIdHeader`, not both.
-   *
-   * @default - no path: deliveries without `eventIdHeader` get a generated id and are not deduplicated
-   */
-  readonly eventIdJsonPath?: string;
-
-  /**
-   * A header carrying the event type.
-   *
-   * @default - no header; see `eventTypeJsonPath`
-   */
-  readonly eventTypeHeader?: string;
-
-  /**
-   * A dotted path into a JSON body to the event type, e.g. `type` (not JSONPath). Set this or
-   * `eventTypeHeader`, not both.
-   *
-   * @default - no event type is recorded unless `eventTypeHeader` is set
-   */
-  readonly eventTypeJsonPath?: string;
-}
-
-/** Options of a provider that sends a shared API key in a header. */
-export interface ApiKeyProviderOptions extends ProviderSecretOptions {
-  /** The route segment: deliveries are sent to `POST /webhook/{name}`. */
-  readonly name: string;
-
-  /** The header carrying the key, e.g. `X-Api-Key`. Its value is never queued, archived or logged. */
-  readonly header: string;
-
-  /**
-   * A header carrying the provider's delivery id, used as the webhook id to drop duplicates.
-   *
-   * @default - no header; see `eventIdJsonPath`
-   */
-  readonly eventIdHeader?: string;
-
-  /**
-   * A dotted path into a JSON body to the delivery id, e.g. `id` (not JSONPath). Set this or
-   * `eventIdHeader`, not both.
-   *
-   * @default - no path: deliveries without `eventIdHeader` get a generated id and are not deduplicated
-   */
-  readonly eventIdJsonPath?: string;
-
-  /**
-   * A dotted path into a JSON body to the event type, e.g. `type` (not JSONPath).
-   *
-   * @default - no event type is recorded
-   */
-  readonly eventTypeJsonPath?: string;
-}
+/** The default replay window where a scheme signs no timestamp. */
+const DEFAULT_REPLAY_WINDOW = Duration.days(7);
+const MAX_REPLAY_WINDOW_DAYS = 365;
 
 interface ProviderDefinition {
   readonly name: string;
@@ -189,6 +21,7 @@ interface ProviderDefinition {
   readonly secrets: secretsmanager.ISecret[];
   readonly secretsEncryptionKey?: kms.IKey;
   readonly tolerance?: Duration;
+  readonly replayWindow?: Duration;
   readonly hmac?: ProviderRuntimeConfig['hmac'];
   readonly apiKeyHeader?: string;
   readonly eventId?: FieldLocation;
@@ -237,24 +70,26 @@ export class WebhookProvider {
 
   /**
    * GitHub: `X-Hub-Signature-256`; delivery id `X-GitHub-Delivery`, type `X-GitHub-Event`.
+   * The signature covers the body only, so a replay window is on by default.
    *
-   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   * @param options the provider's secrets, and its route name, tolerance and replay window when not the defaults
    */
   public static github(options: WebhookProviderOptions): WebhookProvider {
     return new WebhookProvider({
-      ...base(options, 'github', SignatureScheme.GITHUB),
+      ...base(options, 'github', SignatureScheme.GITHUB, DEFAULT_REPLAY_WINDOW),
       ...PRESET_FIELDS.github,
     });
   }
 
   /**
    * Shopify: `X-Shopify-Hmac-SHA256`; delivery id `X-Shopify-Webhook-Id`, type `X-Shopify-Topic`.
+   * The signature covers the body only, so a replay window is on by default.
    *
-   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   * @param options the provider's secrets, and its route name, tolerance and replay window when not the defaults
    */
   public static shopify(options: WebhookProviderOptions): WebhookProvider {
     return new WebhookProvider({
-      ...base(options, 'shopify', SignatureScheme.SHOPIFY),
+      ...base(options, 'shopify', SignatureScheme.SHOPIFY, DEFAULT_REPLAY_WINDOW),
       ...PRESET_FIELDS.shopify,
     });
   }
@@ -275,6 +110,8 @@ export class WebhookProvider {
   /**
    * Standard Webhooks (and Svix, which implements it): `webhook-id`, `webhook-timestamp`,
    * `webhook-signature`, `whsec_` secrets; delivery id `webhook-id`, type from the body's `type`.
+   * Svix's own names (`svix-id`, `svix-timestamp`, `svix-signature`) are read when the
+   * `webhook-*` ones are absent, the delivery id included.
    *
    * @param options the provider's secrets, and its route name and tolerance when not the defaults
    */
@@ -291,8 +128,9 @@ export class WebhookProvider {
    * @param options the route name, secrets, signature header and encoding, and where the delivery id and event type are
    */
   public static hmac(options: HmacProviderOptions): WebhookProvider {
+    const untimed = options.timestampHeader === undefined;
     return new WebhookProvider({
-      ...base(options, options.name, SignatureScheme.HMAC),
+      ...base(options, options.name, SignatureScheme.HMAC, untimed ? DEFAULT_REPLAY_WINDOW : undefined),
       hmac: {
         header: options.signatureHeader.toLowerCase(),
         algorithm: options.algorithm ?? HmacAlgorithm.SHA256,
@@ -372,6 +210,10 @@ export class WebhookProvider {
     if (tolerance !== undefined && (tolerance < 1 || tolerance > 3600)) {
       errors.push(`${who}: 'tolerance' must be between 1 second and 1 hour.`);
     }
+    const replayWindow = this.definition.replayWindow?.toSeconds();
+    if (replayWindow !== undefined && replayWindow !== 0 && (replayWindow < 60 || replayWindow > MAX_REPLAY_WINDOW_DAYS * 86400)) {
+      errors.push(`${who}: 'replayWindow' must be 0 (off) or between 1 minute and ${MAX_REPLAY_WINDOW_DAYS} days.`);
+    }
     if (this.definition.hmac !== undefined && !isHeaderName(this.definition.hmac.header)) {
       errors.push(`${who}: 'signatureHeader' must be a valid HTTP header name.`);
     }
@@ -400,11 +242,13 @@ export class WebhookProvider {
    */
   public _runtimeConfig(defaultTolerance: Duration, scope: IConstruct): ProviderRuntimeConfig {
     const d = this.definition;
+    const replayWindowSeconds = d.replayWindow?.toSeconds() ?? 0;
     return {
       name: d.name,
       scheme: d.scheme,
       secretArns: d.secrets.map((s) => secretId(s, scope)),
       toleranceSeconds: (d.tolerance ?? defaultTolerance).toSeconds(),
+      ...(replayWindowSeconds > 0 ? { replayWindowSeconds } : {}),
       ...(d.hmac !== undefined ? { hmac: d.hmac } : {}),
       ...(d.apiKeyHeader !== undefined ? { apiKeyHeader: d.apiKeyHeader } : {}),
       ...(d.eventId !== undefined ? { eventId: d.eventId } : {}),
@@ -429,13 +273,20 @@ function secretId(secret: secretsmanager.ISecret, scope: IConstruct): string {
   return same ? secret.secretName : secret.secretArn;
 }
 
-function base(options: ProviderSecretOptions & { readonly name?: string }, defaultName: string, scheme: SignatureScheme): ProviderDefinition {
+function base(
+  options: ProviderSecretOptions & { readonly name?: string },
+  defaultName: string,
+  scheme: SignatureScheme,
+  defaultReplayWindow?: Duration,
+): ProviderDefinition {
+  const replayWindow = options.replayWindow ?? defaultReplayWindow;
   return {
     name: options.name ?? defaultName,
     scheme,
     secrets: [...options.secrets],
     ...(options.secretsEncryptionKey !== undefined ? { secretsEncryptionKey: options.secretsEncryptionKey } : {}),
     ...(options.tolerance !== undefined ? { tolerance: options.tolerance } : {}),
+    ...(replayWindow !== undefined ? { replayWindow } : {}),
   };
 }
 
@@ -454,7 +305,7 @@ function isHeaderName(name: string): boolean {
 /**
  * Why a JSON path cannot be read by the ingest function, which follows a dotted path of own
  * property names (array elements by index, `items.0.id`) and nothing else (see `extractField` in
- * verify.ts): JSONPath syntax or an empty segment would silently never match.
+ * fields.ts): JSONPath syntax or an empty segment would silently never match.
  */
 function jsonPathProblem(path: string): string | undefined {
   if (Token.isUnresolved(path)) return undefined;

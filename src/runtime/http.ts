@@ -6,8 +6,6 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 /** Lower-case header name → value; repeated headers are joined with ', ' as HTTP allows. */
 export type Headers = Readonly<Record<string, string>>;
 
-/** Strict base64 (RFC 4648, padded): API Gateway never sends anything else. */
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 export function normalizeHeaders(event: Pick<APIGatewayProxyEvent, 'headers' | 'multiValueHeaders'>): Headers {
   // No prototype: a header named `constructor` or `__proto__` is just a header.
@@ -42,10 +40,37 @@ export function rawBodyOf(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64En
   if (!event.isBase64Encoded) {
     return Buffer.from(body, 'utf8');
   }
-  if (!BASE64.test(body)) {
+  if (!isStrictBase64(body)) {
     return undefined;
   }
   return Buffer.from(body, 'base64');
+}
+
+/**
+ * Whether `text` is strict base64 (RFC 4648 alphabet, padded to a multiple of 4, `=` only at
+ * the end): API Gateway never sends anything else. A plain loop, not a regular expression: a
+ * repeated group backtracks once per 4 characters, and on bodies above ~3.2 MiB V8 runs out of
+ * backtracking stack (`RangeError: Maximum call stack size exceeded`).
+ */
+export function isStrictBase64(text: string): boolean {
+  if (text.length % 4 !== 0) {
+    return false;
+  }
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  const end = text.length - padding;
+  for (let i = 0; i < end; i++) {
+    if (!isBase64Char(text.charCodeAt(i))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function isBase64Char(code: number): boolean {
+  return (code >= 65 && code <= 90) // A-Z
+    || (code >= 97 && code <= 122) // a-z
+    || (code >= 48 && code <= 57) // 0-9
+    || code === 43 || code === 47; // + /
 }
 
 /** Whether the content type says JSON (`application/json`, `application/*+json`, `text/json`). */
@@ -55,12 +80,23 @@ export function isJsonContentType(contentType: string | undefined): boolean {
   return mediaType === 'application/json' || mediaType === 'text/json' || mediaType.endsWith('+json');
 }
 
+/** A parsed JSON body and the text it was parsed from (for the literal text of numbers). */
+export interface JsonBody {
+  readonly value: unknown;
+  readonly text: string;
+}
+
+const BYTE_ORDER_MARK = '\uFEFF';
+
 /**
- * Parses a JSON body. `undefined` result means "not JSON"; malformed JSON is reported, not thrown.
+ * Parses a JSON body; malformed JSON is reported, not thrown. A leading UTF-8 byte order mark
+ * is skipped, as RFC 8259 (section 8.1) lets parsers do.
  */
-export function parseJsonBody(rawBody: Buffer): { readonly ok: true; readonly value: unknown } | { readonly ok: false } {
+export function parseJsonBody(rawBody: Buffer): { readonly ok: true; readonly body: JsonBody } | { readonly ok: false } {
+  const decoded = rawBody.toString('utf8');
+  const text = decoded.startsWith(BYTE_ORDER_MARK) ? decoded.slice(BYTE_ORDER_MARK.length) : decoded;
   try {
-    return { ok: true, value: JSON.parse(rawBody.toString('utf8')) };
+    return { ok: true, body: { value: JSON.parse(text), text } };
   } catch {
     return { ok: false };
   }

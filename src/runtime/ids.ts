@@ -19,12 +19,20 @@ export function webhookId(provider: string, deliveryId: string | undefined): str
   return `${provider}:${safeDeliveryId(deliveryId)}`;
 }
 
-/** Delivery ids outside the URL-safe alphabet are hashed, so the id stays stable and usable in `/status/{id}`. */
+/** Prefix of hashed delivery ids; no delivery id is kept literally if it starts with it. */
+const HASHED_PREFIX = 'h-';
+
+/**
+ * Delivery ids outside the URL-safe alphabet, or too long, are hashed, so the id stays stable and
+ * usable in `/status/{id}`. A delivery id that itself starts with `h-` is hashed too: hashed and
+ * literal ids are then disjoint, and no sender can pick a literal id that is another delivery's
+ * hash (only a SHA-256 collision could join two ids).
+ */
 function safeDeliveryId(deliveryId: string): string {
-  if (DELIVERY_ID_PATTERN.test(deliveryId)) {
+  if (DELIVERY_ID_PATTERN.test(deliveryId) && !deliveryId.startsWith(HASHED_PREFIX)) {
     return deliveryId;
   }
-  return `h-${createHash('sha256').update(deliveryId, 'utf8').digest('hex').slice(0, 40)}`;
+  return `${HASHED_PREFIX}${createHash('sha256').update(deliveryId, 'utf8').digest('hex').slice(0, 40)}`;
 }
 
 export function isValidWebhookId(id: string | undefined): id is string {

@@ -13,8 +13,12 @@ export const MESSAGE_VERSION = 1;
 export const MAX_INLINE_MESSAGE_BYTES = 240 * 1024;
 
 /**
- * The largest delivery accepted: its base64 form and the headers must fit in Lambda's 6 MB
- * invocation payload.
+ * The largest delivery accepted (4 MiB). API Gateway hands the body to Lambda base64-encoded
+ * inside the proxy event, and a synchronous invocation carries at most 6 MB: "For synchronous
+ * invocations, the maximum payload size is 6 MB"
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html). 4 MiB is 5,592,408 bytes of
+ * base64, which leaves room for the event's headers (API Gateway allows 10 KiB of them, and the
+ * event lists them twice) and request context.
  */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
@@ -37,6 +41,8 @@ export interface WebhookMessage {
   /** Hex SHA-256 of the raw body bytes. */
   readonly bodySha256: string;
   readonly bodyBytes: number;
+  /** The provider's replay window: the same bytes under another id within it are a replay. */
+  readonly replayWindowSeconds?: number;
 }
 
 export interface NewMessageInput {
@@ -48,6 +54,7 @@ export interface NewMessageInput {
   readonly rawBody: Buffer;
   /** Extra header names (lower-case) holding credentials for this provider. */
   readonly credentialHeaders?: readonly string[];
+  readonly replayWindowSeconds?: number;
 }
 
 export function sha256Hex(bytes: Buffer): string {
@@ -73,6 +80,7 @@ export function newMessage(input: NewMessageInput): WebhookMessage {
     body: input.rawBody.toString('base64'),
     bodySha256: sha256Hex(input.rawBody),
     bodyBytes: input.rawBody.length,
+    ...(input.replayWindowSeconds !== undefined ? { replayWindowSeconds: input.replayWindowSeconds } : {}),
   };
 }
 
@@ -104,6 +112,10 @@ export function decodeMessage(text: string): WebhookMessage {
   }
   if (typeof value.bodyBytes !== 'number') throw new Error("message field 'bodyBytes' is missing");
   if (!isRecord(value.headers)) throw new Error("message field 'headers' is missing");
+  const window = value.replayWindowSeconds;
+  if (window !== undefined && !(Number.isInteger(window) && (window as number) > 0)) {
+    throw new Error("message field 'replayWindowSeconds' is not a positive whole number");
+  }
   if (typeof value.body !== 'string' && typeof value.bodyRef !== 'string') {
     throw new Error("message has neither 'body' nor 'bodyRef'");
   }

@@ -5,7 +5,21 @@
 import type { ArchivePointer } from './archive';
 import type { WebhookMessage } from './message';
 
+/** A webhook recorded for the first time: consumers act on it. */
 export const STATUS_PROCESSED = 'processed';
+/**
+ * The same bytes as an earlier webhook, under another delivery id, within the provider's replay
+ * window: kept (archived, recorded) but not processed; `replayOf` names the earlier webhook.
+ */
+export const STATUS_REPLAY = 'replay';
+
+/** A different body that arrived under a recorded webhook's id. */
+export interface ConflictEntry {
+  readonly bodySha256: string;
+  readonly bodyBytes: number;
+  readonly receivedAt: string;
+  readonly archive: ArchivePointer;
+}
 
 export interface WebhookRecord {
   readonly id: string;
@@ -19,8 +33,14 @@ export interface WebhookRecord {
   readonly bodyBytes: number;
   readonly bodySha256: string;
   readonly archive: ArchivePointer;
+  /** With status `replay`: the webhook whose bytes these are. */
+  readonly replayOf?: string;
   /** Epoch seconds after which DynamoDB may delete the record (only when a TTL is configured). */
   readonly expiresAt?: number;
+  /** Digests of the different bodies received under this id (see `conflicts`), once there is one. */
+  readonly conflictDigests?: ReadonlySet<string>;
+  /** Each different body received under this id, oldest first, up to MAX_LISTED_CONFLICTS. */
+  readonly conflicts?: readonly ConflictEntry[];
 }
 
 export interface PublicStatus {
@@ -30,29 +50,40 @@ export interface PublicStatus {
   readonly type?: string;
   readonly receivedAt: string;
   readonly processedAt?: string;
+  readonly replayOf?: string;
+  /** How many different bodies arrived under this id after the recorded one (absent when none). */
+  readonly conflicts?: number;
 }
 
 /** Attributes `/status` reads, so nothing else leaves the table. */
-export const PUBLIC_ATTRIBUTES = ['id', '#status', 'provider', 'eventType', 'receivedAt', 'processedAt'] as const;
+export const PUBLIC_ATTRIBUTES = ['id', '#status', 'provider', 'eventType', 'receivedAt', 'processedAt', 'replayOf', 'conflictDigests'] as const;
 export const PUBLIC_ATTRIBUTE_NAMES = { '#status': 'status' } as const;
 
-export function toRecord(message: WebhookMessage, archive: ArchivePointer, processedAt: Date, ttlSeconds?: number): WebhookRecord {
+export interface RecordOptions {
+  readonly ttlSeconds?: number;
+  /** Records the webhook as a replay of this webhook id instead of as processed. */
+  readonly replayOf?: string;
+}
+
+export function toRecord(message: WebhookMessage, archive: ArchivePointer, processedAt: Date, options: RecordOptions = {}): WebhookRecord {
   return {
     id: message.id,
     provider: message.provider,
     providerDate: `${message.provider}#${message.receivedAt.slice(0, 10)}`,
     ...(message.eventType !== undefined ? { eventType: message.eventType } : {}),
-    status: STATUS_PROCESSED,
+    status: options.replayOf !== undefined ? STATUS_REPLAY : STATUS_PROCESSED,
     receivedAt: message.receivedAt,
     processedAt: processedAt.toISOString(),
     bodyBytes: message.bodyBytes,
     bodySha256: message.bodySha256,
     archive,
-    ...(ttlSeconds !== undefined ? { expiresAt: Math.floor(processedAt.getTime() / 1000) + ttlSeconds } : {}),
+    ...(options.replayOf !== undefined ? { replayOf: options.replayOf } : {}),
+    ...(options.ttlSeconds !== undefined ? { expiresAt: Math.floor(processedAt.getTime() / 1000) + options.ttlSeconds } : {}),
   };
 }
 
 export function toPublicStatus(item: Readonly<Record<string, unknown>>): PublicStatus {
+  const conflicts = setSize(item.conflictDigests);
   return {
     id: String(item.id),
     status: String(item.status),
@@ -60,5 +91,12 @@ export function toPublicStatus(item: Readonly<Record<string, unknown>>): PublicS
     ...(typeof item.eventType === 'string' ? { type: item.eventType } : {}),
     receivedAt: String(item.receivedAt),
     ...(typeof item.processedAt === 'string' ? { processedAt: item.processedAt } : {}),
+    ...(typeof item.replayOf === 'string' ? { replayOf: item.replayOf } : {}),
+    ...(conflicts > 0 ? { conflicts } : {}),
   };
+}
+
+/** The document client reads a string set as a Set; anything else counts as empty. */
+function setSize(value: unknown): number {
+  return value instanceof Set ? value.size : 0;
 }

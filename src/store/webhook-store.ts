@@ -76,7 +76,8 @@ export class WebhookStore extends Construct {
       ...(key
         ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: key }
         : { encryption: dynamodb.TableEncryption.AWS_MANAGED }),
-      timeToLiveAttribute: props.recordExpiration ? 'expiresAt' : undefined,
+      // Always on: replay guards expire; records carry `expiresAt` only with `recordExpiration`.
+      timeToLiveAttribute: 'expiresAt',
       stream: props.stream ? dynamodb.StreamViewType.NEW_IMAGE : undefined,
       removalPolicy: props.removalPolicy,
     });

@@ -93,9 +93,9 @@ describe('least privilege', () => {
     });
   });
 
-  test('processor: put records, write raw/, read oversize/, consume the queue, write its logs', () => {
+  test('processor: put records and replay guards, list conflicts, write raw/, read oversize/, consume the queue, write its logs', () => {
     expect(actionsOfRole(synth().template, 'WebhooksProcessorRole')).toEqual([
-      'dynamodb:PutItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetObject', 's3:PutObject',
+      'dynamodb:PutItem', 'dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetObject', 's3:PutObject',
       'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage',
     ]);
   });

@@ -134,6 +134,18 @@ describe('REST API', () => {
   });
 });
 
+describe('body size', () => {
+  test('bodies over API Gateway\'s 10 MB limit get a JSON 413 like the ingest\'s own', () => {
+    const responses = synth().template.findResources('AWS::ApiGateway::GatewayResponse');
+    expect(Object.values(responses).map((r) => r.Properties)).toEqual([expect.objectContaining({
+      ResponseType: 'REQUEST_TOO_LARGE',
+      StatusCode: '413',
+      ResponseParameters: { 'gatewayresponse.header.Content-Type': "'application/json'" },
+      ResponseTemplates: { 'application/json': expect.stringContaining('"error":"body_too_large"') },
+    })]);
+  });
+});
+
 describe('API Gateway CloudWatch Logs role (deploys in a fresh account)', () => {
   test('by default the stack sets the account role, and the stage waits for it', () => {
     const { template } = synth();

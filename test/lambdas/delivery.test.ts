@@ -2,24 +2,34 @@ import { createHmac } from 'node:crypto';
 import { apiEvent } from './events';
 import { decide, type DeliveryContext } from '../../src/lambdas/ingest/delivery';
 import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
+import { MAX_BODY_BYTES } from '../../src/runtime/message';
 
 const slack: ProviderRuntimeConfig = { name: 'slack', scheme: 'slack', secretArns: ['a'], toleranceSeconds: 300, eventId: { jsonPath: 'event_id' }, eventType: { jsonPath: 'event.type' } };
+const partner: ProviderRuntimeConfig = { name: 'partner', scheme: 'api-key', secretArns: ['k'], toleranceSeconds: 300, apiKeyHeader: 'x-key', eventId: { jsonPath: 'id' } };
+const github: ProviderRuntimeConfig = {
+  name: 'github', scheme: 'github', secretArns: ['g'], toleranceSeconds: 300, eventId: { header: 'x-github-delivery' }, replayWindowSeconds: 604800,
+};
 const context: DeliveryContext = {
-  providers: new Map([['slack', slack]]),
-  secretsOf: async () => ['slack-secret'],
+  providers: new Map([['slack', slack], ['partner', partner], ['github', github]]),
+  secretsOf: async (provider) => [provider.name === 'partner' ? 'partner-key' : `${provider.name}-secret`],
   now: () => new Date('2026-11-23T10:00:00Z'),
   maxBodyBytes: 1024,
 };
 const ts = Math.floor(context.now().getTime() / 1000);
-const signed = (body: string) => apiEvent({
+const signed = (body: string | Buffer) => apiEvent({
   pathParameters: { provider: 'slack' },
   rawBody: body,
   headers: {
     'content-type': 'application/json',
     'x-slack-request-timestamp': String(ts),
-    'x-slack-signature': `v0=${createHmac('sha256', 'slack-secret').update(`v0:${ts}:${body}`).digest('hex')}`,
+    'x-slack-signature': `v0=${createHmac('sha256', 'slack-secret').update(`v0:${ts}:`).update(body).digest('hex')}`,
   },
 });
+const fromPartner = (body: string) => apiEvent({ pathParameters: { provider: 'partner' }, rawBody: body, headers: { 'content-type': 'application/json', 'x-key': 'partner-key' } });
+const idOf = async (event: ReturnType<typeof apiEvent>, ctx = context) => {
+  const decision = await decide(event, ctx);
+  return decision.kind === 'accepted' ? decision.message.id : `${decision.kind}: ${'response' in decision ? decision.response.body : ''}`;
+};
 
 test("Slack's URL verification is answered with the challenge and not enqueued", async () => {
   const decision = await decide(signed('{"type":"url_verification","challenge":"c-123"}'), context);
@@ -27,9 +37,44 @@ test("Slack's URL verification is answered with the challenge and not enqueued",
   expect(decision.kind === 'answered' && JSON.parse(decision.response.body)).toEqual({ challenge: 'c-123' });
 });
 
+test.each([
+  ['no challenge', '{"type":"url_verification","token":"t"}'],
+  ['a numeric challenge', '{"type":"url_verification","challenge":42}'],
+  ['a null challenge', '{"type":"url_verification","challenge":null}'],
+])('a Slack URL verification with %s is a 400, never stored as an event', async (_, body) => {
+  const decision = await decide(signed(body), context);
+  expect(decision.kind).toBe('rejected');
+  expect(decision.kind === 'rejected' && [decision.response.statusCode, JSON.parse(decision.response.body).error]).toEqual([400, 'malformed_url_verification']);
+});
+
 test('Slack events take their id and type from the body', async () => {
   const decision = await decide(signed('{"type":"event_callback","event_id":"Ev1","event":{"type":"message"}}'), context);
   expect(decision.kind === 'accepted' && decision.message).toMatchObject({ id: 'slack:Ev1', eventType: 'message' });
+});
+
+test('a JSON body that starts with a UTF-8 byte order mark is accepted, its bytes untouched', async () => {
+  const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"type":"event_callback","event_id":"EvBom","event":{"type":"m"}}')]);
+  const decision = await decide(signed(body), context);
+  expect(decision.kind === 'accepted' && decision.message.id).toBe('slack:EvBom');
+  expect(decision.kind === 'accepted' && Buffer.from(decision.message.body!, 'base64')).toEqual(body);
+});
+
+test('numeric ids above 2^53 keep their literal text, so they never collide', async () => {
+  expect(await idOf(fromPartner('{"id":12345678901234567890}'))).toBe('partner:12345678901234567890');
+  expect(await idOf(fromPartner('{"id":12345678901234567891}'))).toBe('partner:12345678901234567891');
+  expect(await idOf(fromPartner('{"id":-0}'))).toBe('partner:-0');
+  expect(await idOf(fromPartner('{"id":0}'))).toBe('partner:0');
+});
+
+test('the provider replay window goes into the message', async () => {
+  const body = '{"action":"opened"}';
+  const event = apiEvent({
+    pathParameters: { provider: 'github' },
+    rawBody: body,
+    headers: { 'x-github-delivery': 'd-1', 'x-hub-signature-256': `sha256=${createHmac('sha256', 'github-secret').update(body).digest('hex')}` },
+  });
+  const decision = await decide(event, context);
+  expect(decision.kind === 'accepted' && decision.message.replayWindowSeconds).toBe(604800);
 });
 
 test('bodies over the size limit are a 413', async () => {
@@ -37,8 +82,34 @@ test('bodies over the size limit are a 413', async () => {
   expect(decision.kind === 'rejected' && decision.response.statusCode).toBe(413);
 });
 
+test('at the documented maximum a body is verified; one byte over it is a 413', async () => {
+  const large = { ...context, maxBodyBytes: MAX_BODY_BYTES };
+  const atMax = Buffer.alloc(MAX_BODY_BYTES, 0x20);
+  atMax.write('{"type":"event_callback","event_id":"EvMax","event":{"type":"m"}}');
+  expect(await idOf(signed(atMax), large)).toBe('slack:EvMax');
+  const unsigned = { ...signed(atMax), headers: { 'content-type': 'application/json' } };
+  const refused = await decide(unsigned, large);
+  expect(refused.kind === 'rejected' && refused.response.statusCode).toBe(401);
+  const over = await decide(signed(Buffer.concat([atMax, Buffer.from(' ')])), large);
+  expect(over.kind === 'rejected' && [over.response.statusCode, JSON.parse(over.response.body).error]).toEqual([413, 'body_too_large']);
+});
+
 test('a stale signature is rejected with its reason', async () => {
   const late = { ...context, now: () => new Date(context.now().getTime() + 301_000) };
   const decision = await decide(signed('{"event_id":"Ev2"}'), late);
   expect(decision.kind === 'rejected' && JSON.parse(decision.response.body)).toMatchObject({ error: 'stale_timestamp' });
+});
+
+test('secrets that cannot be loaded are a 503 decision that carries the cause', async () => {
+  const failing = { ...context, secretsOf: async () => { throw new Error('ServiceUnavailable'); } };
+  const decision = await decide(signed('{"event_id":"Ev3"}'), failing);
+  expect(decision.kind).toBe('unavailable');
+  expect(decision.kind === 'unavailable' && [decision.response.statusCode, JSON.parse(decision.response.body).error, String(decision.error)])
+    .toEqual([503, 'secrets_unavailable', 'Error: ServiceUnavailable']);
+});
+
+test('an error outside loading the secrets is not turned into a decision', async () => {
+  const event = signed('{"event_id":"Ev4"}');
+  Object.defineProperty(event, 'multiValueHeaders', { get: () => { throw new TypeError('broken event'); } });
+  await expect(decide(event, context)).rejects.toThrow('broken event');
 });

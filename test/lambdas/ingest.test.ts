@@ -5,7 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { apiEvent, stripeHeader } from './events';
 import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
 import { encodeProviders } from '../../src/providers/provider-encoding';
-import { decodeMessage, MAX_INLINE_MESSAGE_BYTES } from '../../src/runtime/message';
+import { decodeMessage, MAX_BODY_BYTES, MAX_INLINE_MESSAGE_BYTES } from '../../src/runtime/message';
 
 const SECRET = 'whsec_test_secret';
 const providers: ProviderRuntimeConfig[] = [
@@ -75,6 +75,42 @@ test('when the signing secrets cannot be loaded the answer is a JSON 503, so the
   } finally {
     jest.useRealTimers();
   }
+});
+
+test('an unexpected error is a JSON 500 with its own metric and log line, not a secrets failure', async () => {
+  const lines: string[] = [];
+  const capture = (chunk: unknown) => {
+    lines.push(String(chunk));
+    return true;
+  };
+  const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
+  logger.setLogLevel('ERROR');
+  let response;
+  try {
+    // API Gateway never sends this; a defect in the handler would fail the same way.
+    response = await handler(apiEvent({ pathParameters: { provider: 'open' }, rawBody: 'x', multiValueHeaders: { 'X-A': 'not a list' as never } }));
+  } finally {
+    spies.forEach((spy) => spy.mockRestore());
+    logger.setLogLevel('SILENT');
+  }
+  expect(response.statusCode).toBe(500);
+  expect(JSON.parse(response.body)).toMatchObject({ error: 'internal_error' });
+  const output = lines.map((l) => l.trim()).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  expect(output).toContainEqual(expect.objectContaining({ level: 'ERROR', message: expect.stringMatching(/^unexpected error/), error: expect.stringMatching(/^TypeError/) }));
+  expect(output).toContainEqual(expect.objectContaining({ UnexpectedErrors: 1 }));
+  expect(output.some((l) => 'SecretsUnavailable' in l || /secret/i.test(String(l.message)))).toBe(false);
+  expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+});
+
+test('a body at the documented maximum is verified, not failed (no RangeError on large base64)', async () => {
+  const body = Buffer.alloc(MAX_BODY_BYTES, 0x20);
+  body.write('{"id":"evt_max","type":"x"}');
+  s3.on(PutObjectCommand).resolves({});
+  expect((await handler(signedStripe(body.toString()))).statusCode).toBe(202);
+  const unsigned = await handler(signedStripe(body.toString(), { 'Stripe-Signature': `t=${now()},v1=${'0'.repeat(64)}` }));
+  expect([unsigned.statusCode, JSON.parse(unsigned.body).error]).toEqual([401, 'invalid_signature']);
+  const over = await handler(signedStripe(`${body.toString()} `));
+  expect([over.statusCode, JSON.parse(over.body).error]).toEqual([413, 'body_too_large']);
 });
 
 test('a bad signature is a JSON 401 with a reason and is never enqueued', async () => {

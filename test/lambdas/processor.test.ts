@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { sqsRecord } from './events';
 import { parseArchiveLine } from '../../src/runtime/archive';
@@ -77,10 +77,120 @@ test('records of a batch are written concurrently', async () => {
   expect(peak).toBe(4);
 });
 
-test('a duplicate delivery (record exists) is acknowledged, not failed and not rewritten', async () => {
-  dynamo.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
-  const result = await handler({ Records: [record(1)] });
+/** What DynamoDB answers a conditional write whose item exists, with ReturnValuesOnConditionCheckFailure ALL_OLD. */
+const exists = (item: Record<string, unknown>) => new ConditionalCheckFailedException({ message: 'exists', $metadata: {}, Item: item as never });
+const typedRecord = (bodySha256: string, conflictDigests?: string[]) => ({
+  id: { S: 'stripe:evt_1' }, bodySha256: { S: bodySha256 }, ...(conflictDigests ? { conflictDigests: { SS: conflictDigests } } : {}),
+});
+
+/** Runs the handler and returns the metrics it published. */
+async function metricsOf(records: ReturnType<typeof sqsRecord>[]) {
+  const lines: string[] = [];
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  let result;
+  try {
+    result = await handler({ Records: records });
+  } finally {
+    spy.mockRestore();
+  }
+  const emf = lines.filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { result, metric: (name: string) => emf.reduce((n, e) => n + (typeof e[name] === 'number' ? e[name] as number : 0), 0) };
+}
+
+test('a retry (record exists with the same bytes) is acknowledged, counted as a duplicate and not rewritten', async () => {
+  dynamo.on(PutCommand).rejects(exists(typedRecord(message('evt_1').bodySha256)));
+  const { result, metric } = await metricsOf([record(1)]);
   expect(result.batchItemFailures).toEqual([]);
+  expect(metric('DuplicateDeliveries')).toBe(1);
+  expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
+});
+
+test('a different body under a recorded id is a conflict: listed on the record with its archive pointer and counted', async () => {
+  dynamo.on(PutCommand).rejects(exists(typedRecord('0'.repeat(64))));
+  dynamo.on(UpdateCommand).resolves({});
+  const { result, metric } = await metricsOf([record(1)]);
+  expect(result.batchItemFailures).toEqual([]);
+  expect(metric('DeliveryConflicts')).toBe(1);
+  expect(metric('DuplicateDeliveries')).toBe(0);
+  const update = dynamo.commandCalls(UpdateCommand)[0].args[0].input;
+  const archiveKeyWritten = s3.commandCalls(PutObjectCommand)[0].args[0].input.Key;
+  expect(update.Key).toEqual({ id: 'stripe:evt_1' });
+  expect(update.ExpressionAttributeValues?.[':entry']).toEqual([expect.objectContaining({ bodySha256: message('evt_1').bodySha256, archive: expect.objectContaining({ key: archiveKeyWritten }) })]);
+});
+
+test('a retry of a listed conflict is a duplicate, not a second conflict', async () => {
+  const sha = message('evt_1').bodySha256;
+  dynamo.on(PutCommand).rejects(exists(typedRecord('0'.repeat(64), [sha])));
+  const { metric } = await metricsOf([record(1)]);
+  expect(metric('DeliveryConflicts')).toBe(0);
+  expect(metric('DuplicateDeliveries')).toBe(1);
+  expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
+});
+
+test('a conflict listed by an earlier attempt whose answer was lost is acknowledged as a duplicate', async () => {
+  const sha = message('evt_1').bodySha256;
+  dynamo.on(PutCommand).rejects(exists(typedRecord('0'.repeat(64))));
+  dynamo.on(UpdateCommand).rejects(exists(typedRecord('0'.repeat(64), [sha])));
+  const { result, metric } = await metricsOf([record(1)]);
+  expect(result.batchItemFailures).toEqual([]);
+  expect([metric('DeliveryConflicts'), metric('DuplicateDeliveries')]).toEqual([0, 1]);
+});
+
+test('beyond the listing cap a conflict is still counted and acknowledged (its bytes are archived)', async () => {
+  dynamo.on(PutCommand).rejects(exists(typedRecord('0'.repeat(64))));
+  dynamo.on(UpdateCommand).rejects(exists(typedRecord('0'.repeat(64), Array.from({ length: 100 }, (_, i) => String(i)))));
+  const { result, metric } = await metricsOf([record(1)]);
+  expect(result.batchItemFailures).toEqual([]);
+  expect(metric('DeliveryConflicts')).toBe(1);
+});
+
+test('a failed conflict listing is retried', async () => {
+  dynamo.on(PutCommand).rejects(exists(typedRecord('0'.repeat(64))));
+  dynamo.on(UpdateCommand).rejects(new Error('ProvisionedThroughputExceeded'));
+  const result = await handler({ Records: [record(1)] });
+  expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+});
+
+describe('replay window', () => {
+  const guarded = (id: string, body: string) => newMessage({
+    id: `github:${id}`, provider: 'github', receivedAt: new Date('2026-11-23T10:00:00Z'), headers: {}, rawBody: Buffer.from(body), replayWindowSeconds: 3600,
+  });
+
+  test('the first delivery of a body claims it, then is recorded as processed', async () => {
+    const { metric } = await metricsOf([sqsRecord('g1', encodeMessage(guarded('d-1', '{"a":1}')))]);
+    const puts = dynamo.commandCalls(PutCommand).map((c) => c.args[0].input);
+    expect(puts.map((p) => p.Item?.id)).toEqual([`replay#github#${guarded('d-1', '{"a":1}').bodySha256}`, 'github:d-1']);
+    expect(puts[1].Item).toMatchObject({ status: 'processed' });
+    expect(puts[1].Item).not.toHaveProperty('replayOf');
+    expect(metric('WebhooksProcessed')).toBe(1);
+  });
+
+  test('the same bytes under a new id are recorded as a replay of the first id, counted, not processed', async () => {
+    dynamo.on(PutCommand).callsFake(async (input) => {
+      if (input.Item.webhookId === 'github:d-2') throw exists({ webhookId: { S: 'github:d-1' } });
+      return {};
+    });
+    const { result, metric } = await metricsOf([sqsRecord('g2', encodeMessage(guarded('d-2', '{"a":1}')))]);
+    expect(result.batchItemFailures).toEqual([]);
+    const recordPut = dynamo.commandCalls(PutCommand).map((c) => c.args[0].input).find((p) => p.Item?.id === 'github:d-2');
+    expect(recordPut?.Item).toMatchObject({ status: 'replay', replayOf: 'github:d-1' });
+    expect([metric('ReplaysRejected'), metric('WebhooksProcessed')]).toEqual([1, 0]);
+  });
+
+  test('a failed guard write is retried, and nothing is recorded', async () => {
+    dynamo.on(PutCommand).rejects(new Error('ThrottlingException'));
+    const result = await handler({ Records: [sqsRecord('g3', encodeMessage(guarded('d-3', '{"a":3}')))] });
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'g3' }]);
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(1);
+  });
+
+  test('without a window no guard is written', async () => {
+    await handler({ Records: [record(1)] });
+    expect(dynamo.commandCalls(PutCommand).map((c) => c.args[0].input.Item?.id)).toEqual(['stripe:evt_1']);
+  });
 });
 
 test('when the archive write fails, every message of the batch is reported and no record is written', async () => {

@@ -38,12 +38,20 @@ test('returns the public fields of a processed webhook', async () => {
   });
 });
 
+test('shows a replay and how many conflicting bodies arrived under the id', async () => {
+  dynamo.on(GetCommand).resolves({
+    Item: { id: 'github:d-2', status: 'replay', provider: 'github', receivedAt: 'r', processedAt: 'p', replayOf: 'github:d-1', conflictDigests: new Set(['a']) },
+  });
+  const response = await handler(statusEvent('github:d-2'));
+  expect(JSON.parse(response.body)).toEqual({ id: 'github:d-2', status: 'replay', provider: 'github', receivedAt: 'r', processedAt: 'p', replayOf: 'github:d-1', conflicts: 1 });
+});
+
 test('reads only the public attributes from the table', async () => {
   dynamo.on(GetCommand).resolves({});
   await handler(statusEvent('stripe:evt_1'));
   const input = dynamo.commandCalls(GetCommand)[0].args[0].input;
   expect(input.Key).toEqual({ id: 'stripe:evt_1' });
-  expect(input.ProjectionExpression).toBe('id, #status, provider, eventType, receivedAt, processedAt');
+  expect(input.ProjectionExpression).toBe('id, #status, provider, eventType, receivedAt, processedAt, replayOf, conflictDigests');
 });
 
 test('accepts a percent-encoded id', async () => {

@@ -1,9 +1,11 @@
 /**
  * Property-based fuzzing of the shipped ingest bundle: at least 10 000 malformed or hostile
  * API Gateway events (bad JSON, huge headers, invalid base64, wrong methods, odd content types,
- * missing, garbage and almost-right signatures, unknown providers), sent straight to the ingest
- * function's process. Every one must be a JSON 4xx with an `error` field, none may crash the
- * function or answer 5xx, and nothing may reach the queue or the oversize prefix.
+ * missing, garbage and almost-right signatures, unknown providers, bodies at and around the
+ * maximum size), sent straight to the ingest function's process. Every one must be a JSON 4xx
+ * with an `error` field, none may crash the function or answer 5xx, and nothing may reach the
+ * queue or the oversize prefix. Then signed deliveries with 64-bit and larger integer ids, each
+ * of which must keep its literal id.
  */
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { Duration } from 'aws-cdk-lib';
@@ -15,6 +17,7 @@ import { startPipeline, type Pipeline } from '../../local-pipeline/pipeline';
 import { sampleDelivery } from '../../local-pipeline/signing';
 import { matchRoute, toProxyEvent } from '../../local-pipeline/stand-ins/api-gateway';
 import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
+import { MAX_BODY_BYTES } from '../../src/runtime/message';
 
 const RUNS = Math.max(10_000, Number(process.env.FUZZ_RUNS ?? 10_000));
 const SEED = Number(process.env.FUZZ_SEED ?? 20_240_601);
@@ -101,7 +104,14 @@ const body = fc.oneof(
   { weight: 3, arbitrary: fc.uint8Array({ maxLength: 4096 }).map((b) => Buffer.from(b)) },
   { weight: 2, arbitrary: fc.string({ maxLength: 500, unit: 'binary' }).map((s) => Buffer.from(s)) },
   { weight: 1, arbitrary: fc.constant(Buffer.alloc(0)) },
-  { weight: 1, arbitrary: fc.integer({ min: 200_000, max: 700_000 }).map((n) => Buffer.alloc(n, 'a')) },
+  {
+    weight: 1,
+    arbitrary: fc.oneof(
+      { weight: 4, arbitrary: fc.integer({ min: 200_000, max: 700_000 }) },
+      // At and around the maximum, and the band where the base64 check used to overflow the stack.
+      { weight: 1, arbitrary: fc.constantFrom(MAX_BODY_BYTES - 1, MAX_BODY_BYTES, MAX_BODY_BYTES + 1, 3_355_144, 3_356_143, 4_500_000) },
+    ).chain((n) => fc.constantFrom('a', '{', ' ').map((fill) => Buffer.alloc(n, fill))),
+  },
 ).map(bytes);
 
 /** How the body reaches the function: as API Gateway sends it, or broken in the ways it never would. */
@@ -266,4 +276,26 @@ test('the same function accepts a correct delivery, so the refusals were not a b
   const good = sampleDelivery(config, pipeline.secretsOf('github')[0], { deliveryId: 'fuzz-control-1' });
   const result = await pipeline.functions.ingest.invoke(proxyEvent('POST', 'github', Object.entries(good.headers), good.body));
   expect(result.ok && (result.value as { statusCode: number }).statusCode).toBe(202);
+});
+
+test('signed deliveries with 64-bit and larger integer ids keep the literal id', async () => {
+  const fromBody = pipeline.providers.filter((p) => p.eventId?.jsonPath !== undefined && p.eventId.header === undefined);
+  expect(fromBody.map((p) => p.name).sort()).toEqual(['partner', 'slack', 'stripe']);
+  const literal = fc.oneof(
+    fc.bigInt({ min: -(2n ** 64n), max: 2n ** 64n }).map(String),
+    fc.bigInt({ min: 2n ** 53n, max: 2n ** 63n }).map(String),
+    fc.constantFrom('-0', '0', '9007199254740993', '18446744073709551615', '18446744073709551616', '1e3', '1.50', '-1.0E-7'),
+  );
+  const seen = new Set<string>();
+  await fc.assert(fc.asyncProperty(fc.constantFrom(...fromBody), literal, async (config, id) => {
+    const path = config.eventId!.jsonPath!.split('.');
+    const signed = Buffer.from(path.reduceRight((inner, key) => `{"type":"event_callback","event":{"type":"x"},${JSON.stringify(key)}:${inner}}`, id));
+    const delivery = sampleDelivery(config, pipeline.secretsOf(config.name)[0], { deliveryId: 'unused', body: signed });
+    const result = await pipeline.functions.ingest.invoke(proxyEvent('POST', config.name, Object.entries(delivery.headers), signed));
+    const response = result.ok ? result.value as { statusCode: number; body: string } : undefined;
+    const webhookId = `${config.name}:${id}`;
+    expect([response?.statusCode, JSON.parse(response?.body ?? '{}').id]).toEqual([202, webhookId]);
+    seen.add(webhookId);
+  }), { numRuns: 300, seed: SEED });
+  say(`  fuzz: ${seen.size} distinct integer ids, each kept literally`);
 });

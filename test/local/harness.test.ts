@@ -6,10 +6,11 @@ import { Webhook as StandardWebhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import { classifyWrite } from '../../local-pipeline/fault-proxy';
 import { sampleDelivery, signatureHeaders, withBadSignature } from '../../local-pipeline/signing';
-import { isBinaryMediaType, matchRoute, toHttpAnswer, toProxyEvent } from '../../local-pipeline/stand-ins/api-gateway';
+import { customized, gatewayError, isBinaryMediaType, matchRoute, toHttpAnswer, toProxyEvent } from '../../local-pipeline/stand-ins/api-gateway';
 import { failedMessageIds } from '../../local-pipeline/stand-ins/event-source';
 import { checkSignature, signRequest } from '../../local-pipeline/stand-ins/sigv4';
-import { resolve, type ResolveContext, ApiRoute } from '../../local-pipeline/template/template';
+import type { CfnTemplate } from '../../local-pipeline/template/app';
+import { apiSettings, resolve, type ResolveContext, ApiRoute } from '../../local-pipeline/template/template';
 import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
 
 const config = (scheme: ProviderRuntimeConfig['scheme'], extra: Partial<ProviderRuntimeConfig> = {}): ProviderRuntimeConfig =>
@@ -115,6 +116,41 @@ describe('API Gateway stand-in', () => {
     expect(toHttpAnswer({ ok: true, value: { statusCode: 202, body: '{}' }, durationMs: 1 }).statusCode).toBe(202);
     expect(toHttpAnswer({ ok: true, value: { body: 'x' }, durationMs: 1 }).statusCode).toBe(502);
     expect(toHttpAnswer({ ok: false, error: { errorType: 'Error', errorMessage: 'x' }, durationMs: 1 }).statusCode).toBe(502);
+  });
+});
+
+describe('gateway responses', () => {
+  const template = (properties: Record<string, unknown>): CfnTemplate => ({
+    Resources: {
+      Api: { Type: 'AWS::ApiGateway::RestApi', Properties: {} },
+      Stage: { Type: 'AWS::ApiGateway::Stage', Properties: { StageName: 'v1' } },
+      Response: { Type: 'AWS::ApiGateway::GatewayResponse', Properties: properties },
+    },
+  });
+  const tooLarge = template({
+    ResponseType: 'REQUEST_TOO_LARGE',
+    StatusCode: '413',
+    ResponseParameters: { 'gatewayresponse.header.Content-Type': "'application/json'" },
+    ResponseTemplates: { 'application/json': '{"error":"body_too_large"}' },
+  });
+
+  test("the template's response replaces API Gateway's own answer of that type only", () => {
+    const responses = apiSettings(tooLarge).gatewayResponses;
+    const answer = customized(gatewayError(413, 'Request Too Long', 'RequestTooLongException'), 'REQUEST_TOO_LARGE', responses);
+    expect([answer.statusCode, answer.body.toString(), answer.headers.filter(([name]) => name === 'Content-Type')])
+      .toEqual([413, '{"error":"body_too_large"}', [['Content-Type', 'application/json']]]);
+    const other = gatewayError(403, 'Missing Authentication Token', 'MissingAuthenticationTokenException');
+    expect(customized(other, 'MISSING_AUTHENTICATION_TOKEN', responses)).toBe(other);
+  });
+
+  test('DEFAULT_5XX applies to API Gateway answers of a type without its own response', () => {
+    const responses = apiSettings(template({ ResponseType: 'DEFAULT_5XX', ResponseTemplates: { 'application/json': '{"error":"gateway"}' } })).gatewayResponses;
+    expect(customized(gatewayError(502, 'Internal server error', 'X'), undefined, responses).body.toString()).toBe('{"error":"gateway"}');
+  });
+
+  test('mapping templates (VTL) and non-static headers are not emulated: they throw', () => {
+    expect(() => apiSettings(template({ ResponseType: 'DEFAULT_4XX', ResponseTemplates: { 'application/json': '{"m":$context.error.messageString}' } }))).toThrow(/static/);
+    expect(() => apiSettings(template({ ResponseType: 'DEFAULT_4XX', ResponseParameters: { 'gatewayresponse.header.X': 'method.request.header.Y' } }))).toThrow(/static header/);
   });
 });
 

@@ -12,6 +12,14 @@ describe('metrics and dashboard', () => {
     expect(accepted).toEqual([{ name: 'service', value: services[0] }]);
   });
 
+  test('conflicts and replays have metric helpers on the processor service', () => {
+    const { processor, stack } = synth();
+    const service = processor.metricProcessed().dimensions?.service;
+    for (const [metric, name] of [[processor.metricConflicts(), 'DeliveryConflicts'], [processor.metricReplays(), 'ReplaysRejected']] as const) {
+      expect(stack.resolve(metric.toMetricConfig().metricStat)).toMatchObject({ metricName: name, namespace: 'WebhookProcessor', dimensions: [{ name: 'service', value: stack.resolve(service) }] });
+    }
+  });
+
   test('two constructs in one stack never share a service name', () => {
     const { template } = synth({}, (stack) => {
       new WebhookProcessor(stack, 'Other', { providers: [WebhookProvider.unverified('acme')] });

@@ -6,7 +6,7 @@ import { Webhook as StandardWebhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import { Webhook as SvixWebhook } from 'svix';
 import type { HmacSchemeConfig, ProviderRuntimeConfig, SignatureScheme } from '../../src/providers/provider-config';
-import { extractField, verifySignature, type RejectionReason, type VerificationResult } from '../../src/providers/verify';
+import { verifySignature, type RejectionReason, type VerificationResult } from '../../src/providers/verify';
 
 const NOW = 1_700_000_000;
 const TOLERANCE = 300;
@@ -773,74 +773,5 @@ describe('robustness', () => {
       }),
       { numRuns: 300 },
     );
-  });
-});
-
-// ---- extractField ----
-
-describe('extractField', () => {
-  const json = {
-    id: 'evt_1',
-    type: 'invoice.paid',
-    sequence: 42,
-    empty: '',
-    flag: true,
-    event: { type: 'app_mention', nested: { id: 7 } },
-    items: [{ id: 'item_1' }],
-  };
-
-  test('reads a header', () => {
-    expect(extractField({ header: 'x-github-delivery' }, { 'x-github-delivery': 'd-1' }, json)).toBe('d-1');
-  });
-
-  test('lower-cases the configured header name', () => {
-    expect(extractField({ header: 'X-GitHub-Event' }, { 'x-github-event': 'push' }, json)).toBe('push');
-  });
-
-  test('reads a top-level JSON field', () => {
-    expect(extractField({ jsonPath: 'type' }, {}, json)).toBe('invoice.paid');
-  });
-
-  test('reads a dotted JSON path', () => {
-    expect(extractField({ jsonPath: 'event.type' }, {}, json)).toBe('app_mention');
-  });
-
-  test('stringifies a number', () => {
-    expect(extractField({ jsonPath: 'event.nested.id' }, {}, json)).toBe('7');
-  });
-
-  test('reads through an array index', () => {
-    expect(extractField({ jsonPath: 'items.0.id' }, {}, json)).toBe('item_1');
-  });
-
-  test('prefers the header when both are configured', () => {
-    expect(extractField({ header: 'x-event-id', jsonPath: 'id' }, { 'x-event-id': 'from-header' }, json)).toBe('from-header');
-  });
-
-  test('falls back to the JSON path when the header is absent', () => {
-    expect(extractField({ header: 'x-event-id', jsonPath: 'id' }, {}, json)).toBe('evt_1');
-  });
-
-  test.each([
-    ['an absent header', { header: 'x-missing' }, json],
-    ['an empty header', { header: 'x-empty' }, json],
-    ['an absent path', { jsonPath: 'event.missing' }, json],
-    ['a path through a scalar', { jsonPath: 'type.length' }, json],
-    ['an empty string', { jsonPath: 'empty' }, json],
-    ['a boolean', { jsonPath: 'flag' }, json],
-    ['an object', { jsonPath: 'event' }, json],
-    ['an inherited property', { jsonPath: 'constructor' }, json],
-    ['__proto__', { jsonPath: '__proto__' }, json],
-    ['an empty path segment', { jsonPath: 'event..type' }, json],
-    ['an empty path', { jsonPath: '' }, json],
-    ['an unparsed body', { jsonPath: 'id' }, undefined],
-    ['a null body', { jsonPath: 'id' }, null],
-    ['an empty location', {}, json],
-  ])('returns undefined for %s', (_name, location, body) => {
-    expect(extractField(location, { 'x-empty': '' }, body)).toBeUndefined();
-  });
-
-  test('returns undefined without a location', () => {
-    expect(extractField(undefined, { 'x-event-id': 'e' }, json)).toBeUndefined();
   });
 });

@@ -11,7 +11,7 @@ test.each([
   ['github', WebhookProvider.github({ secrets: [secret] }), SignatureScheme.GITHUB, { header: 'x-github-delivery' }, { header: 'x-github-event' }],
   ['shopify', WebhookProvider.shopify({ secrets: [secret] }), SignatureScheme.SHOPIFY, { header: 'x-shopify-webhook-id' }, { header: 'x-shopify-topic' }],
   ['slack', WebhookProvider.slack({ secrets: [secret] }), SignatureScheme.SLACK, { jsonPath: 'event_id' }, { jsonPath: 'event.type' }],
-  ['standard-webhooks', WebhookProvider.standardWebhooks({ secrets: [secret] }), SignatureScheme.STANDARD_WEBHOOKS, { header: 'webhook-id' }, { jsonPath: 'type' }],
+  ['standard-webhooks', WebhookProvider.standardWebhooks({ secrets: [secret] }), SignatureScheme.STANDARD_WEBHOOKS, { header: 'webhook-id', fallbackHeader: 'svix-id' }, { jsonPath: 'type' }],
 ])('%s: default name, scheme, delivery id and event type locations', (name, provider, scheme, eventId, eventType) => {
   expect(config(provider)).toMatchObject({ name, scheme, eventId, eventType, toleranceSeconds: 300 });
 });
@@ -74,4 +74,31 @@ test('unverified providers have no secrets', () => {
   const provider = WebhookProvider.unverified('internal');
   expect(provider.scheme).toBe(SignatureScheme.UNVERIFIED);
   expect(config(provider).secretArns).toEqual([]);
+});
+
+describe('replay window', () => {
+  const week = 7 * 24 * 3600;
+  test.each([
+    ['GitHub', WebhookProvider.github({ secrets: [secret] }), week],
+    ['Shopify', WebhookProvider.shopify({ secrets: [secret] }), week],
+    ['HMAC without a signed timestamp', WebhookProvider.hmac({ name: 'a', secrets: [secret], signatureHeader: 'X-Sig' }), week],
+    ['Stripe', WebhookProvider.stripe({ secrets: [secret] }), undefined],
+    ['Slack', WebhookProvider.slack({ secrets: [secret] }), undefined],
+    ['Standard Webhooks', WebhookProvider.standardWebhooks({ secrets: [secret] }), undefined],
+    ['HMAC with a signed timestamp', WebhookProvider.hmac({ name: 'a', secrets: [secret], signatureHeader: 'X-Sig', timestampHeader: 'X-Ts' }), undefined],
+    ['an API key', WebhookProvider.apiKey({ name: 'k', secrets: [secret], header: 'X-Key' }), undefined],
+    ['an unverified provider', WebhookProvider.unverified('open'), undefined],
+  ])('%s: on by default only where the scheme signs no timestamp', (_, provider, seconds) => {
+    expect(config(provider).replayWindowSeconds).toBe(seconds);
+  });
+
+  test('can be set, or turned off with zero', () => {
+    expect(config(WebhookProvider.stripe({ secrets: [secret], replayWindow: Duration.hours(1) })).replayWindowSeconds).toBe(3600);
+    expect(config(WebhookProvider.github({ secrets: [secret], replayWindow: Duration.seconds(0) }))).not.toHaveProperty('replayWindowSeconds');
+  });
+
+  test.each([Duration.seconds(30), Duration.days(366)])('must be 0 or between 1 minute and 365 days (%s)', (window) => {
+    expect(WebhookProvider.github({ secrets: [secret], replayWindow: window })._validate())
+      .toContain("WebhookProvider 'github': 'replayWindow' must be 0 (off) or between 1 minute and 365 days.");
+  });
 });

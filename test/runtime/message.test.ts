@@ -30,6 +30,7 @@ test.each([
   ['{"v":2}', /unsupported message version/],
   ['{"v":1,"id":"a","provider":"p","receivedAt":"t","bodySha256":"h","bodyBytes":1,"headers":{}}', /neither 'body' nor 'bodyRef'/],
   ['{"v":1,"provider":"p"}', /'id' is missing/],
+  ['{"v":1,"id":"a","provider":"p","receivedAt":"t","bodySha256":"h","bodyBytes":1,"headers":{},"body":"","replayWindowSeconds":-1}', /'replayWindowSeconds'/],
 ])('decodeMessage refuses %s', (text, error) => {
   expect(() => decodeMessage(text)).toThrow(error);
 });
@@ -37,6 +38,12 @@ test.each([
 test('the largest accepted body still fits in a Lambda invocation once base64-encoded', () => {
   const base64Bytes = Math.ceil(MAX_BODY_BYTES / 3) * 4;
   expect(base64Bytes + 256 * 1024).toBeLessThanOrEqual(6 * 1000 * 1000);
+});
+
+test("the provider's replay window travels with the message", () => {
+  const message = newMessage({ ...base, rawBody: Buffer.from('x'), replayWindowSeconds: 604800 });
+  expect(decodeMessage(encodeMessage(message)).replayWindowSeconds).toBe(604800);
+  expect(newMessage({ ...base, rawBody: Buffer.from('x') })).not.toHaveProperty('replayWindowSeconds');
 });
 
 test('oversized bodies under one delivery id but with different bytes get different keys', () => {

@@ -22,8 +22,9 @@ describe('table', () => {
     });
   });
 
-  test('records expire only when lifecycle.recordExpiration is set', () => {
-    synth().template.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: Match.absent() });
+  test('TTL is always on expiresAt (replay guards expire); records get it only with lifecycle.recordExpiration', () => {
+    synth().template.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
+    synth().template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ TABLE_NAME: Match.anyValue(), RECORD_TTL_SECONDS: Match.absent() }) } });
     const { template } = synth({ lifecycle: { recordExpiration: Duration.days(90) } });
     template.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
     template.hasResourceProperties('AWS::Lambda::Function', {

@@ -3,9 +3,10 @@
  * enqueue a message. Pure: no AWS clients, so every branch is unit-tested without mocks.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { extractField } from '../../providers/fields';
 import type { ProviderRuntimeConfig } from '../../providers/provider-config';
-import { extractField, verifySignature, type RejectionReason } from '../../providers/verify';
-import { errorResponse, isJsonContentType, jsonResponse, normalizeHeaders, parseJsonBody, rawBodyOf } from '../../runtime/http';
+import { verifySignature, type RejectionReason } from '../../providers/verify';
+import { errorResponse, isJsonContentType, jsonResponse, normalizeHeaders, parseJsonBody, rawBodyOf, type JsonBody } from '../../runtime/http';
 import { webhookId } from '../../runtime/ids';
 import { newMessage, type WebhookMessage } from '../../runtime/message';
 
@@ -28,7 +29,14 @@ export interface Accepted {
   readonly message: WebhookMessage;
 }
 
-export type Decision = Rejected | Answered | Accepted;
+/** The provider's signing secrets could not be loaded: a 503, so the provider retries. */
+export interface Unavailable {
+  readonly kind: 'unavailable';
+  readonly response: APIGatewayProxyResult;
+  readonly error: unknown;
+}
+
+export type Decision = Rejected | Answered | Accepted | Unavailable;
 
 export interface DeliveryContext {
   readonly providers: ReadonlyMap<string, ProviderRuntimeConfig>;
@@ -74,7 +82,14 @@ export async function decide(event: APIGatewayProxyEvent, context: DeliveryConte
   const headers = normalizeHeaders(event);
   const receivedAt = context.now();
 
-  const secrets = provider.scheme === 'unverified' ? [] : await context.secretsOf(provider);
+  let secrets: readonly string[] = [];
+  if (provider.scheme !== 'unverified') {
+    try {
+      secrets = await context.secretsOf(provider);
+    } catch (error) {
+      return { kind: 'unavailable', error, response: errorResponse(503, 'secrets_unavailable', 'The webhook could not be verified now; retry later.') };
+    }
+  }
   const verification = verifySignature(provider, secrets, headers, rawBody, Math.floor(receivedAt.getTime() / 1000));
   if (!verification.valid) {
     return reject(401, verification.reason, SIGNATURE_MESSAGES[verification.reason]);
@@ -84,8 +99,9 @@ export async function decide(event: APIGatewayProxyEvent, context: DeliveryConte
   if (json === MALFORMED) {
     return reject(400, 'malformed_json', 'The request body is not valid JSON.');
   }
-  if (provider.scheme === 'slack' && isSlackUrlVerification(json)) {
-    return { kind: 'answered', response: jsonResponse(200, { challenge: json.challenge }) };
+  const handshake = provider.scheme === 'slack' ? slackHandshake(json?.value) : undefined;
+  if (handshake !== undefined) {
+    return handshake;
   }
 
   const message = newMessage({
@@ -96,6 +112,7 @@ export async function decide(event: APIGatewayProxyEvent, context: DeliveryConte
     headers,
     rawBody,
     credentialHeaders: provider.apiKeyHeader ? [provider.apiKeyHeader] : [],
+    replayWindowSeconds: provider.replayWindowSeconds,
   });
   return { kind: 'accepted', message };
 }
@@ -106,7 +123,7 @@ const MALFORMED = Symbol('malformed');
  * The parsed body when it is (or must be) JSON. A body declared as JSON must parse; a body
  * without a JSON content type is parsed only when the provider reads ids or types from it.
  */
-function jsonOf(contentType: string | undefined, rawBody: Buffer, provider: ProviderRuntimeConfig): unknown {
+function jsonOf(contentType: string | undefined, rawBody: Buffer, provider: ProviderRuntimeConfig): JsonBody | undefined | typeof MALFORMED {
   const declared = isJsonContentType(contentType);
   const needed = provider.eventId?.jsonPath !== undefined || provider.eventType?.jsonPath !== undefined;
   if (!declared && !needed) {
@@ -114,13 +131,22 @@ function jsonOf(contentType: string | undefined, rawBody: Buffer, provider: Prov
   }
   const parsed = parseJsonBody(rawBody);
   if (parsed.ok) {
-    return parsed.value;
+    return parsed.body;
   }
   return declared ? MALFORMED : undefined;
 }
 
-function isSlackUrlVerification(json: unknown): json is { type: string; challenge: string } {
-  return typeof json === 'object' && json !== null
-    && (json as Record<string, unknown>).type === 'url_verification'
-    && typeof (json as Record<string, unknown>).challenge === 'string';
+/**
+ * Slack's URL verification handshake, answered with its challenge. It is never an event to
+ * store: without a string challenge it is refused.
+ */
+function slackHandshake(json: unknown): Answered | Rejected | undefined {
+  if (typeof json !== 'object' || json === null || (json as Record<string, unknown>).type !== 'url_verification') {
+    return undefined;
+  }
+  const challenge = (json as Record<string, unknown>).challenge;
+  if (typeof challenge !== 'string') {
+    return reject(400, 'malformed_url_verification', "A Slack url_verification request needs a string 'challenge'.");
+  }
+  return { kind: 'answered', response: jsonResponse(200, { challenge }) };
 }

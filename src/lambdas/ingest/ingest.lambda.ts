@@ -1,7 +1,8 @@
 /**
  * POST /webhook/{provider}: verifies the delivery, enqueues it with its exact raw bytes and
  * answers 202 with the webhook id only once SQS has accepted it. 4xx for anything it refuses
- * (never enqueued), 503 when the enqueue failed so that the provider retries.
+ * (never enqueued); 503 when the signing secrets could not be loaded or the enqueue failed, and
+ * 500 for any other error, each with its own metric and log line, so that the provider retries.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
@@ -43,6 +44,11 @@ export async function handler(event: APIGatewayProxyEvent, lambdaContext?: Conte
   if (lambdaContext) logger.addContext(lambdaContext);
   try {
     return await handle(event);
+  } catch (error) {
+    // A defect, not an outage of a dependency: say so, so that nobody looks at Secrets Manager or SQS.
+    logger.error('unexpected error; answered 500 so that the provider retries', { error: errorName(error), stack: stackOf(error) });
+    metrics.addMetric('UnexpectedErrors', MetricUnit.Count, 1);
+    return errorResponse(500, 'internal_error', 'The webhook could not be handled because of an internal error; retry later.');
   } finally {
     metrics.publishStoredMetrics();
   }
@@ -51,14 +57,11 @@ export async function handler(event: APIGatewayProxyEvent, lambdaContext?: Conte
 async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
   const provider = event.pathParameters?.provider;
   logger.appendKeys({ provider });
-  let decision;
-  try {
-    decision = await decide(event, context);
-  } catch (error) {
-    // Only loading the signing secrets can fail here: answer like a failed enqueue, so the provider retries.
-    logger.error('signing secrets could not be loaded; the provider will retry', { error: errorName(error) });
+  const decision = await decide(event, context);
+  if (decision.kind === 'unavailable') {
+    logger.error('signing secrets could not be loaded; the provider will retry', { error: errorName(decision.error) });
     metrics.addMetric('SecretsUnavailable', MetricUnit.Count, 1);
-    return errorResponse(503, 'secrets_unavailable', 'The webhook could not be verified now; retry later.');
+    return decision.response;
   }
   if (decision.kind === 'rejected') {
     countRejection(provider, decision.reason);
@@ -106,4 +109,9 @@ function countRejection(provider: string | undefined, reason: string): void {
 
 function errorName(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Where the error was thrown: code locations only (the message is logged once, by errorName). */
+function stackOf(error: unknown): string | undefined {
+  return error instanceof Error ? error.stack?.split('\n').slice(1, 9).map((line) => line.trim()).join(' | ') : undefined;
 }

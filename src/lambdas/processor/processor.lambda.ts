@@ -2,18 +2,22 @@
  * SQS → DynamoDB record + S3 raw archive. One archive object per batch (one S3 PUT), then one
  * conditional write per message, all concurrently. Exactly the messages that failed are
  * reported in `batchItemFailures`; SQS redelivers them and, after `maxReceiveCount`, moves them
- * to the dead-letter queue. A record that already exists is a duplicate delivery: counted and
- * acknowledged, never written twice.
+ * to the dead-letter queue. Every delivery stays in the archive; when its id is already
+ * recorded it is a retry (same bytes: counted, not written twice) or a conflict (a different
+ * body: listed on the record and counted). With a replay window, the same bytes under a new id
+ * are recorded as a replay of the first id (see src/runtime/dedup.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { BodyReadError, decodeRecords, type DecodeResult } from './batch';
 import { archiveKey, buildArchiveObject, type ArchivePointer } from '../../runtime/archive';
+import { classifyRepeat, conflictUpdate, existingItem, replayGuardPut } from '../../runtime/dedup';
+import type { WebhookMessage } from '../../runtime/message';
 import { toRecord } from '../../runtime/record';
 import { logger, metrics, requiredEnv } from '../shared/powertools';
 
@@ -93,22 +97,95 @@ async function writeRecord(batch: PreparedBatch, sqsRecord: SQSRecord): Promise<
   if (batch.archiveError || pointer === undefined) {
     throw batch.archiveError ?? new Error('not archived');
   }
+  const replayOf = await claimBody(message);
   try {
     await dynamo.send(new PutCommand({
       TableName: tableName,
-      Item: toRecord(message, pointer, batch.processedAt, recordTtlSeconds),
+      Item: toRecord(message, pointer, batch.processedAt, { ttlSeconds: recordTtlSeconds, replayOf }),
       ConditionExpression: 'attribute_not_exists(id)',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     }));
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException') {
-      metrics.addMetric('DuplicateDeliveries', MetricUnit.Count, 1);
-      logger.info('duplicate delivery acknowledged', { correlation_id: message.id });
+    if (isConditionalCheckFailed(error)) {
+      await handleRepeat(message, pointer, error.Item);
       return;
     }
     logger.error('record write failed; the message will be retried', { correlation_id: message.id, error: describe(error) });
     throw error;
   }
+  if (replayOf !== undefined) {
+    metrics.addMetric('ReplaysRejected', MetricUnit.Count, 1);
+    logger.warn('replay: the same bytes as an earlier webhook under a new id; recorded with status replay, not processed', { correlation_id: message.id, replayOf });
+    return;
+  }
   metrics.addMetric('WebhooksProcessed', MetricUnit.Count, 1);
+}
+
+/**
+ * Claims the body's digest for this webhook id for the provider's replay window. Returns the
+ * id that claimed it first when that is another id (this delivery is then a replay).
+ */
+async function claimBody(message: WebhookMessage): Promise<string | undefined> {
+  const guard = replayGuardPut(message);
+  if (guard === undefined) {
+    return undefined;
+  }
+  try {
+    await dynamo.send(new PutCommand({ TableName: tableName, ...guard, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
+    return undefined;
+  } catch (error) {
+    const first = isConditionalCheckFailed(error) ? existingItem(error.Item)?.webhookId : undefined;
+    if (first === undefined) {
+      logger.error('replay guard write failed; the message will be retried', { correlation_id: message.id, error: describe(error) });
+      throw error;
+    }
+    return first;
+  }
+}
+
+/** The id is recorded already: a retry of the same bytes, or a conflicting body to list. */
+async function handleRepeat(message: WebhookMessage, pointer: ArchivePointer, item: unknown): Promise<void> {
+  const existing = existingItem(item as Record<string, unknown> | undefined);
+  if (existing === undefined) {
+    throw new Error(`the record of ${message.id} exists but was not returned`);
+  }
+  const repeat = classifyRepeat(existing, message.bodySha256);
+  if (repeat === 'conflict') {
+    await recordConflict(message, pointer);
+    return;
+  }
+  metrics.addMetric('DuplicateDeliveries', MetricUnit.Count, 1);
+  logger.info(repeat === 'duplicate' ? 'duplicate delivery acknowledged' : 'retry of a listed conflicting delivery acknowledged', { correlation_id: message.id });
+}
+
+async function recordConflict(message: WebhookMessage, pointer: ArchivePointer): Promise<void> {
+  const log = { correlation_id: message.id, bodySha256: message.bodySha256, archive: pointer };
+  try {
+    await dynamo.send(new UpdateCommand({ TableName: tableName, ...conflictUpdate(message, pointer), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
+  } catch (error) {
+    if (!isConditionalCheckFailed(error)) {
+      logger.error('conflict could not be listed; the message will be retried', { ...log, error: describe(error) });
+      throw error;
+    }
+    const existing = existingItem(error.Item);
+    if (existing === undefined) {
+      throw new Error(`the record of ${message.id} disappeared while a conflict was listed`);
+    }
+    if (existing.conflictDigests.includes(message.bodySha256)) {
+      metrics.addMetric('DuplicateDeliveries', MetricUnit.Count, 1);
+      logger.info('retry of a listed conflicting delivery acknowledged', log);
+      return;
+    }
+    metrics.addMetric('DeliveryConflicts', MetricUnit.Count, 1);
+    logger.warn('conflict: a different body under a recorded id; archived and counted, not listed (the record lists the most it may)', log);
+    return;
+  }
+  metrics.addMetric('DeliveryConflicts', MetricUnit.Count, 1);
+  logger.warn('conflict: a different body under a recorded id; archived and listed on the record', log);
+}
+
+function isConditionalCheckFailed(error: unknown): error is ConditionalCheckFailedException {
+  return error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException';
 }
 
 async function readObject(key: string): Promise<Buffer> {
