@@ -3,10 +3,10 @@ import { decodeProviders, encodeProviders } from '../../src/providers/provider-e
 
 const providers: ProviderRuntimeConfig[] = [
   { name: 'stripe', scheme: 'stripe', secretArns: ['webhooks/stripe', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:next-AbCdEf'], toleranceSeconds: 300, eventId: { jsonPath: 'id' }, eventType: { jsonPath: 'type' } },
-  { name: 'github', scheme: 'github', secretArns: ['g'], toleranceSeconds: 300, eventId: { header: 'x-github-delivery' }, eventType: { header: 'x-github-event' } },
+  { name: 'github', scheme: 'github', secretArns: ['g'], toleranceSeconds: 300, replayWindowSeconds: 604800, eventId: { header: 'x-github-delivery' }, eventType: { header: 'x-github-event' } },
   { name: 'shopify', scheme: 'shopify', secretArns: ['s'], toleranceSeconds: 300, eventId: { header: 'x-shopify-webhook-id' }, eventType: { header: 'x-shopify-topic' } },
   { name: 'slack', scheme: 'slack', secretArns: ['s'], toleranceSeconds: 60, eventId: { jsonPath: 'event_id' }, eventType: { jsonPath: 'event.type' } },
-  { name: 'svix', scheme: 'standard-webhooks', secretArns: ['s'], toleranceSeconds: 300, eventId: { header: 'webhook-id' }, eventType: { jsonPath: 'type' } },
+  { name: 'svix', scheme: 'standard-webhooks', secretArns: ['s'], toleranceSeconds: 300, eventId: { header: 'webhook-id', fallbackHeader: 'svix-id' }, eventType: { jsonPath: 'type' } },
   {
     name: 'acme',
     scheme: 'hmac',
@@ -36,4 +36,13 @@ test('what the handler can derive is left out: preset fields, the default tolera
 
 test('a value in another form is refused with what to do', () => {
   expect(() => decodeProviders(JSON.stringify(providers))).toThrow(/not in the form the WebhookProcessor construct writes/);
+});
+
+test('the replay window is kept, and the Standard Webhooks preset keeps its svix-id fallback without spelling it out', () => {
+  const encoded = encodeProviders(providers, 300);
+  expect(encoded.p[1]).toMatchObject({ n: 'github', r: 604800 });
+  expect(encoded.p[4]).toEqual({ n: 'svix', s: 'standard-webhooks', k: ['s'] });
+  const decoded = decodeProviders(JSON.stringify(encoded));
+  expect(decoded[1].replayWindowSeconds).toBe(604800);
+  expect(decoded[4].eventId).toEqual({ header: 'webhook-id', fallbackHeader: 'svix-id' });
 });
