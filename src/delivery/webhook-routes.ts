@@ -1,7 +1,7 @@
 import { Token, aws_events as events } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from './event-names';
 import type { WebhookRuleOptions } from './webhook-rule-options';
-import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../runtime/event';
 
 /** Properties of the routes of one construct. */
 export interface WebhookRoutesProps {

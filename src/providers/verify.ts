@@ -7,8 +7,9 @@
  * exact, unlike Node's lenient decoders, and cheaper, since an encoded digest lands in Node's
  * pooled buffers while a raw `digest()` allocates a fresh one.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { HmacAlgorithm, ProviderRuntimeConfig, SignatureEncoding } from './provider-config';
+import { apiKeyDigest, isStandardWebhooksSecret, sha256, standardWebhooksKey, utf8Key } from './secret-keys';
 
 export type RejectionReason =
   | 'missing_signature'
@@ -373,63 +374,6 @@ function parseUnixSeconds(text: string): number | undefined {
     seconds = seconds * 10 + digit;
   }
   return seconds;
-}
-
-// ---- secrets ----
-
-const STANDARD_WEBHOOKS_PREFIX = 'whsec_';
-/** Enough for every live secret of every provider of one function; evicts the oldest beyond. */
-const MAX_CACHED_SECRETS = 64;
-const utf8Keys = new Map<string, Buffer | null>();
-const standardWebhooksKeys = new Map<string, Buffer | null>();
-const apiKeyDigests = new Map<string, Buffer>();
-
-/** Most schemes key the HMAC with the secret's UTF-8 bytes (kept as a Buffer: cheaper per HMAC than a string). */
-function utf8Key(secret: string): Buffer | null {
-  return isNonEmptyString(secret) ? memoised(utf8Keys, secret, encodeUtf8) : null;
-}
-
-function encodeUtf8(secret: string): Buffer {
-  return Buffer.from(secret, 'utf8');
-}
-
-/**
- * The HMAC key of a Standard Webhooks secret: the base64 after an optional `whsec_` prefix (the
- * official library accepts both). Null for a secret that is not canonical base64 or is empty.
- */
-function standardWebhooksKey(secret: string): Buffer | null {
-  return isNonEmptyString(secret) ? memoised(standardWebhooksKeys, secret, decodeStandardWebhooksSecret) : null;
-}
-
-function isStandardWebhooksSecret(secret: string): boolean {
-  return standardWebhooksKey(secret) !== null;
-}
-
-function decodeStandardWebhooksSecret(secret: string): Buffer | null {
-  const encoded = secret.startsWith(STANDARD_WEBHOOKS_PREFIX) ? secret.slice(STANDARD_WEBHOOKS_PREFIX.length) : secret;
-  const key = Buffer.from(encoded, 'base64');
-  return key.length > 0 && key.toString('base64') === encoded ? key : null;
-}
-
-function apiKeyDigest(secret: string): Buffer {
-  return memoised(apiKeyDigests, secret, sha256);
-}
-
-function memoised<V>(cache: Map<string, V>, key: string, compute: (key: string) => V): V {
-  const cached = cache.get(key);
-  if (cached !== undefined) {
-    return cached;
-  }
-  const value = compute(key);
-  if (cache.size >= MAX_CACHED_SECRETS) {
-    cache.delete(cache.keys().next().value as string);
-  }
-  cache.set(key, value);
-  return value;
-}
-
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
 }
 
 function isNonEmptyString(value: unknown): value is string {

@@ -3,9 +3,9 @@
  * Pure: no AWS clients.
  */
 import type { ArchivePointer } from './archive';
+import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../delivery/event-names';
 
-export const EVENT_SOURCE = 'cdk-webhook-processor';
-export const EVENT_DETAIL_TYPE = 'Webhook Received';
+export { EVENT_DETAIL_TYPE, EVENT_SOURCE };
 
 /**
  * EventBridge takes event entries, and PutEvents requests, of up to 1 MB since January 2026
