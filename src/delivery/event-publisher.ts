@@ -10,6 +10,7 @@ import { accept, acceptPolicyFindings } from '../core/findings';
 import { acceptFunctionFindings, allow, functionBase, grantKey, type FunctionSettings } from '../core/function-base';
 import { HandlerName } from '../core/handler-metrics';
 import { PublisherFunction } from '../lambdas/publisher/publisher-function';
+import { durableQueue } from '../pipeline/webhook-queues';
 import { ARCHIVE_PREFIX, type WebhookStore } from '../store/webhook-store';
 
 /** Retries of a failing stream batch (bisected each time) before it goes to the failure queue. */
@@ -46,14 +47,7 @@ export class EventPublisher extends Construct {
     super(scope, id);
     const { functions, store } = props;
     this.eventBus = props.eventBus ?? new events.EventBus(this, 'Bus');
-    this.failureQueue = new sqs.Queue(this, 'FailureQueue', {
-      ...(functions.encryptionKey
-        ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: functions.encryptionKey }
-        : { encryption: sqs.QueueEncryption.SQS_MANAGED }),
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: functions.removalPolicy,
-    });
+    this.failureQueue = durableQueue(this, 'FailureQueue', functions.encryptionKey, functions.removalPolicy);
     const fn = new PublisherFunction(this, 'Function', {
       ...functionBase(this, 'Execution role of the webhook event publisher function', functions),
       description: 'Puts an EventBridge event for each newly recorded webhook',
@@ -105,9 +99,6 @@ export class EventPublisher extends Construct {
     }, {
       nag: 'Serverless-SQSRedrivePolicy',
       reason: 'This queue is the failure destination of the event publisher: batches end here after bounded retries and are alarmed on; a further redrive would only hide them.',
-    }, ...(functions.encryptionKey ? [] : [{
-      checkov: ['CKV_AWS_27'],
-      reason: 'The queue is encrypted with SSE-SQS (SqsManagedSseEnabled); the check only recognises a KMS key, which encryptionKey sets.',
-    }])]);
+    }]);
   }
 }

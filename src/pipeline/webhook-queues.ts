@@ -48,35 +48,39 @@ export class WebhookQueues extends Construct {
 
   constructor(scope: Construct, id: string, props: WebhookQueuesProps) {
     super(scope, id);
-    const encryption = props.encryptionKey
-      ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: props.encryptionKey }
-      : { encryption: sqs.QueueEncryption.SQS_MANAGED };
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      ...encryption,
-      enforceSSL: true,
-      retentionPeriod: MESSAGE_RETENTION,
-      removalPolicy: props.removalPolicy,
-    });
-    this.queue = new sqs.Queue(this, 'Queue', {
-      ...encryption,
-      enforceSSL: true,
+    this.deadLetterQueue = durableQueue(this, 'DeadLetterQueue', props.encryptionKey, props.removalPolicy);
+    this.queue = durableQueue(this, 'Queue', props.encryptionKey, props.removalPolicy, {
       visibilityTimeout: props.visibilityTimeout,
-      retentionPeriod: MESSAGE_RETENTION,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount },
-      removalPolicy: props.removalPolicy,
     });
 
     accept(this.deadLetterQueue, [{
       nag: 'Serverless-SQSRedrivePolicy',
       reason: 'This queue is the dead-letter queue of the webhook queue: messages end here after maxReceiveCount failed receives and are alarmed on; a further redrive would only hide them.',
     }]);
-    if (!props.encryptionKey) {
-      for (const queue of [this.queue, this.deadLetterQueue]) {
-        accept(queue, [{
-          checkov: ['CKV_AWS_27'],
-          reason: 'The queue is encrypted with SSE-SQS (SqsManagedSseEnabled); the check only recognises a KMS key, which encryptionKey sets.',
-        }]);
-      }
-    }
+
   }
+}
+
+/**
+ * A queue that keeps messages as long as SQS can, encrypted (with the key, or SSE-SQS) and
+ * TLS-only: every queue of the construct holds acknowledged webhooks or their coordinates.
+ */
+export function durableQueue(
+  scope: Construct, id: string, key: kms.IKey | undefined, removalPolicy: RemovalPolicy, props: sqs.QueueProps = {},
+): sqs.Queue {
+  const queue = new sqs.Queue(scope, id, {
+    ...(key ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key } : { encryption: sqs.QueueEncryption.SQS_MANAGED }),
+    enforceSSL: true,
+    retentionPeriod: MESSAGE_RETENTION,
+    removalPolicy,
+    ...props,
+  });
+  if (!key) {
+    accept(queue, [{
+      checkov: ['CKV_AWS_27'],
+      reason: 'The queue is encrypted with SSE-SQS (SqsManagedSseEnabled); the check only recognises a KMS key, which encryptionKey sets.',
+    }]);
+  }
+  return queue;
 }
