@@ -129,9 +129,8 @@ project.eslint?.addOverride({
 project.npmignore?.include('/assets/');
 project.npmignore?.exclude('/.venv/', '/.venv-checks/', '/.emulators/', '/scripts/', '/local-pipeline/', '/examples/', '/bench/', '/.ci/', 'dynamodb-local-metadata.json', 'cdk.out/', '/tsconfig.dts.json');
 // jsii compiles the handler code to lib/ too, but only its bundles in assets/ run; its lib/ files
-// would require packages the library does not depend on. The generated function constructs stay;
-// provider-config holds the types of the ingest function's configuration only.
-project.npmignore?.exclude(...[...HANDLER_SOURCES, 'src/providers/provider-config.ts'].map((source) => `/${source.replace(/^src\//, 'lib/').replace(/\.ts$/, '.*')}`));
+// would require packages the library does not depend on. The generated function constructs stay.
+project.npmignore?.exclude(...HANDLER_SOURCES.map((source) => `/${source.replace(/^src\//, 'lib/').replace(/\.ts$/, '.*')}`));
 project.npmignore?.include('/lib/lambdas/*/*-function.js', '/lib/lambdas/*/*-function.d.ts');
 
 // jsii requires stripInternal: false, so its declarations keep @internal members; they are emitted

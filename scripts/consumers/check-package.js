@@ -63,8 +63,8 @@ const checks = {
     if (absent.length > 0) throw new Error(`missing: ${absent.join(', ')}`);
     if (!/\(\.\/API\.md\)/.test(fs.readFileSync(path.join(root, 'README.md'), 'utf8'))) throw new Error('the README no longer links to ./API.md');
   },
-  'the three handler bundles ship in assets/': () => {
-    for (const name of ['ingest', 'processor', 'status']) {
+  'every handler bundle ships in assets/': () => {
+    for (const name of ['ingest', 'processor', 'status', 'list', 'publisher']) {
       if (!isShipped(`assets/lambdas/${name}/${name}.lambda/index.js`)) throw new Error(`no bundle for ${name}`);
     }
   },
