@@ -3,6 +3,7 @@
  * Pure: no AWS clients.
  */
 import type { ArchivePointer } from './archive';
+import { parseJsonBody } from './http';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../delivery/event-names';
 
 export { EVENT_DETAIL_TYPE, EVENT_SOURCE };
@@ -78,17 +79,6 @@ export function recordedWebhook(image: Readonly<Record<string, unknown>>): Recor
   };
 }
 
-/** The body as JSON, or undefined when it is not JSON (a UTF-8 byte order mark is ignored, as RFC 8259 allows). */
-export function parseJsonBody(body: Buffer): { readonly ok: boolean; readonly value?: unknown } {
-  let text = body.toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
-}
-
 /**
  * An entry's size as EventBridge counts it: the UTF-8 bytes of Source, DetailType and Detail
  * (plus Time and Resources, which these entries do not set).
@@ -123,11 +113,11 @@ export function toEventEntry(webhook: RecordedWebhook, body: Buffer | undefined,
   const entry = (detail: WebhookEventDetail): EventEntry => ({
     Source: EVENT_SOURCE, DetailType: EVENT_DETAIL_TYPE, Detail: JSON.stringify(detail), EventBusName: context.eventBusName,
   });
-  const parsed = body === undefined ? { ok: false } : parseJsonBody(body);
-  if (!parsed.ok) {
+  const parsed = body === undefined ? undefined : parseJsonBody(body);
+  if (!parsed?.ok) {
     return entry({ ...base, payloadOmitted: PayloadOmitted.NOT_JSON });
   }
-  const full = entry({ ...base, payloadIncluded: true, payload: parsed.value });
+  const full = entry({ ...base, payloadIncluded: true, payload: parsed.body.value });
   return entrySize(full) <= (context.maxEntryBytes ?? MAX_ENTRY_BYTES) ? full : entry({ ...base, payloadOmitted: PayloadOmitted.TOO_LARGE });
 }
 

@@ -1,4 +1,4 @@
-import { EVENT_DETAIL_TYPE, EVENT_SOURCE, PayloadOmitted, archiveRanges, entrySize, parseJsonBody, recordedWebhook, toEventEntry, toRequests, type RecordedWebhook } from '../../src/runtime/event';
+import { EVENT_DETAIL_TYPE, EVENT_SOURCE, PayloadOmitted, archiveRanges, entrySize, recordedWebhook, toEventEntry, toRequests, type RecordedWebhook } from '../../src/runtime/event';
 
 const webhook: RecordedWebhook = {
   id: 'stripe:evt_1',
@@ -39,7 +39,7 @@ test('a body that is not JSON travels by reference, with the reason', () => {
 });
 
 test('a JSON body with a UTF-8 byte order mark is JSON', () => {
-  expect(parseJsonBody(Buffer.from('\ufeff{"a":1}'))).toEqual({ ok: true, value: { a: 1 } });
+  expect(detail(Buffer.from('\ufeff{"a":1}'))).toMatchObject({ payloadIncluded: true, payload: { a: 1 } });
 });
 
 test('a payload that would push the entry over the ceiling travels by reference', () => {
