@@ -79,7 +79,7 @@ typescript_consumer() {
   esac
   log "typescript ($label): synth on aws-cdk-lib $installed (type-checked by ts-node)"
   synth
-  cp "$ROOT/scripts/consumers/assert-template.js" "$ROOT/scripts/consumers/check-nag.js" .
+  cp "$ROOT/scripts/consumers/assert-template.js" "$ROOT/scripts/consumers/check-nag.js" "$ROOT/scripts/consumers/run-checks.js" .
   node assert-template.js cdk.out/WebhooksExample.template.json
   node check-nag.js
   cd "$ROOT"

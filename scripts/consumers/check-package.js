@@ -94,16 +94,7 @@ const checks = {
   },
 };
 
-let failed = 0;
-for (const [name, check] of Object.entries(checks)) {
-  try {
-    check();
-    console.log(`  ok    ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`  FAIL  ${name}\n        ${String(e.message).split('\n').join('\n        ')}`);
-  }
-}
+const failed = require('./run-checks')(checks);
 console.log(`package: ${shipped.length} files, ${Object.keys(checks).length - failed} checks passed, ${failed} failed`);
 fs.rmSync(dir, { recursive: true, force: true });
 process.exit(failed === 0 ? 0 : 1);
