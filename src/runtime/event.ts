@@ -52,6 +52,17 @@ export interface WebhookEventDetail {
   readonly payloadIncluded: boolean;
   readonly payloadOmitted?: PayloadOmitted;
   readonly payload?: unknown;
+  /** Only on a replayed event: which replay put it on the bus, and when it was asked for. */
+  readonly replay?: ReplayMarker;
+}
+
+/**
+ * What marks a replayed event: the id of the replay request and when it was made. Everything
+ * else in the detail is the event the publisher put, so consumers deduplicate by `id` as ever.
+ */
+export interface ReplayMarker {
+  readonly id: string;
+  readonly requestedAt: string;
 }
 
 export interface EventEntry {
@@ -97,6 +108,8 @@ export function toEventEntry(webhook: RecordedWebhook, body: Buffer | undefined,
   readonly bucket: string;
   readonly eventBusName: string;
   readonly maxEntryBytes?: number;
+  /** Marks the event as a replay (the publisher never sets it). */
+  readonly replay?: ReplayMarker;
 }): EventEntry {
   const base: WebhookEventDetail = {
     processor: context.processor,
@@ -109,6 +122,8 @@ export function toEventEntry(webhook: RecordedWebhook, body: Buffer | undefined,
     bodySha256: webhook.bodySha256,
     archive: { bucket: context.bucket, ...webhook.archive },
     payloadIncluded: false,
+    // Before the size check, so that a replayed event fits exactly when it carries its payload.
+    ...(context.replay !== undefined ? { replay: context.replay } : {}),
   };
   const entry = (detail: WebhookEventDetail): EventEntry => ({
     Source: EVENT_SOURCE, DetailType: EVENT_DETAIL_TYPE, Detail: JSON.stringify(detail), EventBusName: context.eventBusName,
