@@ -1,6 +1,7 @@
 import { Annotations, Token, aws_s3 as s3, type Duration } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { MIN_NODE_MAJOR, nodeMajorOf } from './core/function-base';
+import { MAX_REPLAY_RATE } from './delivery/event-replay';
 import { SignatureScheme } from './providers/webhook-provider';
 import { DEFAULT_ARCHIVE_TRANSITIONS } from './store/webhook-store';
 import type { WebhookProcessorProps } from './webhook-processor-props';
@@ -55,6 +56,7 @@ export function validateProps(scope: IConstruct, props: WebhookProcessorProps): 
   check(batchSize === undefined || batchSize <= 10 || window > 0, "'processing.batchSize' above 10 needs a 'processing.maxBatchingWindow' of at least 1 second.");
   check(window <= 300, "'processing.maxBatchingWindow' must be at most 5 minutes.");
   check(within(processing.maxReceiveCount, 1, 1000), "'processing.maxReceiveCount' must be a whole number from 1 to 1000.");
+  check(within(props.replay?.ratePerSecond, 1, MAX_REPLAY_RATE), `'replay.ratePerSecond' must be a whole number from 1 to ${MAX_REPLAY_RATE}.`);
   const timeout = processing.timeout?.toSeconds();
   check(timeout === undefined || (timeout >= 1 && timeout <= 900), "'processing.timeout' must be between 1 second and 15 minutes.");
   check(6 * (timeout ?? 30) + window <= 43200,

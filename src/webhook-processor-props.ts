@@ -276,6 +276,18 @@ export interface WebhookApiOptions {
   readonly stageName?: string;
 }
 
+/** How the replay function puts events on the bus again (see `grantReplay()`). */
+export interface WebhookReplayOptions {
+  /**
+   * Events a replay puts on the bus a second, at most (1-1000), in PutEvents requests of 10. The
+   * replay shares the account's PutEvents quota and the rule targets' invocation quota with live
+   * traffic, and consumers receive replays on top of their usual load.
+   *
+   * @default 50
+   */
+  readonly ratePerSecond?: number;
+}
+
 /** Properties of a WebhookProcessor. */
 export interface WebhookProcessorProps {
   /** The providers that deliver webhooks, each at `POST /webhook/{name}`. At least one. */
@@ -394,4 +406,12 @@ export interface WebhookProcessorProps {
    * @default - no events until `onWebhook()` is called, which creates a bus
    */
   readonly eventBus?: events.IEventBus;
+
+  /**
+   * How the replay function, created with the events (`eventBus` or a route), puts the events of
+   * chosen webhooks on the bus again.
+   *
+   * @default - see WebhookReplayOptions
+   */
+  readonly replay?: WebhookReplayOptions;
 }

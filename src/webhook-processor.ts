@@ -17,6 +17,7 @@ import { Construct } from 'constructs';
 import { defaultRuntime, type FunctionSettings } from './core/function-base';
 import { HandlerMetrics } from './core/handler-metrics';
 import { EventPublisher } from './delivery/event-publisher';
+import { DEFAULT_REPLAY_RATE, EventReplay } from './delivery/event-replay';
 import { WebhookRoutes } from './delivery/webhook-routes';
 import type { WebhookRuleOptions } from './delivery/webhook-rule-options';
 import { RestApiFrontDoor } from './ingress/rest-api-front-door';
@@ -87,7 +88,9 @@ export class WebhookProcessor extends Construct {
   private readonly handlerMetrics: HandlerMetrics;
   private readonly functionSettings: FunctionSettings;
   private readonly alarmsPart?: WebhookAlarms;
+  private readonly replayRate: number;
   private publisher?: EventPublisher;
+  private replayPart?: EventReplay;
   private routes?: WebhookRoutes;
 
   constructor(scope: Construct, id: string, props: WebhookProcessorProps) {
@@ -95,6 +98,7 @@ export class WebhookProcessor extends Construct {
     validateProps(this, props);
     this.providerNames = props.providers.map((p) => p.name);
     this.handlerMetrics = new HandlerMetrics(this);
+    this.replayRate = props.replay?.ratePerSecond ?? DEFAULT_REPLAY_RATE;
 
     const lifecycle = props.lifecycle ?? {};
     const processing = props.processing ?? {};
@@ -203,6 +207,28 @@ export class WebhookProcessor extends Construct {
   }
 
   /**
+   * The function that replays events (see `grantReplay()`); only once events are on. Its name is
+   * what `aws lambda invoke --function-name` takes.
+   */
+  public get replayFunction(): lambda.IFunction | undefined {
+    return this.replayPart?.function;
+  }
+
+  /**
+   * Allows a principal to replay events: lambda:InvokeFunction on the replay function, and on
+   * nothing else. A replay puts the `Webhook Received` events of chosen webhooks (by ids, or by
+   * provider and time range and optionally type) on the bus again, exactly as first published
+   * plus a `replay` marker; see the README's "Replaying events". Turns events on, as
+   * `onWebhook()` does.
+   *
+   * @param grantee the principal
+   */
+  public grantReplay(grantee: iam.IGrantable): iam.Grant {
+    this.enableEvents();
+    return this.replayPart!.grantReplay(grantee);
+  }
+
+  /**
    * Routes webhooks to your code: an EventBridge rule on the construct's events matching the
    * given providers, event types and payload pattern, with the given targets. Turns events on
    * (on a bus the construct creates, unless `eventBus` was given).
@@ -233,6 +259,14 @@ export class WebhookProcessor extends Construct {
         functions: this.functionSettings, store: this.store, eventBus, processorName: this.handlerMetrics.prefix,
       });
       this.alarmsPart?.watchEventPublisher(this.publisher.function, metricDeadLetters(this.publisher.failureQueue));
+      this.replayPart = new EventReplay(this, 'Replay', {
+        functions: this.functionSettings,
+        store: this.store,
+        eventBus: this.publisher.eventBus,
+        processorName: this.handlerMetrics.prefix,
+        providerNames: this.providerNames,
+        ratePerSecond: this.replayRate,
+      });
     }
     return this.publisher;
   }

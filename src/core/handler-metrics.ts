@@ -11,6 +11,7 @@ export enum HandlerName {
   STATUS = 'status',
   PUBLISHER = 'publisher',
   LIST = 'list',
+  REPLAY = 'replay',
 }
 
 /**

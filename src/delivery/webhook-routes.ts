@@ -1,7 +1,7 @@
 import { Token, aws_events as events } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from './event-names';
-import type { WebhookRuleOptions } from './webhook-rule-options';
+import { ReplayFilter, type WebhookRuleOptions } from './webhook-rule-options';
 
 /** Properties of the routes of one construct. */
 export interface WebhookRoutesProps {
@@ -41,9 +41,23 @@ export class WebhookRoutes extends Construct {
           ...(options.providers ? { provider: options.providers } : {}),
           ...(options.eventTypes ? { type: options.eventTypes } : {}),
           ...(options.payload ? { payload: options.payload } : {}),
+          ...replayCondition(options.replays ?? ReplayFilter.INCLUDE),
         },
       },
       targets: options.targets,
     });
+  }
+}
+
+/**
+ * The detail condition of a replay filter. On `replay.id`, a leaf: "Comparison operators only
+ * work on leaf nodes", `exists` among them
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html).
+ */
+function replayCondition(filter: ReplayFilter): Record<string, unknown> {
+  switch (filter) {
+    case ReplayFilter.EXCLUDE: return { replay: { id: [{ exists: false }] } };
+    case ReplayFilter.ONLY: return { replay: { id: [{ exists: true }] } };
+    default: return {};
   }
 }

@@ -1,5 +1,15 @@
 import type { aws_events as events } from 'aws-cdk-lib';
 
+/** Whether a rule matches replayed events (events with a `replay` marker, see `grantReplay()`). */
+export enum ReplayFilter {
+  /** First events and replays alike: a consumer that was down gets what a replay re-sends. */
+  INCLUDE = 'include',
+  /** First events only: the rule never sees a replay. */
+  EXCLUDE = 'exclude',
+  /** Replays only, e.g. a target that exists to process what is replayed. */
+  ONLY = 'only',
+}
+
 /** Which webhooks a rule matches (all conditions must hold), and where it sends them. */
 export interface WebhookRuleOptions {
   /**
@@ -27,6 +37,14 @@ export interface WebhookRuleOptions {
    * @default - no condition on the payload
    */
   readonly payload?: { [key: string]: any };
+
+  /**
+   * Whether replayed events match too. A replay carries the same detail (and webhook `id`) as the
+   * first event plus `replay: { id, requestedAt }`, so an idempotent consumer needs no change.
+   *
+   * @default ReplayFilter.INCLUDE
+   */
+  readonly replays?: ReplayFilter;
 
   /**
    * Where matching webhooks go: a Lambda function, a Step Functions state machine, an SNS
