@@ -168,5 +168,6 @@ export function allOptionsProps(scope: Construct): WebhookProcessorProps {
     encryptionKey: new kms.Key(scope, 'Key', { enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY }),
     archiveAccessLogsBucket: accessLogsBucket(scope),
     eventBus: new events.EventBus(scope, 'WebhookEvents'),
+    replay: { ratePerSecond: 100 },
   };
 }

@@ -98,7 +98,10 @@ export function parseReplayRequest(input: unknown, providers: readonly string[],
     if (toMs - fromMs > MAX_RANGE_DAYS * DAY_MS) return fail('range_too_long', `A replay covers at most ${MAX_RANGE_DAYS} days; split it.`);
     if (p.type !== undefined && (typeof p.type !== 'string' || p.type === '')) return fail('malformed_type', "'type' must be a non-empty string.");
     selection = {
-      kind: 'range', provider: p.provider, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(),
+      kind: 'range',
+      provider: p.provider,
+      from: new Date(fromMs).toISOString(),
+      to: new Date(toMs).toISOString(),
       ...(p.type !== undefined ? { type: p.type as string } : {}),
     };
   }
@@ -144,7 +147,10 @@ export function decodeReplayCursor(cursor: string, selection: ReplaySelection): 
     if (v.q !== fingerprint(selection) || typeof v.r !== 'string' || typeof v.t !== 'string' || !isIsoTime(v.t) || !count(v.o) || !count(v.p)) return undefined;
     if (v.k !== undefined && (typeof v.k !== 'object' || v.k === null || Array.isArray(v.k))) return undefined;
     return {
-      replayId: v.r, requestedAt: v.t, offset: v.o as number, partition: v.p as number,
+      replayId: v.r,
+      requestedAt: v.t,
+      offset: v.o as number,
+      partition: v.p as number,
       ...(v.k !== undefined ? { lastKey: v.k as Record<string, unknown> } : {}),
     };
   } catch {

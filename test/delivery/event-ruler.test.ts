@@ -7,7 +7,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { eventEnvelope, matchRules } from '../../local-pipeline/event-ruler/ruler';
-import { WebhookProcessor, WebhookProvider } from '../../src';
+import { ReplayFilter, WebhookProcessor, WebhookProvider } from '../../src';
 import { toEventEntry, type RecordedWebhook } from '../../src/runtime/event';
 import { SEED_001_MEDIUM, routePayments } from '../payment-routing';
 
@@ -30,7 +30,9 @@ const rules: Record<string, unknown> = Object.fromEntries(Object.entries(templat
 
 const processor = (rules.HighValue as { detail: { processor: string[] } }).detail.processor[0];
 
-function event(provider: string, type: string, body: string | Buffer, options: { processor?: string; maxEntryBytes?: number } = {}) {
+interface EventOptions { processor?: string; maxEntryBytes?: number; replay?: boolean }
+
+function event(provider: string, type: string, body: string | Buffer, options: EventOptions = {}) {
   const webhook: RecordedWebhook = {
     id: `${provider}:evt_1`,
     provider,
@@ -42,7 +44,11 @@ function event(provider: string, type: string, body: string | Buffer, options: {
     archive: { key: 'raw/x.ndjson', offset: 0, length: 10 },
   };
   return eventEnvelope(toEventEntry(webhook, Buffer.from(body), {
-    processor: options.processor ?? processor, bucket: 'archive', eventBusName: 'bus', maxEntryBytes: options.maxEntryBytes,
+    processor: options.processor ?? processor,
+    bucket: 'archive',
+    eventBusName: 'bus',
+    maxEntryBytes: options.maxEntryBytes,
+    ...(options.replay ? { replay: { id: '7d1f0a52-2b8e-4c55-9a51-0c8f9e3b6a10', requestedAt: '2026-11-25T08:00:00.000Z' } } : {}),
   }));
 }
 const payment = (amount: number) => event('stripe', 'payment_intent.succeeded', JSON.stringify({ type: 'payment_intent.succeeded', data: { object: { amount } } }));
@@ -103,5 +109,28 @@ describe('provider and type filters', () => {
       event('github', 'push', '{}', { processor: 'Other-Webhooks' }),
     ]);
     expect(matched).toEqual([['Everything', 'GitHubPushes'], ['Everything'], ['Everything', 'GitHubPushes'], []]);
+  });
+});
+
+describe('replays', () => {
+  // A construct of its own, so that these rules stay out of the other tests' match lists.
+  const replayStack = new Stack(new App(), 'Replays', { env: { account: '123456789012', region: 'us-east-1' } });
+  const replayWebhooks = new WebhookProcessor(replayStack, 'Webhooks', {
+    providers: [WebhookProvider.github({ secrets: [new secretsmanager.Secret(replayStack, 'GitHubSecret')] })],
+  });
+  replayWebhooks.onWebhook('AnyGitHub', { providers: ['github'] });
+  replayWebhooks.onWebhook('FirstOnly', { providers: ['github'], replays: ReplayFilter.EXCLUDE });
+  replayWebhooks.onWebhook('ReplaysOnly', { providers: ['github'], replays: ReplayFilter.ONLY });
+  const replayRules = Object.fromEntries(Object.entries(Template.fromStack(replayStack).findResources('AWS::Events::Rule'))
+    .map(([logicalId, rule]) => [logicalId.replace(/^WebhooksRoutes/, '').replace(/[0-9A-F]{8}$/, ''), JSON.parse(JSON.stringify(rule.Properties.EventPattern))]));
+  const replayProcessor = (replayRules.AnyGitHub as { detail: { processor: string[] } }).detail.processor[0];
+
+  test('a replayed event is the published one plus its marker, and the default route, EXCLUDE and ONLY match as named', () => {
+    const first = event('github', 'push', '{"ref":"refs/heads/main"}', { processor: replayProcessor });
+    const replayed = event('github', 'push', '{"ref":"refs/heads/main"}', { processor: replayProcessor, replay: true });
+    const { replay, ...rest } = replayed.detail as Record<string, unknown>;
+    expect(replay).toEqual({ id: expect.any(String), requestedAt: '2026-11-25T08:00:00.000Z' });
+    expect(rest).toEqual(first.detail);
+    expect(matchRules(replayRules, [first, replayed])).toEqual([['AnyGitHub', 'FirstOnly'], ['AnyGitHub', 'ReplaysOnly']]);
   });
 });
