@@ -39,6 +39,12 @@ export interface PipelineOptions {
   readonly faults?: { readonly rate: number; readonly seed: number };
   /** Extra environment of every function (e.g. AWS_MAX_ATTEMPTS), on top of what the construct sets. */
   readonly extraFunctionEnvironment?: Readonly<Record<string, string>>;
+  /**
+   * Whether the app has an event bus (events on): the publisher and replay functions run too, but
+   * nothing drives the table stream, and their EventBridge client goes wherever
+   * `AWS_ENDPOINT_URL_EVENTBRIDGE` in `extraFunctionEnvironment` points. @default false
+   */
+  readonly events?: boolean;
   /** Whether to run the SQS event source (the fuzz test invokes ingest alone). @default true */
   readonly eventSource?: boolean;
   /** Caps concurrent environments per function and SQS pollers, for a small machine. */
@@ -117,7 +123,7 @@ async function build(
     t = Date.now();
   };
 
-  const synth = synthesizeLocalApp(path.join(runDir, 'cdk.out'), options.props);
+  const synth = synthesizeLocalApp(path.join(runDir, 'cdk.out'), options.props, { events: options.events });
   const template = synth.template;
   const specs = functionSpecs(template);
   const bundleByFunction = matchShippedBundles(specs, synth.assetManifest, synth.outdir, REPO_ROOT);

@@ -117,6 +117,15 @@ export async function provisionFromTemplate(template: CfnTemplate, clients: AwsC
     buckets.push({ logicalId, name });
   }
 
+  // No bus is emulated here: a function's EventBridge client goes wherever AWS_ENDPOINT_URL_EVENTBRIDGE
+  // points (e.g. a test's capture server); the bus only needs its name and ARN.
+  for (const [logicalId, resource] of resourcesOfType(template, 'AWS::Events::EventBus')) {
+    const name = String(propertiesOf(resource).Name);
+    refs[logicalId] = name;
+    attributes[`${logicalId}.Name`] = name;
+    attributes[`${logicalId}.Arn`] = `arn:aws:events:${options.region}:${options.accountId}:event-bus/${name}`;
+  }
+
   for (const [logicalId] of resourcesOfType(template, 'AWS::Lambda::Function')) {
     const name = functionName(options.stackName, logicalId);
     refs[logicalId] = name;

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
   HmacAlgorithm, SignatureEncoding, WebhookProcessor, WebhookProvider,
@@ -32,6 +33,12 @@ export const LOCAL_SECRET_VALUES: Readonly<Record<string, string>> = {
 
 /** WebhookProcessor props a caller may set (everything but the providers, which are fixed here). */
 export type LocalProcessorProps = Omit<WebhookProcessorProps, 'providers'>;
+
+/** What else the local app has. */
+export interface LocalAppOptions {
+  /** An event bus of the stack (`LocalBus`) as `eventBus`: events on, with the publisher and the replay function. @default false */
+  readonly events?: boolean;
+}
 
 export interface SynthesizedApp {
   /** The stack's CloudFormation template. */
@@ -60,11 +67,12 @@ export interface AssetManifest {
 }
 
 /** Builds the stack; `props` override the construct's defaults (e.g. a short processing timeout). */
-export function buildLocalStack(app: App, props: LocalProcessorProps = {}): Stack {
+export function buildLocalStack(app: App, props: LocalProcessorProps = {}, options: LocalAppOptions = {}): Stack {
   const stack = new Stack(app, STACK_NAME);
   const secret = (id: string) => new secretsmanager.Secret(stack, id, { description: `Local test secret ${id}` });
   new WebhookProcessor(stack, 'Webhooks', {
     ...props,
+    ...(options.events ? { eventBus: new events.EventBus(stack, 'LocalBus', { eventBusName: `${STACK_NAME}-bus` }) } : {}),
     providers: [
       WebhookProvider.stripe({ secrets: [secret('StripeSecret'), secret('StripePreviousSecret')] }),
       WebhookProvider.github({ secrets: [secret('GithubSecret')] }),
@@ -95,9 +103,9 @@ export function buildLocalStack(app: App, props: LocalProcessorProps = {}): Stac
 }
 
 /** Synthesizes the app into `outdir` and reads back the template and the asset manifest. */
-export function synthesizeLocalApp(outdir: string, props: LocalProcessorProps = {}): SynthesizedApp {
+export function synthesizeLocalApp(outdir: string, props: LocalProcessorProps = {}, options: LocalAppOptions = {}): SynthesizedApp {
   const app = new App({ outdir });
-  const stack = buildLocalStack(app, props);
+  const stack = buildLocalStack(app, props, options);
   const assembly = app.synth();
   const artifact = assembly.getStackByName(stack.stackName);
   const assetManifestFile = fs.readdirSync(outdir).find((f) => f === `${stack.artifactId}.assets.json`);

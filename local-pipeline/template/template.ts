@@ -255,8 +255,14 @@ function gatewayResponseSpec(logicalId: string, p: Record<string, unknown>): Gat
   return { ...(p.StatusCode !== undefined ? { statusCode: Number(p.StatusCode) } : {}), headers, ...(body !== undefined ? { body } : {}) };
 }
 
+/** Whether a mapping reads a DynamoDB table's stream (the publisher's), which this runner does not drive. */
+function isStreamMapping(template: CfnTemplate, resource: CfnResource): boolean {
+  const getAtt = (propertiesOf(resource).EventSourceArn as Record<string, unknown> | undefined)?.['Fn::GetAtt'];
+  return Array.isArray(getAtt) && getAtt[1] === 'StreamArn' && template.Resources[String(getAtt[0])]?.Type === 'AWS::DynamoDB::Table';
+}
+
 export function sqsEventSources(template: CfnTemplate): SqsEventSource[] {
-  return resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').map(([logicalId, resource]) => {
+  return resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').filter(([, resource]) => !isStreamMapping(template, resource)).map(([logicalId, resource]) => {
     const p = propertiesOf(resource);
     const queueId = referencedId(p.EventSourceArn);
     const functionId = referencedId(p.FunctionName);
