@@ -56,7 +56,8 @@ export async function startCaptureServer(): Promise<CaptureServer> {
         res.end(JSON.stringify({ __type: 'UnknownOperationException', message: `not emulated: ${String(target)}` }));
         return;
       }
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { Entries: Array<{ Source: string; DetailType: string; Detail: string; EventBusName: string }> };
+      type Entry = { Source: string; DetailType: string; Detail: string; EventBusName: string };
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { Entries: Entry[] };
       capture.requests.push({ entries: body.Entries.length, atMs: Date.now() });
       const results = body.Entries.map((entry) => {
         const event: CapturedEvent = { Source: entry.Source, DetailType: entry.DetailType, EventBusName: entry.EventBusName, detail: JSON.parse(entry.Detail) };
