@@ -60,7 +60,8 @@ export async function startCaptureServer(): Promise<CaptureServer> {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { Entries: Entry[] };
       capture.requests.push({ entries: body.Entries.length, atMs: Date.now() });
       const results = body.Entries.map((entry) => {
-        const event: CapturedEvent = { Source: entry.Source, DetailType: entry.DetailType, EventBusName: entry.EventBusName, detail: JSON.parse(entry.Detail) };
+        const { Detail, ...envelope } = entry;
+        const event: CapturedEvent = { ...envelope, detail: JSON.parse(Detail) };
         if (capture.refuse?.(event)) return { ErrorCode: 'InternalFailure', ErrorMessage: 'refused by the test' };
         capture.events.push(event);
         return { EventId: randomUUID() };
