@@ -55,7 +55,7 @@ function fixture(count: number) {
   return { records, bodies: messages.map((m) => Buffer.from(m.body!, 'base64')) };
 }
 
-function serveRecords(records: readonly Record<string, unknown>[]) {
+function serveRecords(records: readonly WebhookRecord[]) {
   dynamo.on(BatchGetCommand).callsFake((input: { RequestItems: Record<string, { Keys: Array<{ id: string }> }> }) => ({
     Responses: { table: input.RequestItems.table.Keys.map((k) => records.find((r) => r.id === k.id)).filter((r) => r !== undefined) },
   }));
