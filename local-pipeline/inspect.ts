@@ -203,9 +203,18 @@ export async function waitForEvents(pipeline: Pipeline, timeoutMs: number): Prom
   throw new Error(`the events were not all delivered within ${timeoutMs} ms`);
 }
 
+export interface QueueMessage {
+  readonly messageId: string;
+  readonly body: string;
+  /** The body parsed, when it is a JSON object. */
+  readonly json?: Record<string, unknown>;
+  /** String message attributes. */
+  readonly attributes: Record<string, string>;
+}
+
 /** Every message of a queue, each read once (a long visibility timeout), with its body parsed when it is JSON. */
-export async function readQueue(pipeline: Pipeline, queueUrl: string): Promise<Array<{ readonly messageId: string; readonly body: string; readonly json?: Record<string, unknown>; readonly attributes: Record<string, string> }>> {
-  const messages = new Map<string, { messageId: string; body: string; json?: Record<string, unknown>; attributes: Record<string, string> }>();
+export async function readQueue(pipeline: Pipeline, queueUrl: string): Promise<QueueMessage[]> {
+  const messages = new Map<string, QueueMessage>();
   for (let emptyReceives = 0; emptyReceives < 2;) {
     const { Messages = [] } = await pipeline.clients.sqs.send(new ReceiveMessageCommand({
       QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 600, WaitTimeSeconds: 0, MessageAttributeNames: ['All'],

@@ -187,9 +187,9 @@ async function build(
       busName,
       eventPattern: rule.eventPattern,
       enabled: rule.enabled,
-      targets: rule.targets.map(({ deadLetterArn, ...t }) => ({
-        ...t,
-        arn: resolveString(t.arn, provisioned.context),
+      targets: rule.targets.map(({ deadLetterArn, ...target }) => ({
+        ...target,
+        arn: resolveString(target.arn, provisioned.context),
         ...(deadLetterArn !== undefined ? { deadLetterArn: resolveString(deadLetterArn, provisioned.context) } : {}),
       })),
     };
@@ -211,7 +211,7 @@ async function build(
     handlerEndpoints = { ...handlerEndpoints, eventBridge: bus.endpoint };
     // Filled in below, once the functions exist.
     functionsByArn = functionByArn;
-    step(`event bus on ${bus.endpoint} (Event Ruler): ${busRules.map((r) => `${r.name} → ${r.targets.map((t) => t.arn.split(':').slice(2, 3)[0]).join(', ')}`).join('; ')}`
+    step(`event bus on ${bus.endpoint} (Event Ruler): ${busRules.map((r) => `${r.name} → ${r.targets.map((target) => target.arn.split(':')[2]).join(', ')}`).join('; ')}`
       + `${options.busFaults ? `; refuses ${Math.round(options.busFaults.rate * 100)} % of entries (InternalFailure)` : ''}`);
   }
   const constructEnvironments: Record<string, Record<string, string>> = {};
@@ -272,7 +272,9 @@ async function build(
   if (otherStreamMappings.length > 0) throw new Error('expected at most one stream event source mapping');
   let streamSource: StreamSourceHandle | undefined;
   if (streamMapping !== undefined && eventSource !== undefined) {
-    const failureArn = streamMapping.onFailureDestination === undefined ? undefined : String(resolve(streamMapping.onFailureDestination, provisioned.context));
+    const failureArn = streamMapping.onFailureDestination === undefined
+      ? undefined
+      : String(resolve(streamMapping.onFailureDestination, provisioned.context));
     streamSource = await startStreamSource({
       clients,
       endpoint: emulators.dynamodb.endpoint,

@@ -187,8 +187,16 @@ export async function startEventBus(options: EventBusOptions): Promise<EventBus>
   const record = (rule: BusRule, target: BusTarget, kind: TargetKind, event: Record<string, unknown>, attempt: number, outcome: Delivery['outcome'], error?: string) => {
     const webhookId = (event.detail as { id?: unknown } | undefined)?.id;
     log.push({
-      rule: rule.name, targetId: target.id, targetArn: target.arn, kind, eventId: event.id as string,
-      ...(typeof webhookId === 'string' ? { webhookId } : {}), attempt, outcome, ...(error ? { error } : {}), at: new Date().toISOString(),
+      rule: rule.name,
+      targetId: target.id,
+      targetArn: target.arn,
+      kind,
+      eventId: event.id as string,
+      ...(typeof webhookId === 'string' ? { webhookId } : {}),
+      attempt,
+      outcome,
+      ...(error ? { error } : {}),
+      at: new Date().toISOString(),
     });
   };
 

@@ -55,7 +55,13 @@ export interface StreamSourceStats {
 
 /** What Lambda sends to an SQS on-failure destination for a DynamoDB stream batch it gave up on. */
 export interface StreamFailureRecord {
-  readonly requestContext: { readonly requestId: string; readonly functionArn: string; readonly condition: string; readonly approximateInvokeCount: number };
+  readonly requestContext: {
+    readonly requestId: string;
+    readonly functionArn: string;
+    /** RetryAttemptsExhausted or RecordAgeExceeded. */
+    readonly condition: string;
+    readonly approximateInvokeCount: number;
+  };
   readonly responseContext: { readonly statusCode: number; readonly executedVersion: string; readonly functionError?: string };
   readonly version: '1.0';
   readonly timestamp: string;
@@ -115,8 +121,15 @@ export async function startStreamSource(options: StreamSourceOptions): Promise<S
     : await startRuleMatcher(Object.fromEntries(mapping.filterPatterns.map((p, i) => [`filter${i}`, p])));
 
   const stats: StreamSourceStats = {
-    recordsRead: 0, recordsFilteredOut: 0, invocations: 0, failedInvocations: 0, partialFailures: 0, bisections: 0, retries: 0,
-    onFailureBatches: 0, onFailureRecords: 0,
+    recordsRead: 0,
+    recordsFilteredOut: 0,
+    invocations: 0,
+    failedInvocations: 0,
+    partialFailures: 0,
+    bisections: 0,
+    retries: 0,
+    onFailureBatches: 0,
+    onFailureRecords: 0,
   };
   let stopped = false;
   const started = new Set<string>();
@@ -132,7 +145,9 @@ export async function startStreamSource(options: StreamSourceOptions): Promise<S
     return options.fn.invoke(event);
   };
 
-  const sendToOnFailure = async (shardId: string, records: readonly StreamRecord[], condition: string, invokeCount: number, functionError?: string) => {
+  const sendToOnFailure = async (
+    shardId: string, records: readonly StreamRecord[], condition: string, invokeCount: number, functionError?: string,
+  ): Promise<void> => {
     stats.onFailureBatches++;
     stats.onFailureRecords += records.length;
     if (options.onFailureQueueUrl === undefined) return;
@@ -297,7 +312,9 @@ export async function startStreamSource(options: StreamSourceOptions): Promise<S
  * with an empty, null or unknown itemIdentifier fails the whole batch; several entries resume
  * from the lowest sequence number. Without the setting, a successful invocation is success.
  */
-export function firstFailure(response: unknown, batch: readonly { readonly dynamodb: { readonly SequenceNumber: string } }[], reportBatchItemFailures: boolean): number | undefined {
+export function firstFailure(
+  response: unknown, batch: readonly { readonly dynamodb: { readonly SequenceNumber: string } }[], reportBatchItemFailures: boolean,
+): number | undefined {
   if (!reportBatchItemFailures || response === null || response === undefined) return undefined;
   if (typeof response !== 'object' || Array.isArray(response)) return 0;
   const failures = (response as { batchItemFailures?: unknown }).batchItemFailures;

@@ -21,7 +21,9 @@ export interface ShippedBundle {
 /** `<root>/<x>/` directories, by `<x>`: the local app's target functions (`local-pipeline/targets/`). */
 export function localTargetDirs(root: string): Map<string, string> {
   if (!fs.existsSync(root)) return new Map();
-  return new Map(fs.readdirSync(root).map((name): [string, string] => [name, path.join(root, name)]).filter(([, dir]) => fs.statSync(dir).isDirectory()));
+  return new Map(fs.readdirSync(root)
+    .map((name): [string, string] => [name, path.join(root, name)])
+    .filter(([, dir]) => fs.statSync(dir).isDirectory()));
 }
 
 /** `assets/lambdas/<x>/<x>.lambda/` directories, by `<x>`. */

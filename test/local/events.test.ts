@@ -187,8 +187,8 @@ describe('what the events carry', () => {
         expect({ label: s.label, payload: detail.payload }).toEqual({ label: s.label, payload: JSON.parse(s.delivery.body.toString('utf8')) });
       }
     }
-    const payment = byId.get('stripe:evt_pay_5000')!.payload as { data: { object: { amount: unknown } } };
-    expect(typeof payment.data.object.amount).toBe('number');
+    const paid = byId.get('stripe:evt_pay_5000')!.payload as { data: { object: { amount: unknown } } };
+    expect(typeof paid.data.object.amount).toBe('number');
     expect((byId.get('stripe:ev-stripe-1')!.payload as { note: string; big: number })).toMatchObject({ note: UNICODE_TEXT, big: 12345678901234 });
   });
 
