@@ -196,7 +196,9 @@ export async function waitForEvents(pipeline: Pipeline, timeoutMs: number): Prom
   let quietChecks = 0;
   while (Date.now() < deadline) {
     const idle = (pipeline.streamSource?.idle() ?? true) && (pipeline.bus?.idle() ?? true) && (pipeline.eventSource?.inFlight() ?? 0) === 0;
-    quietChecks = idle ? quietChecks + 1 : 0;
+    // DynamoDB Local may show a write on the stream a while after it: idle only counts once every
+    // processed record has its event (or went to the stream mapping's failure queue).
+    quietChecks = idle && await everyRecordPublished(pipeline) ? quietChecks + 1 : 0;
     if (quietChecks >= 3) return;
     await sleep(300);
   }
@@ -210,6 +212,13 @@ export interface QueueMessage {
   readonly json?: Record<string, unknown>;
   /** String message attributes. */
   readonly attributes: Record<string, string>;
+}
+
+async function everyRecordPublished(pipeline: Pipeline): Promise<boolean> {
+  if (pipeline.bus === undefined || pipeline.streamSource === undefined) return true;
+  const processed = (await scanRecords(pipeline)).filter((r) => r.status === 'processed').length;
+  const published = new Set([...pipeline.bus.events().values()].map((e) => (e.detail as { id?: unknown }).id)).size;
+  return published + pipeline.streamSource.stats.onFailureRecords >= processed;
 }
 
 /** Every message of a queue, each read once (a long visibility timeout), with its body parsed when it is JSON. */
