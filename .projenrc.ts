@@ -186,8 +186,11 @@ if (bundle) {
   testLocal.spawn(bundle);
 }
 demo.spawn(installEmulators);
+// The local event bus and the stream mapping's filters match with Event Ruler.
+demo.spawn(installEventRuler);
 demo.exec('ts-node --project tsconfig.dev.json local-pipeline/demo.ts', { receiveArgs: true });
 testLocal.spawn(installEmulators);
+testLocal.spawn(installEventRuler);
 testLocal.exec('jest --config test/local/jest.config.json --runInBand');
 project.testTask.spawn(testLocal);
 

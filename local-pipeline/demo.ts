@@ -12,10 +12,11 @@ import { Duration } from 'aws-cdk-lib';
 import { setInterruptExitCode } from './cleanup';
 import { CALLER_CREDENTIALS, LOCAL_REGION } from './emulators/aws';
 import {
-  archivedDelivery, destroyHttpAgent, getStatus, postDelivery, scanRecords, waitForDrain, type HttpResult, type WebhookRecord,
+  archivedDelivery, destroyHttpAgent, getStatus, postDelivery, scanRecords, waitForEvents, type HttpResult, type WebhookRecord,
 } from './inspect';
 import { startPipeline, type Pipeline } from './pipeline';
 import { sampleDelivery, withBadSignature, type Delivery, type SampleOptions } from './signing';
+import type { Delivery as BusDelivery } from './stand-ins/event-bus';
 
 interface Args {
   readonly serve: boolean;
@@ -229,6 +230,46 @@ function table(headers: readonly string[], rows: readonly (readonly string[])[])
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
+/**
+ * Which target of which route received which webhook (from the local bus's delivery log), then a
+ * line per route with its count. Returns what was unexpected: a record without exactly one event,
+ * a delivery that did not succeed.
+ */
+function printRoutedDeliveries(pipeline: Pipeline, records: ReadonlyMap<string, WebhookRecord>): string[] {
+  const bus = pipeline.bus;
+  if (bus === undefined) return [];
+  const problems: string[] = [];
+  const events = bus.events();
+  const perWebhook = new Map<string, number>();
+  for (const event of events.values()) {
+    const id = (event.detail as { id: string }).id;
+    perWebhook.set(id, (perWebhook.get(id) ?? 0) + 1);
+  }
+  for (const id of records.keys()) {
+    if (perWebhook.get(id) !== 1) problems.push(`${id}: ${perWebhook.get(id) ?? 0} events, expected 1`);
+  }
+  // The last word of the log on each (rule, target, event).
+  const final = new Map<string, BusDelivery>();
+  for (const d of bus.deliveries()) final.set(`${d.rule} ${d.targetArn} ${d.eventId}`, d);
+  const targetName = (arn: string) => `${arn.split(':')[2]} ${arn.split(/[:/]/).pop()!.replace(/^LocalWebhooks-/, '')}`;
+  const rows = [...final.values()].map((d) => {
+    const detail = events.get(d.eventId)?.detail as { provider?: string; type?: string } | undefined;
+    const ok = d.outcome === 'delivered' || d.outcome === 'recorded' || d.outcome === 'invoked';
+    if (!ok) problems.push(`${d.rule} → ${targetName(d.targetArn)}: ${d.webhookId} ${d.outcome} ${d.error ?? ''}`);
+    return [d.rule, targetName(d.targetArn), detail?.provider ?? '', detail?.type ?? '', d.webhookId ?? '',
+      d.outcome === 'recorded' ? 'recorded (not executed locally)' : d.outcome];
+  }).sort((a, b) => a[0].localeCompare(b[0]) || a[4].localeCompare(b[4]));
+  console.log('\nRouted deliveries: table stream → publisher → local EventBridge (rules matched by AWS Event Ruler) → targets');
+  console.log(table(['Route', 'Target', 'Provider', 'Type', 'Webhook id', 'Outcome'], rows));
+  for (const rule of pipeline.busRules) {
+    for (const target of rule.targets) {
+      const count = rows.filter((r) => r[0] === rule.name && r[1] === targetName(target.arn)).length;
+      console.log(`  ${rule.name} → ${targetName(target.arn)}: ${count} webhook${count === 1 ? '' : 's'}`);
+    }
+  }
+  return problems;
+}
+
 function printServeHelp(pipeline: Pipeline, port: number): void {
   const base = `http://localhost:${port}`;
   const signatureHeader: Record<string, string> = {
@@ -258,7 +299,7 @@ Logs of the functions and emulators: ${pipeline.runDir}/logs\n`);
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const started = Date.now();
-  console.log('Local webhook pipeline: the shipped handler bundles (assets/lambdas) on emulated SQS, S3, Secrets Manager and DynamoDB\n');
+  console.log('Local webhook pipeline: the shipped handler bundles (assets/lambdas) on emulated SQS, S3, Secrets Manager and DynamoDB, with a local EventBridge\n');
   const pipeline = await startPipeline({
     apiPort: args.port,
     // A short batching window keeps the demo quick; everything else is the construct's defaults.
@@ -274,7 +315,7 @@ async function main(): Promise<number> {
   console.log(`\nSending ${samples.length} sample deliveries…`);
   const responses: HttpResult[][] = [];
   for (const testCase of samples) responses.push(await send(pipeline, testCase));
-  await waitForDrain(pipeline, 30_000);
+  await waitForEvents(pipeline, 60_000);
   const records = new Map((await scanRecords(pipeline)).map((r): [string, WebhookRecord] => [r.id, r]));
   const outcomes: Outcome[] = [];
   for (const [i, testCase] of samples.entries()) outcomes.push(await judge(pipeline, testCase, responses[i], records));
@@ -301,6 +342,8 @@ async function main(): Promise<number> {
   lookups.push([`/status/${outcomes[0].id} without SigV4`, String(unsigned.status), String(unsigned.json?.message ?? ''), '', '']);
   console.log(`\n${table(['GET (signed with SigV4)', 'HTTP', 'Status', 'Type', 'Processed at'], lookups)}`);
   if (unsigned.status !== 403) problems.push(`unsigned GET /status: ${unsigned.status}, expected 403`);
+
+  problems.push(...printRoutedDeliveries(pipeline, records));
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(problems.length === 0

@@ -185,6 +185,63 @@ export async function waitForDrain(pipeline: Pipeline, timeoutMs: number, onProg
   throw new Error(`the queue did not drain within ${timeoutMs} ms`);
 }
 
+/**
+ * Waits until the queue drained and then until the stream stand-in has caught up with the
+ * table's stream, the publisher is done and the bus has delivered every event: three checks in a
+ * row, 300 ms apart (longer than the stream's poll interval). Throws after `timeoutMs`.
+ */
+export async function waitForEvents(pipeline: Pipeline, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  await waitForDrain(pipeline, timeoutMs);
+  let quietChecks = 0;
+  while (Date.now() < deadline) {
+    const idle = (pipeline.streamSource?.idle() ?? true) && (pipeline.bus?.idle() ?? true) && (pipeline.eventSource?.inFlight() ?? 0) === 0;
+    // DynamoDB Local may show a write on the stream a while after it: idle only counts once every
+    // processed record has its event (or went to the stream mapping's failure queue).
+    quietChecks = idle && await everyRecordPublished(pipeline) ? quietChecks + 1 : 0;
+    if (quietChecks >= 3) return;
+    await sleep(300);
+  }
+  throw new Error(`the events were not all delivered within ${timeoutMs} ms`);
+}
+
+export interface QueueMessage {
+  readonly messageId: string;
+  readonly body: string;
+  /** The body parsed, when it is a JSON object. */
+  readonly json?: Record<string, unknown>;
+  /** String message attributes. */
+  readonly attributes: Record<string, string>;
+}
+
+async function everyRecordPublished(pipeline: Pipeline): Promise<boolean> {
+  if (pipeline.bus === undefined || pipeline.streamSource === undefined) return true;
+  const processed = (await scanRecords(pipeline)).filter((r) => r.status === 'processed').length;
+  const published = new Set([...pipeline.bus.events().values()].map((e) => (e.detail as { id?: unknown }).id)).size;
+  return published + pipeline.streamSource.stats.onFailureRecords >= processed;
+}
+
+/** Every message of a queue, each read once (a long visibility timeout), with its body parsed when it is JSON. */
+export async function readQueue(pipeline: Pipeline, queueUrl: string): Promise<QueueMessage[]> {
+  const messages = new Map<string, QueueMessage>();
+  for (let emptyReceives = 0; emptyReceives < 2;) {
+    const { Messages = [] } = await pipeline.clients.sqs.send(new ReceiveMessageCommand({
+      QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 600, WaitTimeSeconds: 0, MessageAttributeNames: ['All'],
+    }));
+    emptyReceives = Messages.length === 0 ? emptyReceives + 1 : 0;
+    for (const m of Messages) {
+      const json = parseJson(Buffer.from(m.Body ?? '', 'utf8'));
+      messages.set(m.MessageId!, {
+        messageId: m.MessageId!,
+        body: m.Body ?? '',
+        ...(json !== undefined ? { json } : {}),
+        attributes: Object.fromEntries(Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? ''])),
+      });
+    }
+  }
+  return [...messages.values()];
+}
+
 /** Waits until the table holds at least `count` records; returns when that happened (ms epoch). */
 export async function waitForRecordCount(pipeline: Pipeline, count: number, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;

@@ -16,13 +16,15 @@ import { REPO_ROOT, startEmulators, type Emulators } from './emulators/emulators
 import { functionName, provisionFromTemplate, type AwsClients, type Provisioned, type ProvisionedQueue } from './emulators/provision';
 import { startFaultProxy, type FaultProxy } from './fault-proxy';
 import { startApiServer, type ApiServer } from './stand-ins/api-gateway';
+import { startEventBus, type BusRule, type EventBus } from './stand-ins/event-bus';
 import { startSqsEventSource, type EventSourceHandle, type EventSourceOptions } from './stand-ins/event-source';
 import { createLocalFunction, lambdaReservedEnvironment, type LocalFunction } from './stand-ins/functions';
-import { LOCAL_SECRET_VALUES, STACK_NAME, synthesizeLocalApp, type LocalProcessorProps } from './template/app';
-import { matchShippedBundles, type ShippedBundle } from './template/bundles';
+import { startStreamSource, type StreamSourceHandle } from './stand-ins/stream-source';
+import { LOCAL_SECRET_VALUES, LOCAL_TARGETS_DIR, STACK_NAME, synthesizeLocalApp, type LocalProcessorProps } from './template/app';
+import { localTargetDirs, matchShippedBundles, type ShippedBundle } from './template/bundles';
 import {
-  apiRoutes, apiSettings, functionSpecs, propertiesOf, resolveString, sqsEventSources,
-  type ApiRoute, type FunctionSpec, type SqsEventSource,
+  apiRoutes, apiSettings, eventRules, functionSpecs, propertiesOf, resolve, resolveString, sqsEventSources, streamEventSources,
+  type ApiRoute, type FunctionSpec, type SqsEventSource, type StreamEventSource,
 } from './template/template';
 import type { ProviderRuntimeConfig } from '../src/providers/provider-config';
 import { decodeProviders } from '../src/providers/provider-encoding';
@@ -39,12 +41,8 @@ export interface PipelineOptions {
   readonly faults?: { readonly rate: number; readonly seed: number };
   /** Extra environment of every function (e.g. AWS_MAX_ATTEMPTS), on top of what the construct sets. */
   readonly extraFunctionEnvironment?: Readonly<Record<string, string>>;
-  /**
-   * Whether the app has an event bus (events on): the publisher and replay functions run too, but
-   * nothing drives the table stream, and their EventBridge client goes wherever
-   * `AWS_ENDPOINT_URL_EVENTBRIDGE` in `extraFunctionEnvironment` points. @default false
-   */
-  readonly events?: boolean;
+  /** Refuse this share of PutEvents entries at the local bus (ErrorCode InternalFailure). */
+  readonly busFaults?: { readonly rate: number; readonly seed: number };
   /** Whether to run the SQS event source (the fuzz test invokes ingest alone). @default true */
   readonly eventSource?: boolean;
   /** Caps concurrent environments per function and SQS pollers, for a small machine. */
@@ -87,6 +85,14 @@ export interface Pipeline {
   readonly resources: LocalResources;
   readonly routes: readonly ApiRoute[];
   readonly mapping: SqsEventSource;
+  /** The table stream → publisher mapping, as the template declares it. */
+  readonly streamMapping?: StreamEventSource;
+  /** The stream stand-in feeding the publisher (only while the SQS event source runs). */
+  readonly streamSource?: StreamSourceHandle;
+  /** The local EventBridge with the template's rules, and its delivery log. */
+  readonly bus?: EventBus;
+  /** The rules on the bus. */
+  readonly busRules: readonly BusRule[];
   /** Clients straight to the emulators (never through the fault proxy). */
   readonly clients: AwsClients;
   readonly emulators: Emulators;
@@ -123,10 +129,10 @@ async function build(
     t = Date.now();
   };
 
-  const synth = synthesizeLocalApp(path.join(runDir, 'cdk.out'), options.props, { events: options.events });
+  const synth = synthesizeLocalApp(path.join(runDir, 'cdk.out'), options.props);
   const template = synth.template;
   const specs = functionSpecs(template);
-  const bundleByFunction = matchShippedBundles(specs, synth.assetManifest, synth.outdir, REPO_ROOT);
+  const bundleByFunction = matchShippedBundles(specs, synth.assetManifest, synth.outdir, REPO_ROOT, localTargetDirs(LOCAL_TARGETS_DIR));
   step(`synthesized ${STACK_NAME}: ${Object.keys(template.Resources).length} resources; each function's asset is byte-identical to ${[...bundleByFunction.values()].map((b) => path.relative(REPO_ROOT, b.file)).join(', ')}`);
 
   const emulators = await startEmulators(path.join(runDir, 'logs'));
@@ -155,6 +161,7 @@ async function build(
     secretValueByArn.set(arn, value);
   }
 
+  let functionsByArn: Map<string, LocalFunction> | undefined;
   const faultProxies: FaultProxy[] = [];
   let handlerEndpoints = direct;
   if (options.faults) {
@@ -170,6 +177,43 @@ async function build(
 
   const functions: Record<string, LocalFunction> = {};
   const byLogicalId = new Map<string, LocalFunction>();
+
+  const busRules = eventRules(template).map((rule): BusRule => {
+    const bus = provisioned.buses.find((b) => b.logicalId === rule.busLogicalId);
+    const busName = bus?.name ?? 'default';
+    return {
+      name: rule.constructId,
+      arn: `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:rule/${busName}/${STACK_NAME}-${rule.logicalId}`,
+      busName,
+      eventPattern: rule.eventPattern,
+      enabled: rule.enabled,
+      targets: rule.targets.map(({ deadLetterArn, ...target }) => ({
+        ...target,
+        arn: resolveString(target.arn, provisioned.context),
+        ...(deadLetterArn !== undefined ? { deadLetterArn: resolveString(deadLetterArn, provisioned.context) } : {}),
+      })),
+    };
+  });
+  let bus: EventBus | undefined;
+  if (provisioned.buses.length > 0) {
+    const functionByArn = new Map<string, LocalFunction>();
+    bus = await startEventBus({
+      rules: busRules,
+      busNames: provisioned.buses.map((b) => b.name),
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      sqs: clients.sqs,
+      queueUrlByArn: new Map(provisioned.queues.map((q) => [q.arn, q.url])),
+      functionByArn: (arn) => functionByArn.get(arn),
+      faults: options.busFaults,
+    });
+    stoppers.push(bus.stop);
+    handlerEndpoints = { ...handlerEndpoints, eventBridge: bus.endpoint };
+    // Filled in below, once the functions exist.
+    functionsByArn = functionByArn;
+    step(`event bus on ${bus.endpoint} (Event Ruler): ${busRules.map((r) => `${r.name} → ${r.targets.map((target) => target.arn.split(':')[2]).join(', ')}`).join('; ')}`
+      + `${options.busFaults ? `; refuses ${Math.round(options.busFaults.rate * 100)} % of entries (InternalFailure)` : ''}`);
+  }
   const constructEnvironments: Record<string, Record<string, string>> = {};
   for (const spec of specs) {
     const bundle = bundleByFunction.get(spec.logicalId)!;
@@ -178,6 +222,7 @@ async function build(
     const fn = createFunction(spec, bundle, constructEnvironment, handlerEndpoints, options, runDir, template.Resources[spec.logicalId].Properties);
     functions[bundle.name] = fn;
     byLogicalId.set(spec.logicalId, fn);
+    functionsByArn?.set(provisioned.context.attributes[`${spec.logicalId}.Arn`], fn);
     stoppers.push(fn.stop);
   }
   const runtime = declaredRuntime(specs);
@@ -223,6 +268,31 @@ async function build(
       + `queue visibility ${resources.queue.attributes.VisibilityTimeout} s, redrive after ${JSON.parse(resources.queue.attributes.RedrivePolicy).maxReceiveCount} receives`);
   }
 
+  const [streamMapping, ...otherStreamMappings] = streamEventSources(template);
+  if (otherStreamMappings.length > 0) throw new Error('expected at most one stream event source mapping');
+  let streamSource: StreamSourceHandle | undefined;
+  if (streamMapping !== undefined && eventSource !== undefined) {
+    const failureArn = streamMapping.onFailureDestination === undefined
+      ? undefined
+      : String(resolve(streamMapping.onFailureDestination, provisioned.context));
+    streamSource = await startStreamSource({
+      clients,
+      endpoint: emulators.dynamodb.endpoint,
+      credentials: FUNCTION_CREDENTIALS,
+      region: LOCAL_REGION,
+      tableName: provisioned.context.refs[streamMapping.tableLogicalId],
+      mapping: streamMapping,
+      fn: byLogicalId.get(streamMapping.functionLogicalId)!,
+      functionArn: provisioned.context.attributes[`${streamMapping.functionLogicalId}.Arn`],
+      ...(failureArn !== undefined ? { onFailureQueueUrl: provisioned.queues.find((q) => q.arn === failureArn)?.url } : {}),
+    });
+    stoppers.push(streamSource.stop);
+    step(`table stream → ${bundleByFunction.get(streamMapping.functionLogicalId)!.name}: ${streamMapping.startingPosition}, batch ${streamMapping.batchSize}, `
+      + `window ${streamMapping.maximumBatchingWindowSeconds} s, ${streamMapping.filterPatterns.length} filter(s) (Event Ruler), `
+      + `ReportBatchItemFailures ${streamMapping.reportBatchItemFailures}, bisect ${streamMapping.bisectBatchOnFunctionError}, `
+      + `${streamMapping.maximumRetryAttempts} retries, max age ${streamMapping.maximumRecordAgeSeconds} s, on failure → ${failureArn?.split(':').pop() ?? 'nowhere'}`);
+  }
+
   return {
     url: api.url,
     apiPort: api.port,
@@ -236,6 +306,10 @@ async function build(
     resources,
     routes,
     mapping,
+    ...(streamMapping !== undefined ? { streamMapping } : {}),
+    ...(streamSource !== undefined ? { streamSource } : {}),
+    ...(bus !== undefined ? { bus } : {}),
+    busRules,
     clients,
     emulators,
     eventSource,

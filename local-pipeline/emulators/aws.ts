@@ -27,6 +27,8 @@ export interface ServiceEndpoints {
   readonly s3: string;
   readonly dynamodb: string;
   readonly secretsManager: string;
+  /** The local event bus, when there is one. */
+  readonly eventBridge?: string;
 }
 
 export function clientsFor(endpoints: ServiceEndpoints): AwsClients {
@@ -47,6 +49,7 @@ export function endpointEnvironment(endpoints: ServiceEndpoints): Record<string,
     AWS_ENDPOINT_URL_S3: endpoints.s3,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager,
+    ...(endpoints.eventBridge !== undefined ? { AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventBridge } : {}),
   };
 }
 

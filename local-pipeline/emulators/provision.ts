@@ -43,6 +43,8 @@ export interface Provisioned {
   readonly tables: readonly { readonly logicalId: string; readonly name: string }[];
   readonly buckets: readonly { readonly logicalId: string; readonly name: string }[];
   readonly secrets: readonly ProvisionedSecret[];
+  /** Event buses (served by the bus stand-in, not created in an emulator). */
+  readonly buses: readonly { readonly logicalId: string; readonly name: string; readonly arn: string }[];
   /** Resource types of the template that have no local counterpart (IAM, logs, alarms, …), with counts. */
   readonly notEmulated: Readonly<Record<string, number>>;
 }
@@ -59,7 +61,7 @@ export interface ProvisionOptions {
 const EMULATED_BY_RUNNER = new Set([
   'AWS::Lambda::Function', 'AWS::Lambda::EventSourceMapping', 'AWS::ApiGateway::RestApi', 'AWS::ApiGateway::Resource',
   'AWS::ApiGateway::Method', 'AWS::ApiGateway::Stage', 'AWS::ApiGateway::Deployment', 'AWS::ApiGateway::GatewayResponse',
-  'AWS::Lambda::Permission',
+  'AWS::Lambda::Permission', 'AWS::Events::EventBus', 'AWS::Events::Rule',
 ]);
 
 /** CloudFormation queue properties that are SQS queue attributes of the same name. */
@@ -104,6 +106,7 @@ export async function provisionFromTemplate(template: CfnTemplate, clients: AwsC
     const table = await createTable(clients.dynamodb, logicalId, props, options.stackName);
     refs[logicalId] = table.name;
     attributes[`${logicalId}.Arn`] = table.arn;
+    if (table.streamArn !== undefined) attributes[`${logicalId}.StreamArn`] = table.streamArn;
     tables.push({ logicalId, name: table.name });
   }
 
@@ -117,19 +120,31 @@ export async function provisionFromTemplate(template: CfnTemplate, clients: AwsC
     buckets.push({ logicalId, name });
   }
 
-  // No bus is emulated here: a function's EventBridge client goes wherever AWS_ENDPOINT_URL_EVENTBRIDGE
-  // points (e.g. a test's capture server); the bus only needs its name and ARN.
-  for (const [logicalId, resource] of resourcesOfType(template, 'AWS::Events::EventBus')) {
-    const name = String(propertiesOf(resource).Name);
-    refs[logicalId] = name;
-    attributes[`${logicalId}.Name`] = name;
-    attributes[`${logicalId}.Arn`] = `arn:aws:events:${options.region}:${options.accountId}:event-bus/${name}`;
-  }
-
   for (const [logicalId] of resourcesOfType(template, 'AWS::Lambda::Function')) {
     const name = functionName(options.stackName, logicalId);
     refs[logicalId] = name;
     attributes[`${logicalId}.Arn`] = `arn:aws:lambda:${options.region}:${options.accountId}:function:${name}`;
+  }
+
+  const buses = [];
+  for (const [logicalId, resource] of resourcesOfType(template, 'AWS::Events::EventBus')) {
+    const props = resolve(propertiesOf(resource), context) as Record<string, unknown>;
+    const unsupported = Object.keys(props).filter((name) => name !== 'Name' && name !== 'Description' && name !== 'Tags');
+    if (unsupported.length > 0) throw new Error(`event bus ${logicalId}: ${unsupported.join(', ')} not supported locally`);
+    const name = String(props.Name);
+    const arn = `arn:aws:events:${options.region}:${options.accountId}:event-bus/${name}`;
+    refs[logicalId] = name;
+    attributes[`${logicalId}.Arn`] = arn;
+    attributes[`${logicalId}.Name`] = name;
+    buses.push({ logicalId, name, arn });
+  }
+
+  // Topics are not emulated: rule targets on them are recorded by the bus stand-in, which needs their ARNs.
+  for (const [logicalId] of resourcesOfType(template, 'AWS::SNS::Topic')) {
+    const name = `${options.stackName}-${logicalId}`;
+    refs[logicalId] = `arn:aws:sns:${options.region}:${options.accountId}:${name}`;
+    attributes[`${logicalId}.TopicArn`] = refs[logicalId];
+    attributes[`${logicalId}.TopicName`] = name;
   }
 
   const handled = new Set(['AWS::SecretsManager::Secret', 'AWS::SQS::Queue', 'AWS::DynamoDB::Table', 'AWS::S3::Bucket', ...EMULATED_BY_RUNNER]);
@@ -137,7 +152,7 @@ export async function provisionFromTemplate(template: CfnTemplate, clients: AwsC
   for (const resource of Object.values(template.Resources)) {
     if (!handled.has(resource.Type)) notEmulated[resource.Type] = (notEmulated[resource.Type] ?? 0) + 1;
   }
-  return { context, queues, tables, buckets, secrets, notEmulated };
+  return { context, queues, tables, buckets, secrets, buses, notEmulated };
 }
 
 /** The name CloudFormation would give a function, less its random suffix. */
@@ -201,7 +216,7 @@ const TABLE_PROPERTIES = new Set([
 
 async function createTable(
   client: DynamoDBClient, logicalId: string, props: Record<string, unknown>, stackName: string,
-): Promise<{ name: string; arn: string }> {
+): Promise<{ name: string; arn: string; streamArn?: string }> {
   for (const name of Object.keys(props)) {
     if (!TABLE_PROPERTIES.has(name)) throw new Error(`table ${logicalId}: property ${name} is not supported locally`);
   }
@@ -224,7 +239,7 @@ async function createTable(
       TimeToLiveSpecification: { AttributeName: ttl.AttributeName!, Enabled: true },
     }));
   }
-  return { name, arn: TableDescription!.TableArn! };
+  return { name, arn: TableDescription!.TableArn!, ...(TableDescription!.LatestStreamArn ? { streamArn: TableDescription!.LatestStreamArn } : {}) };
 }
 
 const BUCKET_PROPERTIES = new Set([

@@ -5,13 +5,17 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
-import * as events from 'aws-cdk-lib/aws-events';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
   HmacAlgorithm, SignatureEncoding, WebhookProcessor, WebhookProvider,
   type WebhookProcessorProps,
 } from '../../src';
+import { defaultRuntime } from '../../src/core/function-base';
 
 export const STACK_NAME = 'LocalWebhooks';
 
@@ -31,14 +35,29 @@ export const LOCAL_SECRET_VALUES: Readonly<Record<string, string>> = {
   PartnerApiKey: 'local-partner-api-key-5f3e8c',
 };
 
+/** Where the local app's Lambda rule targets live: `targets/<name>/index.js`, plain JavaScript. */
+export const LOCAL_TARGETS_DIR = path.join(__dirname, '..', 'targets');
+
+/**
+ * The routes (`onWebhook()`) of the local app, by construct id, with the samples they are meant
+ * for. The bus stand-in matches their synthesized patterns with Event Ruler; the tests also keep
+ * hand-written expectations of a few.
+ */
+export const LOCAL_ROUTES = {
+  /** Stripe payments of at least 1 000 → an SQS queue. */
+  Payments: 'Payments',
+  /** GitHub pushes → a Lambda function (the recorder in targets/). */
+  GithubPushes: 'GithubPushes',
+  /** Shopify orders → an SNS topic (recorded by the bus, not executed). */
+  ShopifyOrders: 'ShopifyOrders',
+  /** Stripe refunds → an SQS queue; no sample is a refund. */
+  Refunds: 'Refunds',
+  /** Every webhook → a catch-all SQS queue. */
+  Everything: 'Everything',
+} as const;
+
 /** WebhookProcessor props a caller may set (everything but the providers, which are fixed here). */
 export type LocalProcessorProps = Omit<WebhookProcessorProps, 'providers'>;
-
-/** What else the local app has. */
-export interface LocalAppOptions {
-  /** An event bus of the stack (`LocalBus`) as `eventBus`: events on, with the publisher and the replay function. @default false */
-  readonly events?: boolean;
-}
 
 export interface SynthesizedApp {
   /** The stack's CloudFormation template. */
@@ -67,12 +86,11 @@ export interface AssetManifest {
 }
 
 /** Builds the stack; `props` override the construct's defaults (e.g. a short processing timeout). */
-export function buildLocalStack(app: App, props: LocalProcessorProps = {}, options: LocalAppOptions = {}): Stack {
+export function buildLocalStack(app: App, props: LocalProcessorProps = {}): Stack {
   const stack = new Stack(app, STACK_NAME);
   const secret = (id: string) => new secretsmanager.Secret(stack, id, { description: `Local test secret ${id}` });
-  new WebhookProcessor(stack, 'Webhooks', {
+  const webhooks = new WebhookProcessor(stack, 'Webhooks', {
     ...props,
-    ...(options.events ? { eventBus: new events.EventBus(stack, 'LocalBus', { eventBusName: `${STACK_NAME}-bus` }) } : {}),
     providers: [
       WebhookProvider.stripe({ secrets: [secret('StripeSecret'), secret('StripePreviousSecret')] }),
       WebhookProvider.github({ secrets: [secret('GithubSecret')] }),
@@ -99,13 +117,44 @@ export function buildLocalStack(app: App, props: LocalProcessorProps = {}, optio
       }),
     ],
   });
+  addLocalRoutes(stack, webhooks);
   return stack;
 }
 
+/** Routes to every kind of local target: SQS queues, a Lambda function, and an SNS topic that is only recorded. */
+function addLocalRoutes(stack: Stack, webhooks: WebhookProcessor): void {
+  const queue = (id: string) => new sqs.Queue(stack, id, { enforceSSL: true });
+  const deadLetters = queue('RouteDeadLetters');
+  // Short retry bounds, so a target that keeps failing reaches its dead-letter queue within a test.
+  const delivery = { deadLetterQueue: deadLetters, retryAttempts: 3, maxEventAge: Duration.minutes(5) };
+  const recorder = new lambda.Function(stack, 'Recorder', {
+    runtime: defaultRuntime(),
+    handler: 'index.handler',
+    code: lambda.Code.fromAsset(path.join(LOCAL_TARGETS_DIR, 'recorder')),
+    timeout: Duration.seconds(5),
+  });
+  webhooks.onWebhook(LOCAL_ROUTES.Payments, {
+    providers: ['stripe'],
+    eventTypes: ['payment_intent.succeeded'],
+    payload: { data: { object: { amount: [{ numeric: ['>=', 1000] }] } } },
+    targets: [new targets.SqsQueue(queue('PaymentsQueue'), delivery)],
+  });
+  webhooks.onWebhook(LOCAL_ROUTES.GithubPushes, {
+    providers: ['github'], eventTypes: ['push'], targets: [new targets.LambdaFunction(recorder, delivery)],
+  });
+  webhooks.onWebhook(LOCAL_ROUTES.ShopifyOrders, {
+    providers: ['shopify'], eventTypes: ['orders/create'], targets: [new targets.SnsTopic(new sns.Topic(stack, 'OrderAlerts'), delivery)],
+  });
+  webhooks.onWebhook(LOCAL_ROUTES.Refunds, {
+    providers: ['stripe'], eventTypes: ['charge.refunded'], targets: [new targets.SqsQueue(queue('RefundsQueue'), delivery)],
+  });
+  webhooks.onWebhook(LOCAL_ROUTES.Everything, { targets: [new targets.SqsQueue(queue('AllWebhooksQueue'), delivery)] });
+}
+
 /** Synthesizes the app into `outdir` and reads back the template and the asset manifest. */
-export function synthesizeLocalApp(outdir: string, props: LocalProcessorProps = {}, options: LocalAppOptions = {}): SynthesizedApp {
+export function synthesizeLocalApp(outdir: string, props: LocalProcessorProps = {}): SynthesizedApp {
   const app = new App({ outdir });
-  const stack = buildLocalStack(app, props, options);
+  const stack = buildLocalStack(app, props);
   const assembly = app.synth();
   const artifact = assembly.getStackByName(stack.stackName);
   const assetManifestFile = fs.readdirSync(outdir).find((f) => f === `${stack.artifactId}.assets.json`);

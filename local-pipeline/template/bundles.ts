@@ -18,6 +18,14 @@ export interface ShippedBundle {
   readonly assetDir: string;
 }
 
+/** `<root>/<x>/` directories, by `<x>`: the local app's target functions (`local-pipeline/targets/`). */
+export function localTargetDirs(root: string): Map<string, string> {
+  if (!fs.existsSync(root)) return new Map();
+  return new Map(fs.readdirSync(root)
+    .map((name): [string, string] => [name, path.join(root, name)])
+    .filter(([, dir]) => fs.statSync(dir).isDirectory()));
+}
+
 /** `assets/lambdas/<x>/<x>.lambda/` directories, by `<x>`. */
 export function shippedBundleDirs(repoRoot: string): Map<string, string> {
   const root = path.join(repoRoot, 'assets', 'lambdas');
@@ -33,8 +41,10 @@ export function shippedBundleDirs(repoRoot: string): Map<string, string> {
 /** The shipped bundle each function runs, checked byte for byte against its synthesized asset. */
 export function matchShippedBundles(
   functions: readonly FunctionSpec[], assetManifest: AssetManifest, cloudAssemblyDir: string, repoRoot: string,
+  /** Directories of the local app's own functions (rule targets), by name, also accepted. */
+  localDirs: ReadonlyMap<string, string> = new Map(),
 ): Map<string, ShippedBundle> {
-  const shipped = shippedBundleDirs(repoRoot);
+  const shipped = new Map([...shippedBundleDirs(repoRoot), ...localDirs]);
   const result = new Map<string, ShippedBundle>();
   for (const fn of functions) {
     const [moduleName, exportName] = splitHandler(fn.handler);

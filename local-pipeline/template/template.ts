@@ -47,6 +47,56 @@ export interface SqsEventSource {
   readonly reportBatchItemFailures: boolean;
 }
 
+/**
+ * A DynamoDB stream → function event source mapping, with Lambda's defaults for DynamoDB where
+ * the template leaves a setting out.
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html
+ */
+export interface StreamEventSource {
+  readonly logicalId: string;
+  readonly functionLogicalId: string;
+  readonly tableLogicalId: string;
+  readonly startingPosition: 'TRIM_HORIZON' | 'LATEST';
+  readonly batchSize: number;
+  readonly maximumBatchingWindowSeconds: number;
+  /** FilterCriteria patterns, parsed; a record passes when it matches any (none: every record passes). */
+  readonly filterPatterns: readonly unknown[];
+  readonly reportBatchItemFailures: boolean;
+  readonly bisectBatchOnFunctionError: boolean;
+  /** -1: until the record expires. */
+  readonly maximumRetryAttempts: number;
+  /** -1: until the record expires. */
+  readonly maximumRecordAgeSeconds: number;
+  readonly parallelizationFactor: number;
+  /** DestinationConfig.OnFailure.Destination, unresolved. */
+  readonly onFailureDestination?: unknown;
+}
+
+/** An EventBridge rule target, as the template declares it (ARNs unresolved). */
+export interface RuleTargetSpec {
+  readonly id: string;
+  readonly arn: unknown;
+  /** Constant JSON text sent instead of the event. */
+  readonly input?: string;
+  /** JSONPath (`$.detail`…) of the part of the event sent. */
+  readonly inputPath?: string;
+  /** EventBridge's defaults: 185 retries within 24 hours. */
+  readonly maximumRetryAttempts: number;
+  readonly maximumEventAgeSeconds: number;
+  readonly deadLetterArn?: unknown;
+}
+
+export interface EventRuleSpec {
+  readonly logicalId: string;
+  /** The construct id of the rule (the `onWebhook()` id), read from its logical id. */
+  readonly constructId: string;
+  /** Logical id of the AWS::Events::EventBus, or undefined for the account's default bus. */
+  readonly busLogicalId?: string;
+  readonly eventPattern: unknown;
+  readonly enabled: boolean;
+  readonly targets: readonly RuleTargetSpec[];
+}
+
 /** A customized gateway response (AWS::ApiGateway::GatewayResponse) with a static JSON body. */
 export interface GatewayResponseSpec {
   readonly statusCode?: number;
@@ -255,18 +305,24 @@ function gatewayResponseSpec(logicalId: string, p: Record<string, unknown>): Gat
   return { ...(p.StatusCode !== undefined ? { statusCode: Number(p.StatusCode) } : {}), headers, ...(body !== undefined ? { body } : {}) };
 }
 
-/** Whether a mapping reads a DynamoDB table's stream (the publisher's), which this runner does not drive. */
-function isStreamMapping(template: CfnTemplate, resource: CfnResource): boolean {
-  const getAtt = (propertiesOf(resource).EventSourceArn as Record<string, unknown> | undefined)?.['Fn::GetAtt'];
-  return Array.isArray(getAtt) && getAtt[1] === 'StreamArn' && template.Resources[String(getAtt[0])]?.Type === 'AWS::DynamoDB::Table';
+/** Each event source mapping's kind by the resource its EventSourceArn names; any other kind throws. */
+function mappingsOf(template: CfnTemplate, type: 'AWS::SQS::Queue' | 'AWS::DynamoDB::Table'): Array<[string, CfnResource]> {
+  return resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').filter(([logicalId, resource]) => {
+    const sourceId = referencedId(propertiesOf(resource).EventSourceArn);
+    const sourceType = sourceId === undefined ? undefined : template.Resources[sourceId]?.Type;
+    if (sourceType !== 'AWS::SQS::Queue' && sourceType !== 'AWS::DynamoDB::Table') {
+      throw new Error(`event source mapping ${logicalId} reads neither an SQS queue nor a DynamoDB stream; only those are emulated`);
+    }
+    return sourceType === type;
+  });
 }
 
 export function sqsEventSources(template: CfnTemplate): SqsEventSource[] {
-  return resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').filter(([, resource]) => !isStreamMapping(template, resource)).map(([logicalId, resource]) => {
+  return mappingsOf(template, 'AWS::SQS::Queue').map(([logicalId, resource]) => {
     const p = propertiesOf(resource);
     const queueId = referencedId(p.EventSourceArn);
     const functionId = referencedId(p.FunctionName);
-    if (queueId === undefined || template.Resources[queueId]?.Type !== 'AWS::SQS::Queue' || functionId === undefined) {
+    if (queueId === undefined || functionId === undefined) {
       throw new Error(`event source mapping ${logicalId} is not an SQS queue → function mapping`);
     }
     const scaling = p.ScalingConfig as { MaximumConcurrency?: number } | undefined;
@@ -278,6 +334,88 @@ export function sqsEventSources(template: CfnTemplate): SqsEventSource[] {
       maximumBatchingWindowSeconds: Number(p.MaximumBatchingWindowInSeconds ?? 0),
       ...(scaling?.MaximumConcurrency !== undefined ? { maximumConcurrency: Number(scaling.MaximumConcurrency) } : {}),
       reportBatchItemFailures: ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes('ReportBatchItemFailures'),
+    };
+  });
+}
+
+/** Properties of a DynamoDB stream mapping the stream stand-in applies (anything else throws). */
+const STREAM_MAPPING_PROPERTIES = new Set([
+  'EventSourceArn', 'FunctionName', 'StartingPosition', 'BatchSize', 'MaximumBatchingWindowInSeconds', 'FilterCriteria',
+  'FunctionResponseTypes', 'BisectBatchOnFunctionError', 'MaximumRetryAttempts', 'MaximumRecordAgeInSeconds',
+  'DestinationConfig', 'ParallelizationFactor', 'Enabled',
+]);
+
+export function streamEventSources(template: CfnTemplate): StreamEventSource[] {
+  return mappingsOf(template, 'AWS::DynamoDB::Table').map(([logicalId, resource]) => {
+    const p = propertiesOf(resource);
+    const unsupported = Object.keys(p).filter((name) => !STREAM_MAPPING_PROPERTIES.has(name));
+    if (unsupported.length > 0) throw new Error(`stream event source mapping ${logicalId}: ${unsupported.join(', ')} not supported locally`);
+    const getAtt = (p.EventSourceArn as Record<string, unknown>)['Fn::GetAtt'];
+    const functionId = referencedId(p.FunctionName);
+    if (!Array.isArray(getAtt) || getAtt[1] !== 'StreamArn' || functionId === undefined) {
+      throw new Error(`event source mapping ${logicalId} is not a table stream → function mapping`);
+    }
+    if (p.Enabled === false) throw new Error(`stream event source mapping ${logicalId} is disabled; a disabled mapping is not emulated`);
+    const position = String(p.StartingPosition);
+    if (position !== 'TRIM_HORIZON' && position !== 'LATEST') throw new Error(`stream event source mapping ${logicalId}: StartingPosition ${position} not supported locally`);
+    const filters = ((p.FilterCriteria as { Filters?: Array<{ Pattern: string }> } | undefined)?.Filters ?? []);
+    const responseTypes = (p.FunctionResponseTypes as string[] | undefined) ?? [];
+    if (responseTypes.some((t) => t !== 'ReportBatchItemFailures')) throw new Error(`stream event source mapping ${logicalId}: FunctionResponseTypes ${responseTypes.join(', ')} not supported locally`);
+    const destination = p.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined;
+    const otherDestinations = Object.keys(destination ?? {}).filter((k) => k !== 'OnFailure');
+    if (otherDestinations.length > 0) throw new Error(`stream event source mapping ${logicalId}: DestinationConfig.${otherDestinations.join(', ')} not supported locally`);
+    return {
+      logicalId,
+      functionLogicalId: functionId,
+      tableLogicalId: String(getAtt[0]),
+      startingPosition: position,
+      // Lambda's defaults for DynamoDB streams.
+      batchSize: Number(p.BatchSize ?? 100),
+      maximumBatchingWindowSeconds: Number(p.MaximumBatchingWindowInSeconds ?? 0),
+      filterPatterns: filters.map((f) => JSON.parse(f.Pattern) as unknown),
+      reportBatchItemFailures: responseTypes.includes('ReportBatchItemFailures'),
+      bisectBatchOnFunctionError: p.BisectBatchOnFunctionError === true,
+      maximumRetryAttempts: Number(p.MaximumRetryAttempts ?? -1),
+      maximumRecordAgeSeconds: Number(p.MaximumRecordAgeInSeconds ?? -1),
+      parallelizationFactor: Number(p.ParallelizationFactor ?? 1),
+      ...(destination?.OnFailure?.Destination !== undefined ? { onFailureDestination: destination.OnFailure.Destination } : {}),
+    };
+  });
+}
+
+const RULE_PROPERTIES = new Set(['Description', 'EventBusName', 'EventPattern', 'State', 'Targets', 'Name']);
+const TARGET_PROPERTIES = new Set(['Id', 'Arn', 'Input', 'InputPath', 'RetryPolicy', 'DeadLetterConfig', 'RoleArn']);
+
+/** The template's EventBridge rules with their targets; what the bus stand-in cannot apply throws. */
+export function eventRules(template: CfnTemplate): EventRuleSpec[] {
+  return resourcesOfType(template, 'AWS::Events::Rule').map(([logicalId, resource]) => {
+    const p = propertiesOf(resource);
+    const unsupported = Object.keys(p).filter((name) => !RULE_PROPERTIES.has(name));
+    if (unsupported.length > 0) throw new Error(`rule ${logicalId}: ${unsupported.join(', ')} not supported locally (only event patterns are)`);
+    const busLogicalId = p.EventBusName === undefined ? undefined : referencedId(p.EventBusName);
+    if (p.EventBusName !== undefined && busLogicalId === undefined) throw new Error(`rule ${logicalId}: EventBusName must reference a bus of the template`);
+    return {
+      logicalId,
+      // `<processor id>Routes<route id><hash>` for the routes of onWebhook().
+      constructId: logicalId.replace(/[0-9A-F]{8}$/, '').replace(/^.*?Routes/, ''),
+      ...(busLogicalId !== undefined ? { busLogicalId } : {}),
+      eventPattern: p.EventPattern,
+      enabled: (p.State ?? 'ENABLED') === 'ENABLED',
+      targets: ((p.Targets ?? []) as Array<Record<string, unknown>>).map((t): RuleTargetSpec => {
+        const extra = Object.keys(t).filter((name) => !TARGET_PROPERTIES.has(name));
+        if (extra.length > 0) throw new Error(`rule ${logicalId}, target ${String(t.Id)}: ${extra.join(', ')} not supported locally`);
+        const retry = (t.RetryPolicy ?? {}) as { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number };
+        return {
+          id: String(t.Id),
+          arn: t.Arn,
+          ...(t.Input !== undefined ? { input: String(t.Input) } : {}),
+          ...(t.InputPath !== undefined ? { inputPath: String(t.InputPath) } : {}),
+          // EventBridge's defaults: 185 retries, 24 hours.
+          maximumRetryAttempts: Number(retry.MaximumRetryAttempts ?? 185),
+          maximumEventAgeSeconds: Number(retry.MaximumEventAgeInSeconds ?? 86_400),
+          ...(t.DeadLetterConfig !== undefined ? { deadLetterArn: (t.DeadLetterConfig as { Arn: unknown }).Arn } : {}),
+        };
+      }),
     };
   });
 }

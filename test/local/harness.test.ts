@@ -7,10 +7,12 @@ import Stripe from 'stripe';
 import { classifyWrite } from '../../local-pipeline/fault-proxy';
 import { sampleDelivery, signatureHeaders, withBadSignature } from '../../local-pipeline/signing';
 import { customized, gatewayError, isBinaryMediaType, matchRoute, toHttpAnswer, toProxyEvent } from '../../local-pipeline/stand-ins/api-gateway';
+import { entrySize, targetInput, targetKind } from '../../local-pipeline/stand-ins/event-bus';
 import { failedMessageIds } from '../../local-pipeline/stand-ins/event-source';
 import { checkSignature, signRequest } from '../../local-pipeline/stand-ins/sigv4';
+import { firstFailure } from '../../local-pipeline/stand-ins/stream-source';
 import type { CfnTemplate } from '../../local-pipeline/template/app';
-import { apiSettings, resolve, type ResolveContext, ApiRoute } from '../../local-pipeline/template/template';
+import { apiSettings, eventRules, resolve, streamEventSources, type ResolveContext, ApiRoute } from '../../local-pipeline/template/template';
 import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
 
 const config = (scheme: ProviderRuntimeConfig['scheme'], extra: Partial<ProviderRuntimeConfig> = {}): ProviderRuntimeConfig =>
@@ -189,5 +191,55 @@ describe('template resolution', () => {
   test('anything unresolvable throws', () => {
     expect(() => resolve({ Ref: 'Nope' }, context)).toThrow(/did not create/);
     expect(() => resolve({ 'Fn::ImportValue': 'x' }, context)).toThrow(/cannot resolve/);
+  });
+});
+
+describe('stream mapping and bus rules read from the template', () => {
+  const template = (resources: CfnTemplate['Resources']): CfnTemplate => ({
+    Resources: { T: { Type: 'AWS::DynamoDB::Table' }, F: { Type: 'AWS::Lambda::Function' }, Q: { Type: 'AWS::SQS::Queue' }, ...resources },
+  });
+  const mapping = (extra: Record<string, unknown>) => template({
+    M: {
+      Type: 'AWS::Lambda::EventSourceMapping',
+      Properties: { EventSourceArn: { 'Fn::GetAtt': ['T', 'StreamArn'] }, FunctionName: { Ref: 'F' }, StartingPosition: 'TRIM_HORIZON', ...extra },
+    },
+  });
+  test('Lambda\'s DynamoDB defaults where the template is silent; properties it cannot apply throw', () => {
+    expect(streamEventSources(mapping({}))[0]).toMatchObject({
+      batchSize: 100, maximumBatchingWindowSeconds: 0, maximumRetryAttempts: -1, maximumRecordAgeSeconds: -1, bisectBatchOnFunctionError: false,
+    });
+    expect(() => streamEventSources(mapping({ TumblingWindowInSeconds: 60 }))).toThrow(/TumblingWindowInSeconds not supported/);
+    expect(() => streamEventSources(mapping({ DestinationConfig: { OnSuccess: {} } }))).toThrow(/OnSuccess not supported/);
+  });
+  test('a rule target with an InputTransformer, or a scheduled rule, throws', () => {
+    const rule = (props: Record<string, unknown>) => template({ R: { Type: 'AWS::Events::Rule', Properties: { EventPattern: {}, ...props } } });
+    expect(() => eventRules(rule({ Targets: [{ Id: 'T', Arn: 'arn:aws:sqs:r:a:q', InputTransformer: {} }] }))).toThrow(/InputTransformer not supported/);
+    expect(() => eventRules(rule({ ScheduleExpression: 'rate(1 minute)' }))).toThrow(/ScheduleExpression not supported/);
+    expect(eventRules(rule({ Targets: [{ Id: 'T', Arn: 'x' }] }))[0].targets[0]).toMatchObject({ maximumRetryAttempts: 185, maximumEventAgeSeconds: 86_400 });
+  });
+});
+
+describe('stream partial failures and bus targets', () => {
+  const batch = ['1', '2', '3'].map((n) => ({ dynamodb: { SequenceNumber: n } }));
+  test('ReportBatchItemFailures: resume from the lowest reported sequence number; an unknown or empty one fails the batch', () => {
+    expect(firstFailure({ batchItemFailures: [] }, batch, true)).toBeUndefined();
+    expect(firstFailure(null, batch, true)).toBeUndefined();
+    expect(firstFailure({ batchItemFailures: [{ itemIdentifier: '3' }, { itemIdentifier: '2' }] }, batch, true)).toBe(1);
+    expect(firstFailure({ batchItemFailures: [{ itemIdentifier: '9' }] }, batch, true)).toBe(0);
+    expect(firstFailure({ batchItemFailures: [{ itemIdentifier: '' }] }, batch, true)).toBe(0);
+    expect(firstFailure({ batchItemFailures: [{ itemIdentifier: '2' }] }, batch, false)).toBeUndefined();
+  });
+  test('targets by ARN; Input, InputPath and the whole event', () => {
+    expect(targetKind('arn:aws:sqs:us-east-1:1:q')).toBe('sqs');
+    expect(targetKind('arn:aws:lambda:us-east-1:1:function:f')).toBe('lambda');
+    expect(targetKind('arn:aws:states:us-east-1:1:stateMachine:s')).toBe('recorded');
+    const event = { id: 'e', detail: { id: 'w', payload: { n: 1 } } };
+    expect(targetInput({}, event)).toBe(JSON.stringify(event));
+    expect(targetInput({ inputPath: '$.detail.payload' }, event)).toBe('{"n":1}');
+    expect(targetInput({ input: '{"fixed":true}' }, event)).toBe('{"fixed":true}');
+    expect(() => targetInput({ inputPath: '$.detail[0]' }, event)).toThrow(/not emulated/);
+  });
+  test('entry size as EventBridge counts it: Time 14 bytes, UTF-8 of Source, DetailType, Detail and Resources', () => {
+    expect(entrySize({ Source: 'é', DetailType: 'ab', Detail: '{}', Resources: ['xyz'], Time: 1 })).toBe(14 + 2 + 2 + 2 + 3);
   });
 });
