@@ -5,12 +5,12 @@ import {
   type aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { PayloadSchemasLayer } from './payload-schemas-layer';
 import { accept, acceptPolicyFindings } from '../core/findings';
 import { acceptFunctionFindings, allow, functionBase, grantKey, type FunctionSettings } from '../core/function-base';
 import { HandlerName } from '../core/handler-metrics';
 import { ProcessorFunction } from '../lambdas/processor/processor-function';
 import type { PayloadSchemasDocument } from '../providers/provider-config';
-import { PayloadSchemasLayer } from './payload-schemas-layer';
 import { ARCHIVE_PREFIX, OVERSIZE_PREFIX, type WebhookStore } from '../store/webhook-store';
 import type { WebhookConcurrencyOptions, WebhookProcessingOptions } from '../webhook-processor-props';
 

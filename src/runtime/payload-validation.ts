@@ -4,9 +4,9 @@
  * reason when it does not. Every schema is compiled once, when the validator is built (at init).
  * Pure: no AWS clients.
  */
+import { parseJsonBody } from './http';
 import { PAYLOAD_SCHEMAS_VERSION, type PayloadSchemasDocument } from '../providers/provider-config';
 import { compileSchema, type ErrorObject, type ValidateFunction } from '../providers/schema-compiler';
-import { parseJsonBody } from './http';
 
 /** Errors listed in a reason; the rest are counted. */
 export const MAX_LISTED_ERRORS = 3;
