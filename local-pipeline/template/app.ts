@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
-  HmacAlgorithm, SignatureEncoding, WebhookProcessor, WebhookProvider,
+  HmacAlgorithm, PayloadSchema, SignatureEncoding, WebhookProcessor, WebhookProvider,
   type WebhookProcessorProps,
 } from '../../src';
 
@@ -28,6 +28,13 @@ export const LOCAL_SECRET_VALUES: Readonly<Record<string, string>> = {
   StandardWebhooksSecret: `whsec_${Buffer.from('local standard webhooks key 0123456789').toString('base64')}`,
   AcmeSecret: 'local-acme-hmac-secret-71b0',
   PartnerApiKey: 'local-partner-api-key-5f3e8c',
+};
+
+/** The payload schema of the `partner` provider's `payout.created` events (payload validation). */
+export const LOCAL_PAYOUT_SCHEMA = {
+  type: 'object',
+  required: ['id', 'event', 'amount'],
+  properties: { amount: { type: 'integer', minimum: 1 }, currency: { type: 'string', pattern: '^[A-Z]{3}$' } },
 };
 
 /** WebhookProcessor props a caller may set (everything but the providers, which are fixed here). */
@@ -88,6 +95,7 @@ export function buildLocalStack(app: App, props: LocalProcessorProps = {}): Stac
         header: 'X-Partner-Key',
         eventIdJsonPath: 'id',
         eventTypeJsonPath: 'event',
+        eventSchemas: { 'payout.created': PayloadSchema.fromObject(LOCAL_PAYOUT_SCHEMA) },
       }),
     ],
   });
