@@ -5,6 +5,7 @@
  */
 import Ajv, { type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
+import type { PayloadSchemasDocument } from './provider-config';
 
 /** The `$schema` of each supported draft; a schema without `$schema` is read as 2020-12. */
 export const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema';
@@ -34,21 +35,50 @@ export function draftOf(schema: Readonly<Record<string, unknown>>): { readonly d
 }
 
 /**
- * A validator for one schema, compiled in an Ajv instance of its own: schemas never see each
- * other's `$id`s, so one schema may be used for several providers or types. Throws with Ajv's
- * reason when the schema does not compile.
+ * A compiler of schemas, one Ajv instance per draft (each instance compiles its draft's
+ * meta-schema once, which costs more than a typical payload schema): an identical schema is
+ * compiled once, however many providers or types use it; two different schemas with the same
+ * `$id` are an error. Throws with Ajv's reason when a schema does not compile.
  */
-export function compileSchema(schema: Readonly<Record<string, unknown>>): ValidateFunction {
-  const found = draftOf(schema);
-  if ('error' in found) throw new Error(`the schema ${found.error}`);
-  const ajv = found.draft === 'draft-07' ? new Ajv(OPTIONS) : new Ajv2020(OPTIONS);
-  return ajv.compile(schema);
+export function schemaCompiler(): (schema: Readonly<Record<string, unknown>>) => ValidateFunction {
+  const instances = new Map<Draft, Ajv>();
+  const compiled = new Map<string, ValidateFunction>();
+  return (schema) => {
+    const key = JSON.stringify(schema);
+    const known = compiled.get(key);
+    if (known !== undefined) return known;
+    const found = draftOf(schema);
+    if ('error' in found) throw new Error(`the schema ${found.error}`);
+    let ajv = instances.get(found.draft);
+    if (ajv === undefined) {
+      ajv = found.draft === 'draft-07' ? new Ajv(OPTIONS) : new Ajv2020(OPTIONS);
+      instances.set(found.draft, ajv);
+    }
+    const validate = ajv.compile(schema);
+    compiled.set(key, validate);
+    return validate;
+  };
 }
 
-/** Why a schema does not compile; undefined when it does. */
+/** Why a schema does not compile on its own; undefined when it does. */
 export function compileProblem(schema: Readonly<Record<string, unknown>>): string | undefined {
+  return problemOf(() => schemaCompiler()(schema));
+}
+
+/** Why the schemas of every provider cannot be compiled together, as the processor does; undefined when they can. */
+export function compileAllProblem(document: PayloadSchemasDocument): string | undefined {
+  const compile = schemaCompiler();
+  return problemOf(() => {
+    for (const { schema, eventSchemas } of Object.values(document.providers)) {
+      if (schema !== undefined) compile(schema);
+      Object.values(eventSchemas ?? {}).forEach(compile);
+    }
+  });
+}
+
+function problemOf(attempt: () => unknown): string | undefined {
   try {
-    compileSchema(schema);
+    attempt();
     return undefined;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);

@@ -6,7 +6,7 @@
  */
 import { parseJsonBody } from './http';
 import { PAYLOAD_SCHEMAS_VERSION, type PayloadSchemasDocument } from '../providers/provider-config';
-import { compileSchema, type ErrorObject, type ValidateFunction } from '../providers/schema-compiler';
+import { schemaCompiler, type ErrorObject, type ValidateFunction } from '../providers/schema-compiler';
 
 /** Errors listed in a reason; the rest are counted. */
 export const MAX_LISTED_ERRORS = 3;
@@ -38,16 +38,8 @@ export function payloadValidator(document: PayloadSchemasDocument): PayloadValid
   if (document.v !== PAYLOAD_SCHEMAS_VERSION) {
     throw new Error(`payload schema file version ${String(document.v)} is not ${PAYLOAD_SCHEMAS_VERSION}`);
   }
-  const compiled = new Map<string, ValidateFunction>();
-  const compile = (label: string, schema: Readonly<Record<string, unknown>>): CompiledSchema => {
-    const key = JSON.stringify(schema);
-    let validate = compiled.get(key);
-    if (validate === undefined) {
-      validate = compileSchema(schema);
-      compiled.set(key, validate);
-    }
-    return { label, validate };
-  };
+  const compileSchema = schemaCompiler();
+  const compile = (label: string, schema: Readonly<Record<string, unknown>>): CompiledSchema => ({ label, validate: compileSchema(schema) });
   const providers = new Map<string, ProviderValidators>();
   for (const [name, schemas] of Object.entries(document.providers)) {
     providers.set(name, {

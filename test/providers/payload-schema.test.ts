@@ -86,3 +86,11 @@ describe('payload schema validation at synth', () => {
     }))).toThrow(/WebhookProvider 'legacy': 'eventSchemas' needs an event type, but the provider records none; set 'eventTypeHeader' or 'eventTypeJsonPath', or use 'schema'/);
   });
 });
+
+test('different schemas must not share an $id (the processor compiles them together)', () => {
+  const a = PayloadSchema.fromObject({ $id: 'https://example.com/event', type: 'object' });
+  const b = PayloadSchema.fromObject({ $id: 'https://example.com/event', type: 'array' });
+  expect(() => synth({}, stripeWith({ schema: a, eventSchemas: { 'charge.succeeded': a } }))).not.toThrow();
+  expect(() => synth({}, stripeWith({ schema: a, eventSchemas: { 'charge.succeeded': b } })))
+    .toThrow(/The providers' payload schemas cannot be compiled together, as the processor does: schema with key or id "https:\/\/example.com\/event" already exists; give each schema that has an '\$id' a distinct one/);
+});
