@@ -62,6 +62,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     awsSdkConnectionReuse: false,
   },
 
+  // Payload schemas are compiled at synth (so that a schema the processor could not compile fails
+  // `cdk synth`, not every delivery) with the same Ajv the processor bundles: bundled into the
+  // package, for jsii (and so Python) users alike; pinned, so that the committed bundles are reproducible.
+  bundledDeps: ['ajv@8.17.1'],
+
   devDeps: [
     '@aws-sdk/client-dynamodb@^3',
     '@aws-sdk/client-eventbridge@^3',

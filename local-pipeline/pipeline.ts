@@ -319,6 +319,16 @@ async function build(
   };
 }
 
+/**
+ * The environment with paths under /opt pointing into the staged layer instead, which is what
+ * Lambda extracts there ("Lambda loads the layer content into the /opt directory",
+ * https://docs.aws.amazon.com/lambda/latest/dg/packaging-layers.html).
+ */
+function onLayer(environment: Record<string, string>, layerDir: string | undefined): Record<string, string> {
+  if (layerDir === undefined) return environment;
+  return Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, v.startsWith('/opt/') ? path.join(layerDir, v.slice('/opt/'.length)) : v]));
+}
+
 function createFunction(
   spec: FunctionSpec, bundle: ShippedBundle, constructEnvironment: Record<string, string>, endpoints: ServiceEndpoints,
   options: PipelineOptions, runDir: string, properties: Record<string, unknown> | undefined,
@@ -335,7 +345,7 @@ function createFunction(
       logFormat,
       credentials: FUNCTION_CREDENTIALS,
     }),
-    ...constructEnvironment,
+    ...onLayer(constructEnvironment, bundle.layerDir),
     ...endpointEnvironment(endpoints),
     ...options.extraFunctionEnvironment,
   };

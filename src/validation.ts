@@ -2,6 +2,8 @@ import { Annotations, Token, aws_s3 as s3, type Duration } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { MIN_NODE_MAJOR, nodeMajorOf } from './core/function-base';
 import { MAX_REPLAY_RATE } from './delivery/event-replay';
+import { payloadSchemasOf } from './pipeline/payload-schemas-layer';
+import { compileAllProblem } from './providers/schema-compiler';
 import { SignatureScheme } from './providers/webhook-provider';
 import { DEFAULT_ARCHIVE_TRANSITIONS } from './store/webhook-store';
 import type { WebhookProcessorProps } from './webhook-processor-props';
@@ -39,6 +41,12 @@ export function validateProps(scope: IConstruct, props: WebhookProcessorProps): 
   check(duplicates.length === 0, `'providers' has more than one provider named ${duplicates.map((d) => `'${d}'`).join(', ')}; give each a distinct 'name'.`);
   for (const provider of props.providers) {
     errors.push(...provider._validate());
+  }
+  if (errors.length === 0) {
+    // Each schema compiles on its own; the processor compiles them all together.
+    const schemas = payloadSchemasOf(props.providers);
+    const together = schemas === undefined ? undefined : compileAllProblem(schemas);
+    check(together === undefined, `The providers' payload schemas cannot be compiled together, as the processor does: ${together}; give each schema that has an '$id' a distinct one.`);
   }
 
   if (props.runtime !== undefined && !Token.isUnresolved(props.runtime.name)) {

@@ -143,6 +143,14 @@ export interface WebhookAlarmOptions {
   readonly secretsUnavailable?: boolean;
 
   /**
+   * Whether to alarm when a delivery fails its provider's payload schema (any in 5 minutes);
+   * only when a provider has `schema` or `eventSchemas`.
+   *
+   * @default true
+   */
+  readonly invalidPayloads?: boolean;
+
+  /**
    * API Gateway 5xx responses in 5 minutes that raise the API alarm. 0 disables it.
    *
    * @default 1

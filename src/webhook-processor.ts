@@ -26,6 +26,7 @@ import { WebhookIngest } from './ingress/webhook-ingest';
 import { metricDeadLetters, metricOldestMessageAge, monitoredPipeline } from './monitoring/monitored-pipeline';
 import { WebhookAlarms } from './monitoring/webhook-alarms';
 import { WebhookDashboard } from './monitoring/webhook-dashboard';
+import { payloadSchemasOf } from './pipeline/payload-schemas-layer';
 import { RecordProcessor, visibilityTimeoutFor } from './pipeline/record-processor';
 import { LONGEST_MESSAGE_LIFE, WebhookQueues } from './pipeline/webhook-queues';
 import { StatusQuery } from './query/status-query';
@@ -136,8 +137,9 @@ export class WebhookProcessor extends Construct {
     const ingest = new WebhookIngest(this, 'Ingest', {
       functions, store, queue: queues.queue, providers: props.providers, signatureTolerance: props.signatureTolerance, concurrency,
     });
+    const payloadSchemas = payloadSchemasOf(props.providers);
     const processor = new RecordProcessor(this, 'Processor', {
-      functions, store, queue: queues.queue, processing, concurrency, recordExpiration: lifecycle.recordExpiration,
+      functions, store, queue: queues.queue, processing, concurrency, recordExpiration: lifecycle.recordExpiration, payloadSchemas,
     });
     const status = new StatusQuery(this, 'Status', { functions, store });
     const listing = new WebhookListing(this, 'Listing', { functions, store, providerNames: this.providerNames });
@@ -176,6 +178,7 @@ export class WebhookProcessor extends Construct {
       queue: this.queue,
       deadLetterQueue: this.deadLetterQueue,
       handlerMetrics: this.handlerMetrics,
+      validatesPayloads: payloadSchemas !== undefined,
       functions: [
         { name: 'Ingest', function: ingest.function }, { name: 'Processor', function: processor.function },
         { name: 'Status', function: status.function }, { name: 'Listing', function: listing.function },
@@ -384,6 +387,16 @@ export class WebhookProcessor extends Construct {
    */
   public metricReplays(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.handlerMetrics.replays(props);
+  }
+
+  /**
+   * Deliveries whose JSON body fails their provider's payload schemas (`schema`, `eventSchemas`),
+   * recorded with status `invalid` and never routed; alarmed on when a provider has schemas.
+   *
+   * @param props metric options
+   */
+  public metricInvalid(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.handlerMetrics.invalid(props);
   }
 
   /**

@@ -8,7 +8,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { HmacAlgorithm, SignatureEncoding, WebhookProcessorProps, WebhookProvider } from '../src';
+import { HmacAlgorithm, PayloadSchema, SignatureEncoding, WebhookProcessorProps, WebhookProvider } from '../src';
 
 function managedRules(name: string, priority: number): wafv2.CfnWebACL.RuleProperty {
   return {
@@ -85,7 +85,12 @@ export function allOptionsProps(scope: Construct): WebhookProcessorProps {
   return {
     providers: [
       // Two secrets: a rotation in progress.
-      WebhookProvider.stripe({ secrets: [secret('StripeSecret'), secret('StripeSecretNext')], tolerance: Duration.minutes(3) }),
+      WebhookProvider.stripe({
+        secrets: [secret('StripeSecret'), secret('StripeSecretNext')],
+        tolerance: Duration.minutes(3),
+        schema: PayloadSchema.fromObject({ type: 'object', required: ['id', 'type', 'data'] }),
+        eventSchemas: { 'payment_intent.succeeded': PayloadSchema.fromObject({ properties: { data: { required: ['object'] } } }) },
+      }),
       WebhookProvider.github({ name: 'github-org', secrets: [secret('GitHubSecret')] }),
       // A secret kept outside the stack, encrypted with a customer managed key.
       WebhookProvider.shopify({

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { WebhookProvider } from '../src';
+import * as ts from 'typescript';
+import { PayloadSchema, WebhookProcessor, WebhookProvider } from '../src';
 
 const root = join(__dirname, '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -76,4 +78,17 @@ describe('the replay table states the code\'s defaults', () => {
     const timed = described(windowOf(WebhookProvider.hmac({ name: 'b', secrets, signatureHeader: 'X-Sig', timestampHeader: 'X-Ts' })));
     expect(shown('Any HMAC, id from a header')).toBe(`${untimed} without \`timestampHeader\`, else ${timed}`);
   });
+});
+
+test('the payload validation example synthesizes: a layer of schemas for the processor, and its alarm', () => {
+  const section = readme.slice(readme.indexOf('### Payload validation'), readme.indexOf('## How it is tested'));
+  const code = /```ts\n([\s\S]*?)```/.exec(section)![1];
+  const js = ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const stack = new Stack(new App(), 'Example');
+  const stripeSecret = new secretsmanager.Secret(stack, 'StripeSecret');
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  new Function('WebhookProcessor', 'WebhookProvider', 'PayloadSchema', 'stripeSecret', js).call(stack, WebhookProcessor, WebhookProvider, PayloadSchema, stripeSecret);
+  const template = Template.fromStack(stack);
+  template.resourceCountIs('AWS::Lambda::LayerVersion', 1);
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'WebhooksInvalid' });
 });

@@ -12,7 +12,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
-  HmacAlgorithm, SignatureEncoding, WebhookProcessor, WebhookProvider,
+  HmacAlgorithm, PayloadSchema, SignatureEncoding, WebhookProcessor, WebhookProvider,
   type WebhookProcessorProps,
 } from '../../src';
 import { defaultRuntime } from '../../src/core/function-base';
@@ -55,6 +55,12 @@ export const LOCAL_ROUTES = {
   /** Every webhook → a catch-all SQS queue. */
   Everything: 'Everything',
 } as const;
+/** The payload schema of the `partner` provider's `payout.created` events (payload validation). */
+export const LOCAL_PAYOUT_SCHEMA = {
+  type: 'object',
+  required: ['id', 'event', 'amount'],
+  properties: { amount: { type: 'integer', minimum: 1 }, currency: { type: 'string', pattern: '^[A-Z]{3}$' } },
+};
 
 /** WebhookProcessor props a caller may set (everything but the providers, which are fixed here). */
 export type LocalProcessorProps = Omit<WebhookProcessorProps, 'providers'>;
@@ -114,6 +120,7 @@ export function buildLocalStack(app: App, props: LocalProcessorProps = {}): Stac
         header: 'X-Partner-Key',
         eventIdJsonPath: 'id',
         eventTypeJsonPath: 'event',
+        eventSchemas: { 'payout.created': PayloadSchema.fromObject(LOCAL_PAYOUT_SCHEMA) },
       }),
     ],
   });

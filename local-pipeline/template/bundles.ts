@@ -16,6 +16,11 @@ export interface ShippedBundle {
   readonly exportName: string;
   /** The synthesized asset directory it was compared with. */
   readonly assetDir: string;
+  /**
+   * The staged directory of the function's layer, which Lambda would extract to /opt; only when
+   * it has one. Lambda merges several layers into /opt, which is not done here: one at most.
+   */
+  readonly layerDir?: string;
 }
 
 /** `<root>/<x>/` directories, by `<x>`: the local app's target functions (`local-pipeline/targets/`). */
@@ -48,7 +53,9 @@ export function matchShippedBundles(
   const result = new Map<string, ShippedBundle>();
   for (const fn of functions) {
     const [moduleName, exportName] = splitHandler(fn.handler);
-    const assetDir = assetDirOf(fn, assetManifest, cloudAssemblyDir);
+    const assetDir = assetDirOf(fn.codeKey, fn.logicalId, assetManifest, cloudAssemblyDir);
+    if (fn.layerKeys.length > 1) throw new Error(`${fn.logicalId} has ${fn.layerKeys.length} layers; the local pipeline runs one at most`);
+    const layerDir = fn.layerKeys.length === 1 ? assetDirOf(fn.layerKeys[0], `the layer of ${fn.logicalId}`, assetManifest, cloudAssemblyDir) : undefined;
     const assetFiles = fs.readdirSync(assetDir);
     if (assetFiles.length !== 1 || assetFiles[0] !== `${moduleName}.js`) {
       throw new Error(`the asset of ${fn.logicalId} holds ${assetFiles.join(', ')}; expected only ${moduleName}.js`);
@@ -65,7 +72,7 @@ export function matchShippedBundles(
     if ([...result.values()].some((b) => b.name === name)) {
       throw new Error(`two functions run the same bundle ${name}; the local pipeline names functions by bundle`);
     }
-    result.set(fn.logicalId, { name, file: path.join(dir, `${moduleName}.js`), exportName, assetDir });
+    result.set(fn.logicalId, { name, file: path.join(dir, `${moduleName}.js`), exportName, assetDir, ...(layerDir !== undefined ? { layerDir } : {}) });
   }
   return result;
 }
@@ -76,11 +83,11 @@ function splitHandler(handler: string): [string, string] {
   return [handler.slice(0, dot), handler.slice(dot + 1)];
 }
 
-/** The asset manifest maps the function's S3 key to the staged directory that would be zipped and uploaded. */
-function assetDirOf(fn: FunctionSpec, manifest: AssetManifest, cloudAssemblyDir: string): string {
+/** The asset manifest maps an S3 key (of code or a layer) to the staged directory that would be zipped and uploaded. */
+function assetDirOf(objectKey: string, what: string, manifest: AssetManifest, cloudAssemblyDir: string): string {
   const entry = Object.values(manifest.files ?? {}).find((file) =>
-    Object.values(file.destinations).some((d) => d.objectKey === fn.codeKey));
-  if (entry === undefined) throw new Error(`no asset of the manifest is uploaded as ${fn.codeKey} (${fn.logicalId})`);
-  if (entry.source.packaging !== 'zip') throw new Error(`the asset of ${fn.logicalId} is not a zipped directory`);
+    Object.values(file.destinations).some((d) => d.objectKey === objectKey));
+  if (entry === undefined) throw new Error(`no asset of the manifest is uploaded as ${objectKey} (${what})`);
+  if (entry.source.packaging !== 'zip') throw new Error(`the asset of ${what} is not a zipped directory`);
   return path.join(cloudAssemblyDir, entry.source.path);
 }

@@ -23,6 +23,8 @@ export interface FunctionSpec {
   readonly memoryMb: number;
   /** The S3 key of the code asset, which names it in the asset manifest. */
   readonly codeKey: string;
+  /** The S3 keys of the assets of its layers (`AWS::Lambda::LayerVersion` of this template), in order. */
+  readonly layerKeys: readonly string[];
   readonly reservedConcurrency?: number;
   /** `Environment.Variables`, unresolved. */
   readonly environment: Readonly<Record<string, unknown>>;
@@ -227,6 +229,7 @@ export function functionSpecs(template: CfnTemplate): FunctionSpec[] {
       throw new Error(`function ${logicalId} has no asset code (S3Key); inline code is not supported locally`);
     }
     const environment = (p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+    const layerKeys = ((p.Layers as unknown[] | undefined) ?? []).map((layer) => layerKey(template, logicalId, layer));
     return {
       logicalId,
       handler: String(p.Handler),
@@ -234,10 +237,22 @@ export function functionSpecs(template: CfnTemplate): FunctionSpec[] {
       timeoutSeconds: Number(p.Timeout ?? DEFAULT_TIMEOUT_SECONDS),
       memoryMb: Number(p.MemorySize ?? DEFAULT_MEMORY_MB),
       codeKey: code.S3Key,
+      layerKeys,
       ...(p.ReservedConcurrentExecutions !== undefined ? { reservedConcurrency: Number(p.ReservedConcurrentExecutions) } : {}),
       environment,
     };
   });
+}
+
+/** The S3 key of the asset of a layer the template creates; any other layer cannot be run locally. */
+function layerKey(template: CfnTemplate, functionId: string, layer: unknown): string {
+  const id = referencedId(layer);
+  const resource = id === undefined ? undefined : template.Resources[id];
+  const key = (resource?.Properties?.Content as { S3Key?: unknown } | undefined)?.S3Key;
+  if (resource?.Type !== 'AWS::Lambda::LayerVersion' || typeof key !== 'string') {
+    throw new Error(`function ${functionId} has a layer that is not an asset of this template (${JSON.stringify(layer)}); it cannot be run locally`);
+  }
+  return key;
 }
 
 /** The API's methods with their full resource paths and the functions they proxy to. */

@@ -81,6 +81,11 @@ export class HandlerMetrics {
     return this.metric(HandlerName.PROCESSOR, 'ReplaysRejected', {}, props);
   }
 
+  /** Deliveries recorded with status `invalid`: their body fails the provider's payload schemas. */
+  public invalid(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(HandlerName.PROCESSOR, 'WebhooksInvalid', {}, props);
+  }
+
   /** Duplicate deliveries acknowledged and dropped by the processor. */
   public duplicates(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(HandlerName.PROCESSOR, 'DuplicateDeliveries', {}, props);

@@ -23,6 +23,8 @@ export interface MonitoredPipeline {
   readonly secretsUnavailable: cloudwatch.IMetric;
   readonly processed: cloudwatch.IMetric;
   readonly duplicates: cloudwatch.IMetric;
+  /** Deliveries recorded as invalid; only when a provider has payload schemas. */
+  readonly invalid?: cloudwatch.IMetric;
   readonly backlog: cloudwatch.IMetric;
   readonly deadLetters: cloudwatch.IMetric;
   readonly oldestMessageAge: cloudwatch.IMetric;
@@ -45,6 +47,8 @@ export interface PipelineSources {
   readonly queue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
   readonly handlerMetrics: HandlerMetrics;
+  /** Whether a provider has payload schemas (and so deliveries can be invalid). */
+  readonly validatesPayloads?: boolean;
 }
 
 /** The metrics of a REST API pipeline. */
@@ -63,6 +67,7 @@ export function monitoredPipeline(sources: PipelineSources): MonitoredPipeline {
     secretsUnavailable: handlerMetrics.secretsUnavailable(),
     processed: handlerMetrics.processed(),
     duplicates: handlerMetrics.duplicates(),
+    ...(sources.validatesPayloads ? { invalid: handlerMetrics.invalid() } : {}),
     backlog: queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' }),
     deadLetters: metricDeadLetters(sources.deadLetterQueue),
     oldestMessageAge: metricOldestMessageAge(queue),

@@ -18,7 +18,7 @@ export interface WebhookAlarmsProps {
   readonly options: WebhookAlarmOptions;
 }
 
-/** Alarms on function errors, dead letters, backlog, unreadable secrets and 5xx answers, notifying an optional topic. */
+/** Alarms on function errors, dead letters, backlog, unreadable secrets, invalid payloads and 5xx answers, notifying an optional topic. */
 export class WebhookAlarms extends Construct {
   /** The alarms created. */
   public readonly alarms: cloudwatch.Alarm[] = [];
@@ -44,6 +44,10 @@ export class WebhookAlarms extends Construct {
     if (options.secretsUnavailable ?? true) {
       alarm('SecretsUnavailable', pipeline.secretsUnavailable, 1,
         'The webhook ingest function could not load the signing secrets and answered 503 (providers retry): check the secrets exist and that the function may read them and decrypt them with their KMS key (provider option secretsEncryptionKey).');
+    }
+    if (pipeline.invalid !== undefined && (options.invalidPayloads ?? true)) {
+      alarm('InvalidPayloads', pipeline.invalid, 1,
+        'Verified webhooks failed their provider\'s payload schema and were recorded with status invalid, not routed: GET /webhooks?status=invalid lists them, and GET /status/{id} gives each reason.');
     }
     const api5xx = options.api5xxThreshold ?? 1;
     if (api5xx > 0) {

@@ -5,10 +5,12 @@ import {
   type aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { PayloadSchemasLayer } from './payload-schemas-layer';
 import { accept, acceptPolicyFindings } from '../core/findings';
 import { acceptFunctionFindings, allow, functionBase, grantKey, type FunctionSettings } from '../core/function-base';
 import { HandlerName } from '../core/handler-metrics';
 import { ProcessorFunction } from '../lambdas/processor/processor-function';
+import type { PayloadSchemasDocument } from '../providers/provider-config';
 import { ARCHIVE_PREFIX, OVERSIZE_PREFIX, type WebhookStore } from '../store/webhook-store';
 import type { WebhookConcurrencyOptions, WebhookProcessingOptions } from '../webhook-processor-props';
 
@@ -26,6 +28,8 @@ export interface RecordProcessorProps {
   readonly concurrency: WebhookConcurrencyOptions;
   /** When records expire. */
   readonly recordExpiration?: Duration;
+  /** The providers' payload schemas, shipped in a layer; only when a provider has any. */
+  readonly payloadSchemas?: PayloadSchemasDocument;
 }
 
 const DEFAULT_TIMEOUT = Duration.seconds(30);
@@ -47,10 +51,13 @@ export function visibilityTimeoutFor(processing: WebhookProcessingOptions): Dura
 export class RecordProcessor extends Construct {
   /** The function that consumes the queue. */
   public readonly function: lambda.Function;
+  /** The layer holding the payload schemas; only when a provider has any. */
+  public readonly payloadSchemasLayer?: lambda.ILayerVersion;
 
   constructor(scope: Construct, id: string, props: RecordProcessorProps) {
     super(scope, id);
     const { store, functions, processing, concurrency } = props;
+    const schemas = props.payloadSchemas === undefined ? undefined : new PayloadSchemasLayer(this, 'PayloadSchemas', { schemas: props.payloadSchemas });
     const fn = new ProcessorFunction(this, 'Function', {
       ...functionBase(this, 'Execution role of the webhook processor function', functions),
       description: 'Records queued webhooks in DynamoDB and archives their raw bytes in S3',
@@ -63,8 +70,11 @@ export class RecordProcessor extends Construct {
         ARCHIVE_BUCKET: store.bucket.bucketName,
         ARCHIVE_PREFIX,
         ...(props.recordExpiration ? { RECORD_TTL_SECONDS: String(props.recordExpiration.toSeconds()) } : {}),
+        ...(schemas ? { PAYLOAD_SCHEMAS_FILE: schemas.file } : {}),
       },
+      ...(schemas ? { layers: [schemas.layer] } : {}),
     });
+    this.payloadSchemasLayer = schemas?.layer;
     // UpdateItem lists a conflicting delivery on the record it conflicts with.
     allow(fn, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], store.table.tableArn);
     allow(fn, ['s3:PutObject'], store.bucket.arnForObjects(`${ARCHIVE_PREFIX}*`));

@@ -79,3 +79,22 @@ export const PRESET_FIELDS: Readonly<Partial<Record<SignatureScheme, { readonly 
   // Svix sends the same scheme under svix-* names (https://docs.svix.com/receiving/verifying-payloads/how-manual).
   'standard-webhooks': { eventId: { header: 'webhook-id', fallbackHeader: 'svix-id' }, eventType: { jsonPath: 'type' } },
 };
+
+/** The name of the processor's schema file in its layer, which Lambda extracts under /opt. */
+export const PAYLOAD_SCHEMAS_FILE = 'webhook-processor/payload-schemas.json';
+export const PAYLOAD_SCHEMAS_VERSION = 1;
+
+/** One provider's payload schemas, as JSON Schema documents. */
+export interface ProviderSchemas {
+  /** Every delivery of the provider must satisfy it. */
+  readonly schema?: Readonly<Record<string, unknown>>;
+  /** A delivery of a listed event type must satisfy that schema too. */
+  readonly eventSchemas?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+}
+
+/** The schema file the processor reads at init: the schemas of every provider that has any. */
+export interface PayloadSchemasDocument {
+  readonly v: number;
+  /** By provider name. */
+  readonly providers: Readonly<Record<string, ProviderSchemas>>;
+}

@@ -4,6 +4,7 @@
 import type { Duration } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { PayloadSchema } from './payload-schema';
 
 /** How a provider signs its deliveries. */
 export enum SignatureScheme {
@@ -89,8 +90,32 @@ export interface ProviderSecretOptions {
   readonly replayWindow?: Duration;
 }
 
+/**
+ * JSON Schemas a provider's deliveries must satisfy. The processor validates the JSON body of
+ * each verified delivery; one that fails is still acknowledged and archived, recorded with
+ * status `invalid` and `invalidReason`, counted (`WebhooksInvalid`) and alarmed, and never
+ * routed. A body that is not JSON fails any schema that applies to it.
+ */
+export interface PayloadValidationOptions {
+  /**
+   * The schema every delivery of the provider must satisfy.
+   *
+   * @default - no schema for every delivery (only `eventSchemas`, if any)
+   */
+  readonly schema?: PayloadSchema;
+
+  /**
+   * Schemas by event type (as recorded: the provider's `type`, `X-GitHub-Event`, …). A delivery
+   * of a listed type must satisfy that schema in addition to `schema`; a delivery of any other
+   * type (or of none) is checked against `schema` only.
+   *
+   * @default - no schema by event type
+   */
+  readonly eventSchemas?: { [eventType: string]: PayloadSchema };
+}
+
 /** Options of a well-known provider (Stripe, GitHub, Shopify, Slack, Standard Webhooks). */
-export interface WebhookProviderOptions extends ProviderSecretOptions {
+export interface WebhookProviderOptions extends ProviderSecretOptions, PayloadValidationOptions {
   /**
    * The route segment: deliveries are sent to `POST /webhook/{name}`.
    *
@@ -100,7 +125,7 @@ export interface WebhookProviderOptions extends ProviderSecretOptions {
 }
 
 /** Options of a generic HMAC provider. */
-export interface HmacProviderOptions extends ProviderSecretOptions {
+export interface HmacProviderOptions extends ProviderSecretOptions, PayloadValidationOptions {
   /** The route segment: deliveries are sent to `POST /webhook/{name}`. */
   readonly name: string;
 
@@ -168,7 +193,7 @@ export interface HmacProviderOptions extends ProviderSecretOptions {
 }
 
 /** Options of a provider that sends a shared API key in a header. */
-export interface ApiKeyProviderOptions extends ProviderSecretOptions {
+export interface ApiKeyProviderOptions extends ProviderSecretOptions, PayloadValidationOptions {
   /** The route segment: deliveries are sent to `POST /webhook/{name}`. */
   readonly name: string;
 

@@ -2,14 +2,16 @@ import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
-import { PRESET_FIELDS, type FieldLocation, type ProviderRuntimeConfig } from './provider-config';
+import type { PayloadSchema } from './payload-schema';
+import { PRESET_FIELDS, type FieldLocation, type ProviderRuntimeConfig, type ProviderSchemas } from './provider-config';
 import {
   HmacAlgorithm, SignatureEncoding, SignatureScheme,
-  type ApiKeyProviderOptions, type HmacProviderOptions, type ProviderSecretOptions, type WebhookProviderOptions,
+  type ApiKeyProviderOptions, type HmacProviderOptions, type PayloadValidationOptions, type ProviderSecretOptions, type WebhookProviderOptions,
 } from './provider-options';
 
-// The enums and option structs are part of this module's public API (src/index.ts re-exports it).
+// The enums, option structs and schemas are part of this module's public API (src/index.ts re-exports it).
 export * from './provider-options';
+export * from './payload-schema';
 
 /** The default replay window where a scheme signs no timestamp. */
 const DEFAULT_REPLAY_WINDOW = Duration.days(7);
@@ -26,6 +28,8 @@ interface ProviderDefinition {
   readonly apiKeyHeader?: string;
   readonly eventId?: FieldLocation;
   readonly eventType?: FieldLocation;
+  readonly schema?: PayloadSchema;
+  readonly eventSchemas?: Readonly<Record<string, PayloadSchema>>;
 }
 
 /**
@@ -232,6 +236,39 @@ export class WebhookProvider {
         errors.push(`${who}: '${field}JsonPath' ('${where!.jsonPath}') ${problem}`);
       }
     }
+    errors.push(...this.schemaProblems(who));
+    return errors;
+  }
+
+  /**
+   * The provider's payload schemas as the processor reads them; undefined when it has none.
+   *
+   * @internal
+   */
+  public _payloadSchemas(): ProviderSchemas | undefined {
+    const { schema, eventSchemas = {} } = this.definition;
+    const types = Object.entries(eventSchemas);
+    if (schema === undefined && types.length === 0) return undefined;
+    return {
+      ...(schema !== undefined ? { schema: schema._document() } : {}),
+      ...(types.length > 0 ? { eventSchemas: Object.fromEntries(types.map(([type, s]) => [type, s._document()])) } : {}),
+    };
+  }
+
+  private schemaProblems(who: string): string[] {
+    const { schema, eventSchemas } = this.definition;
+    const errors: string[] = [];
+    const problem = schema?._problem();
+    if (problem !== undefined) errors.push(`${who}: 'schema' cannot be used: ${problem}`);
+    if (eventSchemas === undefined) return errors;
+    if (this.definition.eventType === undefined) {
+      errors.push(`${who}: 'eventSchemas' needs an event type, but the provider records none; set 'eventTypeHeader' or 'eventTypeJsonPath', or use 'schema'.`);
+    }
+    for (const [type, typeSchema] of Object.entries(eventSchemas)) {
+      if (type === '') errors.push(`${who}: 'eventSchemas' has an empty event type; name the type each schema applies to.`);
+      const typeProblem = typeSchema._problem();
+      if (typeProblem !== undefined) errors.push(`${who}: 'eventSchemas' ('${type}') cannot be used: ${typeProblem}`);
+    }
     return errors;
   }
 
@@ -274,7 +311,7 @@ function secretId(secret: secretsmanager.ISecret, scope: IConstruct): string {
 }
 
 function base(
-  options: ProviderSecretOptions & { readonly name?: string },
+  options: ProviderSecretOptions & PayloadValidationOptions & { readonly name?: string },
   defaultName: string,
   scheme: SignatureScheme,
   defaultReplayWindow?: Duration,
@@ -287,6 +324,8 @@ function base(
     ...(options.secretsEncryptionKey !== undefined ? { secretsEncryptionKey: options.secretsEncryptionKey } : {}),
     ...(options.tolerance !== undefined ? { tolerance: options.tolerance } : {}),
     ...(replayWindow !== undefined ? { replayWindow } : {}),
+    ...(options.schema !== undefined ? { schema: options.schema } : {}),
+    ...(options.eventSchemas !== undefined ? { eventSchemas: { ...options.eventSchemas } } : {}),
   };
 }
 

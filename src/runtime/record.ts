@@ -12,6 +12,11 @@ export const STATUS_PROCESSED = 'processed';
  * window: kept (archived, recorded) but not processed; `replayOf` names the earlier webhook.
  */
 export const STATUS_REPLAY = 'replay';
+/**
+ * A verified delivery whose JSON body fails its provider's payload schema (or is not JSON while
+ * a schema applies): kept (archived, recorded) but never routed; `invalidReason` says why.
+ */
+export const STATUS_INVALID = 'invalid';
 
 /** A different body that arrived under a recorded webhook's id. */
 export interface ConflictEntry {
@@ -35,6 +40,8 @@ export interface WebhookRecord {
   readonly archive: ArchivePointer;
   /** With status `replay`: the webhook whose bytes these are. */
   readonly replayOf?: string;
+  /** With status `invalid`: which schema the body fails, and where (bounded, see payload-validation.ts). */
+  readonly invalidReason?: string;
   /** Epoch seconds after which DynamoDB may delete the record (only when a TTL is configured). */
   readonly expiresAt?: number;
   /** Digests of the different bodies received under this id (see `conflicts`), once there is one. */
@@ -51,18 +58,24 @@ export interface PublicStatus {
   readonly receivedAt: string;
   readonly processedAt?: string;
   readonly replayOf?: string;
+  readonly invalidReason?: string;
   /** How many different bodies arrived under this id after the recorded one (absent when none). */
   readonly conflicts?: number;
 }
 
 /** Attributes `/status` reads, so nothing else leaves the table. */
-export const PUBLIC_ATTRIBUTES = ['id', '#status', 'provider', 'eventType', 'receivedAt', 'processedAt', 'replayOf', 'conflictDigests'] as const;
+export const PUBLIC_ATTRIBUTES = ['id', '#status', 'provider', 'eventType', 'receivedAt', 'processedAt', 'replayOf', 'invalidReason', 'conflictDigests'] as const;
 export const PUBLIC_ATTRIBUTE_NAMES = { '#status': 'status' } as const;
 
 export interface RecordOptions {
   readonly ttlSeconds?: number;
   /** Records the webhook as a replay of this webhook id instead of as processed. */
   readonly replayOf?: string;
+  /**
+   * Records the webhook as invalid, with this reason, instead of as processed (a replay is
+   * recorded as a replay all the same: its bytes were judged under the first id).
+   */
+  readonly invalidReason?: string;
 }
 
 export function toRecord(message: WebhookMessage, archive: ArchivePointer, processedAt: Date, options: RecordOptions = {}): WebhookRecord {
@@ -71,13 +84,14 @@ export function toRecord(message: WebhookMessage, archive: ArchivePointer, proce
     provider: message.provider,
     providerDate: `${message.provider}#${message.receivedAt.slice(0, 10)}`,
     ...(message.eventType !== undefined ? { eventType: message.eventType } : {}),
-    status: options.replayOf !== undefined ? STATUS_REPLAY : STATUS_PROCESSED,
+    status: statusOf(options),
     receivedAt: message.receivedAt,
     processedAt: processedAt.toISOString(),
     bodyBytes: message.bodyBytes,
     bodySha256: message.bodySha256,
     archive,
     ...(options.replayOf !== undefined ? { replayOf: options.replayOf } : {}),
+    ...(options.replayOf === undefined && options.invalidReason !== undefined ? { invalidReason: options.invalidReason } : {}),
     ...(options.ttlSeconds !== undefined ? { expiresAt: Math.floor(processedAt.getTime() / 1000) + options.ttlSeconds } : {}),
   };
 }
@@ -92,8 +106,14 @@ export function toPublicStatus(item: Readonly<Record<string, unknown>>): PublicS
     receivedAt: String(item.receivedAt),
     ...(typeof item.processedAt === 'string' ? { processedAt: item.processedAt } : {}),
     ...(typeof item.replayOf === 'string' ? { replayOf: item.replayOf } : {}),
+    ...(typeof item.invalidReason === 'string' ? { invalidReason: item.invalidReason } : {}),
     ...(conflicts > 0 ? { conflicts } : {}),
   };
+}
+
+function statusOf(options: RecordOptions): string {
+  if (options.replayOf !== undefined) return STATUS_REPLAY;
+  return options.invalidReason !== undefined ? STATUS_INVALID : STATUS_PROCESSED;
 }
 
 /** The document client reads a string set as a Set; anything else counts as empty. */

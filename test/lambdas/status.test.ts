@@ -51,7 +51,7 @@ test('reads only the public attributes from the table', async () => {
   await handler(statusEvent('stripe:evt_1'));
   const input = dynamo.commandCalls(GetCommand)[0].args[0].input;
   expect(input.Key).toEqual({ id: 'stripe:evt_1' });
-  expect(input.ProjectionExpression).toBe('id, #status, provider, eventType, receivedAt, processedAt, replayOf, conflictDigests');
+  expect(input.ProjectionExpression).toBe('id, #status, provider, eventType, receivedAt, processedAt, replayOf, invalidReason, conflictDigests');
 });
 
 test('accepts a percent-encoded id', async () => {

@@ -1,5 +1,5 @@
 import { newMessage } from '../../src/runtime/message';
-import { STATUS_PROCESSED, STATUS_REPLAY, toPublicStatus, toRecord } from '../../src/runtime/record';
+import { PUBLIC_ATTRIBUTES, STATUS_INVALID, STATUS_PROCESSED, STATUS_REPLAY, toPublicStatus, toRecord } from '../../src/runtime/record';
 
 const message = newMessage({ id: 'github:d-2', provider: 'github', receivedAt: new Date('2026-11-23T10:00:00Z'), headers: {}, rawBody: Buffer.from('x') });
 const pointer = { key: 'k', offset: 0, length: 1 };
@@ -25,4 +25,21 @@ test('/status shows a replay and the number of conflicting bodies', () => {
 
 test('/status shows no conflicts field when there is none', () => {
   expect(toPublicStatus({ id: 'p:1', status: 'processed', provider: 'p', receivedAt: 'r' })).not.toHaveProperty('conflicts');
+});
+
+test('a delivery failing its payload schema is recorded with status invalid and the reason', () => {
+  const record = toRecord(message, pointer, processedAt, { invalidReason: 'schema: /id must be string' });
+  expect(record).toMatchObject({ status: STATUS_INVALID, invalidReason: 'schema: /id must be string' });
+});
+
+test('a replay stays a replay whatever its validity (its bytes were judged under the first id)', () => {
+  const record = toRecord(message, pointer, processedAt, { replayOf: 'github:d-1', invalidReason: 'x' });
+  expect(record.status).toBe(STATUS_REPLAY);
+  expect(record).not.toHaveProperty('invalidReason');
+});
+
+test('/status reads and shows the reason of an invalid webhook', () => {
+  expect(PUBLIC_ATTRIBUTES).toContain('invalidReason');
+  const item = { id: 'p:1', status: 'invalid', provider: 'p', receivedAt: 'r', invalidReason: 'the body is not JSON, and schema applies to it.' };
+  expect(toPublicStatus(item)).toEqual(item);
 });

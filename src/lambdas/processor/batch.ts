@@ -18,6 +18,8 @@ export interface DecodedRecord {
   readonly messageId: string;
   readonly message: WebhookMessage;
   readonly entry: ArchiveEntry;
+  /** The raw body bytes, checked against the message's digest. */
+  readonly body: Buffer;
 }
 
 /** Per SQS messageId: the decoded record, or why it cannot be processed. */
@@ -51,6 +53,7 @@ async function decodeRecord(record: SQSRecord, readBodyRef: (key: string) => Pro
   return {
     messageId: record.messageId,
     message,
+    body,
     entry: {
       id: message.id,
       provider: message.provider,

@@ -5,7 +5,9 @@
  * to the dead-letter queue. Every delivery stays in the archive; when its id is already
  * recorded it is a retry (same bytes: counted, not written twice) or a conflict (a different
  * body: listed on the record and counted). With a replay window, the same bytes under a new id
- * are recorded as a replay of the first id (see src/runtime/dedup.ts).
+ * are recorded as a replay of the first id (see src/runtime/dedup.ts). With payload schemas, a
+ * body that fails them is recorded with status `invalid` and the reason, and counted; the
+ * publisher's event source filter passes `processed` records only, so it is never routed.
  */
 import { randomUUID } from 'node:crypto';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
@@ -14,7 +16,8 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { BodyReadError, decodeRecords, type DecodeResult } from './batch';
+import { BodyReadError, decodeRecords, type DecodeResult, type DecodedRecord } from './batch';
+import { loadPayloadValidator } from './payloads';
 import { archiveKey, buildArchiveObject, type ArchivePointer } from '../../runtime/archive';
 import { classifyRepeat, conflictUpdate, existingItem, replayGuardPut } from '../../runtime/dedup';
 import type { WebhookMessage } from '../../runtime/message';
@@ -28,6 +31,8 @@ const tableName = requiredEnv('TABLE_NAME');
 const bucketName = requiredEnv('ARCHIVE_BUCKET');
 const archivePrefix = requiredEnv('ARCHIVE_PREFIX');
 const recordTtlSeconds = process.env.RECORD_TTL_SECONDS ? Number(process.env.RECORD_TTL_SECONDS) : undefined;
+/** Compiled once, at init; undefined (and the validator never loaded) when no provider has schemas. */
+const payloads = loadPayloadValidator(process.env.PAYLOAD_SCHEMAS_FILE);
 
 const processor = new BatchProcessor(EventType.SQS);
 
@@ -93,6 +98,7 @@ async function writeRecord(batch: PreparedBatch, sqsRecord: SQSRecord): Promise<
     throw error;
   }
   const { message } = decoded.record;
+  const invalidReason = invalidReasonOf(decoded.record);
   const pointer = batch.pointers.get(sqsRecord.messageId);
   if (batch.archiveError || pointer === undefined) {
     throw batch.archiveError ?? new Error('not archived');
@@ -101,7 +107,7 @@ async function writeRecord(batch: PreparedBatch, sqsRecord: SQSRecord): Promise<
   try {
     await dynamo.send(new PutCommand({
       TableName: tableName,
-      Item: toRecord(message, pointer, batch.processedAt, { ttlSeconds: recordTtlSeconds, replayOf }),
+      Item: toRecord(message, pointer, batch.processedAt, { ttlSeconds: recordTtlSeconds, replayOf, invalidReason }),
       ConditionExpression: 'attribute_not_exists(id)',
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     }));
@@ -118,7 +124,18 @@ async function writeRecord(batch: PreparedBatch, sqsRecord: SQSRecord): Promise<
     logger.warn('replay: the same bytes as an earlier webhook under a new id; recorded with status replay, not processed', { correlation_id: message.id, replayOf });
     return;
   }
+  if (invalidReason !== undefined) {
+    metrics.addMetric('WebhooksInvalid', MetricUnit.Count, 1);
+    logger.warn('invalid payload: recorded with status invalid, not routed', { correlation_id: message.id, provider: message.provider, eventType: message.eventType, invalidReason });
+    return;
+  }
   metrics.addMetric('WebhooksProcessed', MetricUnit.Count, 1);
+}
+
+/** Why the delivery's body fails its provider's payload schemas; undefined when it passes or none apply. */
+function invalidReasonOf({ message, body }: DecodedRecord): string | undefined {
+  const verdict = payloads?.validate(message.provider, message.eventType, body);
+  return verdict === undefined || verdict.valid ? undefined : verdict.reason;
 }
 
 /**
