@@ -11,6 +11,8 @@ export enum HandlerName {
   STATUS = 'status',
   PUBLISHER = 'publisher',
   LIST = 'list',
+  DEAD_LETTER_ARCHIVER = 'dead-letter-archiver',
+  REDRIVE = 'redrive',
 }
 
 /**
@@ -78,6 +80,11 @@ export class HandlerMetrics {
   /** Replays of already processed bytes under a new delivery id, within the provider's window. */
   public replays(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(HandlerName.PROCESSOR, 'ReplaysRejected', {}, props);
+  }
+
+  /** Dead letters the archiver saved under `dead-letters/` (webhooks that failed processing). */
+  public deadLettersArchived(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(HandlerName.DEAD_LETTER_ARCHIVER, 'DeadLettersArchived', {}, props);
   }
 
   /** Duplicate deliveries acknowledged and dropped by the processor. */

@@ -25,6 +25,12 @@ export interface MonitoredPipeline {
   readonly duplicates: cloudwatch.IMetric;
   readonly backlog: cloudwatch.IMetric;
   readonly deadLetters: cloudwatch.IMetric;
+  /** Dead letters archived under `dead-letters/` (each a webhook that failed processing). */
+  readonly deadLettersArchived: cloudwatch.IMetric;
+  /** Age of the oldest message in the dead-letter queue, which the archiver should drain in seconds. */
+  readonly deadLetterQueueAge: cloudwatch.IMetric;
+  /** Dead letters the archiver could not save. */
+  readonly archiveFailures: cloudwatch.IMetric;
   readonly oldestMessageAge: cloudwatch.IMetric;
 }
 
@@ -44,6 +50,7 @@ export interface PipelineSources {
   readonly api: apigw.RestApi;
   readonly queue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
+  readonly archiveFailureQueue: sqs.IQueue;
   readonly handlerMetrics: HandlerMetrics;
 }
 
@@ -65,6 +72,9 @@ export function monitoredPipeline(sources: PipelineSources): MonitoredPipeline {
     duplicates: handlerMetrics.duplicates(),
     backlog: queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' }),
     deadLetters: metricDeadLetters(sources.deadLetterQueue),
+    deadLettersArchived: handlerMetrics.deadLettersArchived(),
+    deadLetterQueueAge: metricOldestMessageAge(sources.deadLetterQueue),
+    archiveFailures: metricDeadLetters(sources.archiveFailureQueue),
     oldestMessageAge: metricOldestMessageAge(queue),
   };
 }

@@ -12,6 +12,11 @@ export const STATUS_PROCESSED = 'processed';
  * window: kept (archived, recorded) but not processed; `replayOf` names the earlier webhook.
  */
 export const STATUS_REPLAY = 'replay';
+/**
+ * Failed processing `maxReceiveCount` times: archived under `dead-letters/` until redriven, when
+ * the processor replaces this record with the webhook's normal one.
+ */
+export const STATUS_DEAD_LETTERED = 'dead_lettered';
 
 /** A different body that arrived under a recorded webhook's id. */
 export interface ConflictEntry {
@@ -51,12 +56,14 @@ export interface PublicStatus {
   readonly receivedAt: string;
   readonly processedAt?: string;
   readonly replayOf?: string;
+  /** With status `dead_lettered`: when the dead letter was archived. */
+  readonly deadLetteredAt?: string;
   /** How many different bodies arrived under this id after the recorded one (absent when none). */
   readonly conflicts?: number;
 }
 
 /** Attributes `/status` reads, so nothing else leaves the table. */
-export const PUBLIC_ATTRIBUTES = ['id', '#status', 'provider', 'eventType', 'receivedAt', 'processedAt', 'replayOf', 'conflictDigests'] as const;
+export const PUBLIC_ATTRIBUTES = ['id', '#status', 'provider', 'eventType', 'receivedAt', 'processedAt', 'replayOf', 'deadLetteredAt', 'conflictDigests'] as const;
 export const PUBLIC_ATTRIBUTE_NAMES = { '#status': 'status' } as const;
 
 export interface RecordOptions {
@@ -92,6 +99,7 @@ export function toPublicStatus(item: Readonly<Record<string, unknown>>): PublicS
     receivedAt: String(item.receivedAt),
     ...(typeof item.processedAt === 'string' ? { processedAt: item.processedAt } : {}),
     ...(typeof item.replayOf === 'string' ? { replayOf: item.replayOf } : {}),
+    ...(typeof item.deadLetteredAt === 'string' ? { deadLetteredAt: item.deadLetteredAt } : {}),
     ...(conflicts > 0 ? { conflicts } : {}),
   };
 }
