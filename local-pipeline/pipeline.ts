@@ -180,7 +180,8 @@ async function build(
     const constructEnvironment = Object.fromEntries(Object.entries(spec.environment).map(([k, v]) => [k, resolveString(v, provisioned.context)]));
     constructEnvironments[bundle.name] = constructEnvironment;
     const faulty = options.faults?.functions === undefined || options.faults.functions.includes(bundle.name);
-    const fn = createFunction(spec, bundle, constructEnvironment, faulty ? handlerEndpoints : direct, options, runDir, template.Resources[spec.logicalId].Properties);
+    const endpoints = faulty ? handlerEndpoints : direct;
+    const fn = createFunction(spec, bundle, constructEnvironment, endpoints, options, runDir, template.Resources[spec.logicalId].Properties);
     functions[bundle.name] = fn;
     byLogicalId.set(spec.logicalId, fn);
     stoppers.push(fn.stop);
@@ -303,7 +304,9 @@ function createFunction(
  * The two SQS mappings of the template: the webhook queue's (its queue is no other queue's
  * dead-letter queue) and the dead-letter queue's (the archiver's).
  */
-function webhookMappings(mappings: readonly SqsEventSource[], provisioned: Provisioned): { mapping: SqsEventSource; deadLetterMapping: SqsEventSource } {
+function webhookMappings(
+  mappings: readonly SqsEventSource[], provisioned: Provisioned,
+): { mapping: SqsEventSource; deadLetterMapping: SqsEventSource } {
   const queueOf = (m: SqsEventSource) => provisioned.queues.find((q) => q.logicalId === m.queueLogicalId)!;
   const deadLetterArns = new Set(provisioned.queues.map((q) => deadLetterTargetOf(q)).filter((arn) => arn !== undefined));
   const main = mappings.filter((m) => !deadLetterArns.has(queueOf(m).arn));
