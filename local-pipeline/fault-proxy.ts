@@ -37,6 +37,8 @@ export interface FaultProxy {
   readonly stats: FaultStats;
   /** Stops injecting (requests are still forwarded). */
   disable(): void;
+  /** Injects again, after `disable()`. */
+  enable(): void;
   stop(): Promise<void>;
 }
 
@@ -112,6 +114,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     endpoint: `http://127.0.0.1:${port}`,
     stats: { writes, injected, total: () => Object.values(injected).reduce((a, b) => a + b, 0) },
     disable: () => { enabled = false; },
+    enable: () => { enabled = true; },
     stop,
   };
 }

@@ -4,7 +4,7 @@
  * dead-letter queue). Shared by the demo and the tests.
  */
 import * as http from 'node:http';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { CALLER_CREDENTIALS, LOCAL_REGION } from './emulators/aws';
@@ -280,6 +280,24 @@ export async function readDeadLetters(pipeline: Pipeline): Promise<DeadLetter[]>
     }
   }
   return [...letters.values()];
+}
+
+/** Every dead letter the archiver saved under `dead-letters/` (a paginated listing, one GET each). */
+export async function readArchivedDeadLetters(pipeline: Pipeline): Promise<DeadLetter[]> {
+  const letters: DeadLetter[] = [];
+  let token: string | undefined;
+  do {
+    const page = await pipeline.clients.s3.send(new ListObjectsV2Command({
+      Bucket: pipeline.resources.bucketName, Prefix: 'dead-letters/', ContinuationToken: token,
+    }));
+    for (const key of (page.Contents ?? []).map((o) => o.Key!).filter((k) => k.endsWith('.json'))) {
+      const object = await pipeline.clients.s3.send(new GetObjectCommand({ Bucket: pipeline.resources.bucketName, Key: key }));
+      const letter = JSON.parse(await object.Body!.transformToString('utf8')) as { messageId: string; body: string; receiveCount: number };
+      letters.push({ messageId: letter.messageId, webhookId: webhookIdOf(letter.body), receiveCount: letter.receiveCount });
+    }
+    token = page.NextContinuationToken;
+  } while (token);
+  return letters;
 }
 
 /** The `id` of a queued webhook message body, if it is one. */

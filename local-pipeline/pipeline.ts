@@ -37,14 +37,19 @@ export interface PipelineOptions {
   readonly props?: LocalProcessorProps;
   /** Port of the API on 127.0.0.1; 0 picks a free one. @default 0 */
   readonly apiPort?: number;
-  /** Fail this share of the handlers' DynamoDB PutItem and S3 PutObject requests. */
-  readonly faults?: { readonly rate: number; readonly seed: number };
+  /**
+   * Fail this share of the handlers' DynamoDB PutItem and S3 PutObject requests: of every
+   * function's, or only of the functions named (bundle names, e.g. `['processor']`).
+   */
+  readonly faults?: { readonly rate: number; readonly seed: number; readonly functions?: readonly string[] };
   /** Extra environment of every function (e.g. AWS_MAX_ATTEMPTS), on top of what the construct sets. */
   readonly extraFunctionEnvironment?: Readonly<Record<string, string>>;
   /** Refuse this share of PutEvents entries at the local bus (ErrorCode InternalFailure). */
   readonly busFaults?: { readonly rate: number; readonly seed: number };
   /** Whether to run the SQS event source (the fuzz test invokes ingest alone). @default true */
   readonly eventSource?: boolean;
+  /** Whether to run the dead-letter queue's event source (the archiver), with `eventSource`. @default true */
+  readonly deadLetterArchiver?: boolean;
   /** Caps concurrent environments per function and SQS pollers, for a small machine. */
   readonly maxLocalConcurrency?: number;
   /** Sees every message the event source receives. */
@@ -63,6 +68,8 @@ export interface PipelineOptions {
 export interface LocalResources {
   readonly queue: ProvisionedQueue;
   readonly deadLetterQueue: ProvisionedQueue;
+  /** Where the dead-letter queue's redrive policy sends what the archiver could not save. */
+  readonly archiveFailureQueue: ProvisionedQueue;
   readonly tableName: string;
   readonly bucketName: string;
 }
@@ -97,6 +104,8 @@ export interface Pipeline {
   readonly clients: AwsClients;
   readonly emulators: Emulators;
   readonly eventSource?: EventSourceHandle;
+  /** The dead-letter queue's event source (the archiver), when running. */
+  readonly deadLetterEventSource?: EventSourceHandle;
   readonly faultProxies: readonly FaultProxy[];
   readonly provisioned: Provisioned;
   stop(): Promise<void>;
@@ -172,7 +181,8 @@ async function build(
     faultProxies.push(motoProxy, dynamoProxy);
     stoppers.push(motoProxy.stop, dynamoProxy.stop);
     handlerEndpoints = { sqs: motoProxy.endpoint, s3: motoProxy.endpoint, secretsManager: motoProxy.endpoint, dynamodb: dynamoProxy.endpoint };
-    step(`fault proxies in front of the emulators: ${Math.round(options.faults.rate * 100)} % of PutItem and PutObject fail`);
+    step(`fault proxies in front of the emulators: ${Math.round(options.faults.rate * 100)} % of PutItem and PutObject fail`
+      + (options.faults.functions ? ` (of ${options.faults.functions.join(', ')} only)` : ''));
   }
 
   const functions: Record<string, LocalFunction> = {};
@@ -219,7 +229,9 @@ async function build(
     const bundle = bundleByFunction.get(spec.logicalId)!;
     const constructEnvironment = Object.fromEntries(Object.entries(spec.environment).map(([k, v]) => [k, resolveString(v, provisioned.context)]));
     constructEnvironments[bundle.name] = constructEnvironment;
-    const fn = createFunction(spec, bundle, constructEnvironment, handlerEndpoints, options, runDir, template.Resources[spec.logicalId].Properties);
+    const faulty = options.faults?.functions === undefined || options.faults.functions.includes(bundle.name);
+    const endpoints = faulty ? handlerEndpoints : direct;
+    const fn = createFunction(spec, bundle, constructEnvironment, endpoints, options, runDir, template.Resources[spec.logicalId].Properties);
     functions[bundle.name] = fn;
     byLogicalId.set(spec.logicalId, fn);
     functionsByArn?.set(provisioned.context.attributes[`${spec.logicalId}.Arn`], fn);
@@ -245,10 +257,10 @@ async function build(
   stoppers.push(api.stop);
   step(`API on ${api.url}: ${routes.map((r) => `${r.httpMethod} ${r.resourcePath}${r.authorizationType === 'AWS_IAM' ? ' (IAM)' : ''} → ${bundleByFunction.get(r.functionLogicalId)!.name}`).join(', ')}`);
 
-  const [mapping, ...otherMappings] = sqsEventSources(template);
-  if (mapping === undefined || otherMappings.length > 0) throw new Error('expected exactly one SQS event source mapping');
+  const { mapping, deadLetterMapping } = webhookMappings(sqsEventSources(template), provisioned);
   const resources = localResources(provisioned, mapping);
   let eventSource: EventSourceHandle | undefined;
+  let deadLetterEventSource: EventSourceHandle | undefined;
   if (options.eventSource ?? true) {
     eventSource = startSqsEventSource({
       sqs: clients.sqs,
@@ -266,6 +278,20 @@ async function build(
     step(`SQS event source → ${bundleByFunction.get(mapping.functionLogicalId)!.name}: batch ${mapping.batchSize}, window ${mapping.maximumBatchingWindowSeconds} s, `
       + `max concurrency ${mapping.maximumConcurrency ?? 'default'}, ReportBatchItemFailures ${mapping.reportBatchItemFailures}; `
       + `queue visibility ${resources.queue.attributes.VisibilityTimeout} s, redrive after ${JSON.parse(resources.queue.attributes.RedrivePolicy).maxReceiveCount} receives`);
+    if (options.deadLetterArchiver ?? true) {
+      deadLetterEventSource = startSqsEventSource({
+        sqs: clients.sqs,
+        queueUrl: resources.deadLetterQueue.url,
+        queueArn: resources.deadLetterQueue.arn,
+        region: LOCAL_REGION,
+        mapping: deadLetterMapping,
+        fn: byLogicalId.get(deadLetterMapping.functionLogicalId)!,
+        maxLocalConcurrency: options.maxLocalConcurrency,
+      });
+      stoppers.push(deadLetterEventSource.stop);
+      step(`SQS event source on the dead-letter queue → ${bundleByFunction.get(deadLetterMapping.functionLogicalId)!.name}: batch ${deadLetterMapping.batchSize}, `
+        + `visibility ${resources.deadLetterQueue.attributes.VisibilityTimeout} s, on to the archive-failure queue after ${JSON.parse(resources.deadLetterQueue.attributes.RedrivePolicy).maxReceiveCount} receives`);
+    }
   }
 
   const [streamMapping, ...otherStreamMappings] = streamEventSources(template);
@@ -313,6 +339,7 @@ async function build(
     clients,
     emulators,
     eventSource,
+    deadLetterEventSource,
     faultProxies,
     provisioned,
     stop: stopAll,
@@ -363,14 +390,35 @@ function createFunction(
   });
 }
 
-/** The mapping's queue, the dead-letter queue its redrive policy names, the table and the bucket. */
+/**
+ * The two SQS mappings of the template: the webhook queue's (its queue is no other queue's
+ * dead-letter queue) and the dead-letter queue's (the archiver's).
+ */
+function webhookMappings(
+  mappings: readonly SqsEventSource[], provisioned: Provisioned,
+): { mapping: SqsEventSource; deadLetterMapping: SqsEventSource } {
+  const queueOf = (m: SqsEventSource) => provisioned.queues.find((q) => q.logicalId === m.queueLogicalId)!;
+  const deadLetterArns = new Set(provisioned.queues.map((q) => deadLetterTargetOf(q)).filter((arn) => arn !== undefined));
+  const main = mappings.filter((m) => !deadLetterArns.has(queueOf(m).arn));
+  if (mappings.length !== 2 || main.length !== 1) throw new Error('expected two SQS event source mappings: the webhook queue\'s and its dead-letter queue\'s');
+  const deadLetterMapping = mappings.find((m) => queueOf(m).arn === deadLetterTargetOf(queueOf(main[0])));
+  if (deadLetterMapping === undefined) throw new Error('no event source mapping consumes the webhook queue\'s dead-letter queue');
+  return { mapping: main[0], deadLetterMapping };
+}
+
+function deadLetterTargetOf(queue: ProvisionedQueue): string | undefined {
+  return JSON.parse(queue.attributes.RedrivePolicy ?? '{}').deadLetterTargetArn;
+}
+
+/** The mapping's queue, the dead-letter queues down its redrive policies, the table and the bucket. */
 function localResources(provisioned: Provisioned, mapping: SqsEventSource): LocalResources {
   const queue = provisioned.queues.find((q) => q.logicalId === mapping.queueLogicalId)!;
-  const deadLetterArn = JSON.parse(queue.attributes.RedrivePolicy ?? '{}').deadLetterTargetArn;
-  const deadLetterQueue = provisioned.queues.find((q) => q.arn === deadLetterArn);
+  const deadLetterQueue = provisioned.queues.find((q) => q.arn === deadLetterTargetOf(queue));
   if (deadLetterQueue === undefined) throw new Error(`queue ${queue.logicalId} has no dead-letter queue`);
+  const archiveFailureQueue = provisioned.queues.find((q) => q.arn === deadLetterTargetOf(deadLetterQueue));
+  if (archiveFailureQueue === undefined) throw new Error(`dead-letter queue ${deadLetterQueue.logicalId} has no archive-failure queue`);
   if (provisioned.tables.length !== 1 || provisioned.buckets.length !== 1) throw new Error('expected one table and one bucket');
-  return { queue, deadLetterQueue, tableName: provisioned.tables[0].name, bucketName: provisioned.buckets[0].name };
+  return { queue, deadLetterQueue, archiveFailureQueue, tableName: provisioned.tables[0].name, bucketName: provisioned.buckets[0].name };
 }
 
 /** The logs of the last KEPT_RUNS runs are kept for debugging; older ones are removed. */

@@ -134,6 +134,12 @@ export function validateProps(scope: IConstruct, props: WebhookProcessorProps): 
   }
   const recordDays = lifecycle.recordExpiration?.toSeconds();
   check(recordDays === undefined || recordDays >= 86400, "'lifecycle.recordExpiration' must be at least 1 day.");
+  const deadLetterDays = wholeDays(lifecycle.deadLetterExpiration);
+  check(deadLetterDays === undefined || (deadLetterDays !== INVALID && deadLetterDays >= 14),
+    "'lifecycle.deadLetterExpiration' must be a whole number of days, at least 14 (what the dead-letter queue itself would keep a message), e.g. Duration.days(400).");
+  if (typeof deadLetterDays === 'number' && recordDays !== undefined && deadLetterDays * 86400 < recordDays) {
+    errors.push(`'lifecycle.deadLetterExpiration' (${deadLetterDays} days) must not be shorter than 'lifecycle.recordExpiration': a dead_lettered record would outlive the dead letter it points at.`);
+  }
 
   const api = props.api ?? {};
   check(api.throttlingRateLimit === undefined || api.throttlingRateLimit > 0, "'api.throttlingRateLimit' must be greater than 0.");

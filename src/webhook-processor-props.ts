@@ -119,7 +119,9 @@ export interface WebhookAlarmOptions {
   readonly functionErrorsThreshold?: number;
 
   /**
-   * Whether to alarm as soon as any message is in the dead-letter queue.
+   * Whether to alarm on dead letters: as soon as one is archived (a webhook failed processing
+   * `maxReceiveCount` times), when one waits 15 minutes in the dead-letter queue (the archiver is
+   * not draining it), and when the archiver fails to save one (archive-failure queue).
    *
    * @default true
    */
@@ -187,6 +189,19 @@ export interface WebhookLifecycleOptions {
    * @default - never
    */
   readonly recordExpiration?: Duration;
+
+  /**
+   * When archived dead letters (`dead-letters/` and, once redriven, `dead-letters-redriven/` in
+   * the archive bucket) are deleted. A dead letter is the only copy of an acknowledged webhook
+   * that no consumer has seen, so by default it is kept as long as records and the raw archive
+   * are (forever), until someone redrives it or decides it can go; the prefix grows only with
+   * failures, each of which raises the dead-letter alarm. Set it to the retention your compliance
+   * rules allow for unprocessed data, at least 14 days (what the dead-letter queue itself would
+   * have kept) and no shorter than `recordExpiration` (a `dead_lettered` record points at it).
+   *
+   * @default - never
+   */
+  readonly deadLetterExpiration?: Duration;
 
   /**
    * Retention of the functions' and the API's logs.

@@ -27,6 +27,8 @@ import { metricDeadLetters, metricOldestMessageAge, monitoredPipeline } from './
 import { WebhookAlarms } from './monitoring/webhook-alarms';
 import { WebhookDashboard } from './monitoring/webhook-dashboard';
 import { payloadSchemasOf } from './pipeline/payload-schemas-layer';
+import { DEAD_LETTER_VISIBILITY_TIMEOUT, DeadLetterArchive } from './pipeline/dead-letter-archive';
+import { DeadLetterRedrive } from './pipeline/dead-letter-redrive';
 import { RecordProcessor, visibilityTimeoutFor } from './pipeline/record-processor';
 import { LONGEST_MESSAGE_LIFE, WebhookQueues } from './pipeline/webhook-queues';
 import { StatusQuery } from './query/status-query';
@@ -62,11 +64,21 @@ export class WebhookProcessor extends Construct {
   public readonly listFunction: lambda.IFunction;
   /** The queue between ingest and processor. */
   public readonly queue: sqs.IQueue;
-  /** Where messages go after `maxReceiveCount` failed receives. */
+  /**
+   * Where messages go after `maxReceiveCount` failed receives. The dead-letter archiver consumes
+   * it: each dead letter is written to `dead-letters/` in the archive bucket and its record is
+   * marked `dead_lettered`, so the queue is a transit buffer.
+   */
   public readonly deadLetterQueue: sqs.IQueue;
+  /** Where dead letters go that the archiver could not save after several attempts (alarmed on). */
+  public readonly archiveFailureQueue: sqs.IQueue;
+  /** The function that archives dead letters (the dead-letter queue's consumer). */
+  public readonly deadLetterArchiverFunction: lambda.IFunction;
+  /** The function that sends dead letters back to the queue (see `grantRedrive()` and the README runbook). */
+  public readonly redriveFunction: lambda.IFunction;
   /** One record per webhook, keyed by webhook id, with the `byProviderDate` index. */
   public readonly table: dynamodb.ITable;
-  /** The raw archive (`raw/`) and oversized bodies in transit (`oversize/`). */
+  /** The raw archive (`raw/`), oversized bodies in transit (`oversize/`) and dead letters (`dead-letters/`). */
   public readonly archiveBucket: s3.IBucket;
   /** The API stage's access logs; only when `api.accessLogging` is on. */
   public readonly accessLogGroup?: logs.ILogGroup;
@@ -88,6 +100,7 @@ export class WebhookProcessor extends Construct {
   private readonly store: WebhookStore;
   private readonly handlerMetrics: HandlerMetrics;
   private readonly functionSettings: FunctionSettings;
+  private readonly redrive: DeadLetterRedrive;
   private readonly alarmsPart?: WebhookAlarms;
   private readonly replayRate: number;
   private publisher?: EventPublisher;
@@ -127,10 +140,13 @@ export class WebhookProcessor extends Construct {
       stream: true,
       // A day beyond the longest a message can point at its body, so the body never goes first.
       oversizeExpiration: LONGEST_MESSAGE_LIFE.plus(Duration.days(1)),
+      deadLetterExpiration: lifecycle.deadLetterExpiration,
     });
+    const maxReceiveCount = processing.maxReceiveCount ?? 3;
     const queues = new WebhookQueues(this, 'Queues', {
       visibilityTimeout: visibilityTimeoutFor(processing),
-      maxReceiveCount: processing.maxReceiveCount ?? 3,
+      maxReceiveCount,
+      deadLetterVisibilityTimeout: DEAD_LETTER_VISIBILITY_TIMEOUT,
       encryptionKey: props.encryptionKey,
       removalPolicy,
     });
@@ -140,6 +156,12 @@ export class WebhookProcessor extends Construct {
     const payloadSchemas = payloadSchemasOf(props.providers);
     const processor = new RecordProcessor(this, 'Processor', {
       functions, store, queue: queues.queue, processing, concurrency, recordExpiration: lifecycle.recordExpiration, payloadSchemas,
+    });
+    const deadLetters = new DeadLetterArchive(this, 'DeadLetters', {
+      functions, store, deadLetterQueue: queues.deadLetterQueue, maxReceiveCount, recordExpiration: lifecycle.recordExpiration,
+    });
+    this.redrive = new DeadLetterRedrive(this, 'Redrive', {
+      functions, store, queue: queues.queue, deadLetterQueue: queues.deadLetterQueue, archiveFailureQueue: queues.archiveFailureQueue,
     });
     const status = new StatusQuery(this, 'Status', { functions, store });
     const listing = new WebhookListing(this, 'Listing', { functions, store, providerNames: this.providerNames });
@@ -160,6 +182,9 @@ export class WebhookProcessor extends Construct {
     this.archiveBucket = store.bucket;
     this.queue = queues.queue;
     this.deadLetterQueue = queues.deadLetterQueue;
+    this.archiveFailureQueue = queues.archiveFailureQueue;
+    this.deadLetterArchiverFunction = deadLetters.function;
+    this.redriveFunction = this.redrive.function;
     this.ingestFunction = ingest.function;
     this.ingestAlias = ingest.alias;
     this.processorFunction = processor.function;
@@ -177,11 +202,13 @@ export class WebhookProcessor extends Construct {
       api: this.api,
       queue: this.queue,
       deadLetterQueue: this.deadLetterQueue,
+      archiveFailureQueue: this.archiveFailureQueue,
       handlerMetrics: this.handlerMetrics,
       validatesPayloads: payloadSchemas !== undefined,
       functions: [
         { name: 'Ingest', function: ingest.function }, { name: 'Processor', function: processor.function },
         { name: 'Status', function: status.function }, { name: 'Listing', function: listing.function },
+        { name: 'DeadLetterArchiver', function: deadLetters.function },
       ],
     });
     this.alarmsPart = props.alarms?.enabled === false ? undefined : new WebhookAlarms(this, 'Alarms', { pipeline: monitored, options: props.alarms ?? {} });
@@ -308,6 +335,32 @@ export class WebhookProcessor extends Construct {
    */
   public grantArchiveRead(grantee: iam.IGrantable): iam.Grant {
     return this.store.grantArchiveRead(grantee);
+  }
+
+  /**
+   * Allows a principal to redrive dead letters once their fault is fixed: to invoke the redrive
+   * function (`redriveFunction`, from the dead-letter archive or a queue), and to run SQS's own
+   * redrive from the dead-letter queue to the webhook queue (console "Start DLQ redrive",
+   * `aws sqs start-message-move-task`): `sqs:StartMessageMoveTask`, `sqs:ListMessageMoveTasks`,
+   * `sqs:CancelMessageMoveTask`, `sqs:ReceiveMessage`, `sqs:DeleteMessage`,
+   * `sqs:GetQueueAttributes` and `sqs:ListDeadLetterSourceQueues` on the dead-letter queue,
+   * `sqs:SendMessage` and `sqs:GetQueueAttributes` on the webhook queue, and with `encryptionKey`
+   * `kms:Decrypt` and `kms:GenerateDataKey` on it.
+   *
+   * @param grantee the principal
+   */
+  public grantRedrive(grantee: iam.IGrantable): iam.Grant {
+    return this.redrive.grantRedrive(grantee);
+  }
+
+  /**
+   * Dead letters archived under `dead-letters/`: webhooks that failed processing
+   * `maxReceiveCount` times and wait for a redrive (alarmed on).
+   *
+   * @param props metric options
+   */
+  public metricDeadLettersArchived(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.handlerMetrics.deadLettersArchived(props);
   }
 
   /**

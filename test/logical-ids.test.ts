@@ -101,13 +101,14 @@ describe('logical ids of stateful resources', () => {
     }
   });
 
-  test('the pinned lists cover the table, the archive, both queues and every log group', () => {
+  test('the pinned lists cover the table, the archive, the three queues and every log group', () => {
     const types = Object.values(pinned.default ?? {}).map((pin) => pin.type);
     expect(types.sort()).toEqual([
       'AWS::DynamoDB::Table',
-      'AWS::Logs::LogGroup', 'AWS::Logs::LogGroup', 'AWS::Logs::LogGroup', 'AWS::Logs::LogGroup', 'AWS::Logs::LogGroup', 'AWS::Logs::LogGroup',
+      ...Array(8).fill('AWS::Logs::LogGroup'),
       'AWS::S3::Bucket',
-      'AWS::SQS::Queue', 'AWS::SQS::Queue',
+      // The webhook queue, its dead-letter queue and the archive-failure queue.
+      'AWS::SQS::Queue', 'AWS::SQS::Queue', 'AWS::SQS::Queue',
     ]);
   });
 

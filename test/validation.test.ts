@@ -173,6 +173,18 @@ describe('props validation', () => {
     expect(() => synth({ lifecycle: { recordExpiration: Duration.hours(1) } })).toThrow(/'lifecycle.recordExpiration' must be at least 1 day/);
   });
 
+  test('dead-letter expiration: whole days, at least 14', () => {
+    expect(() => synth({ lifecycle: { deadLetterExpiration: Duration.days(7) } })).toThrow(/'lifecycle.deadLetterExpiration' must be a whole number of days, at least 14/);
+    expect(() => synth({ lifecycle: { deadLetterExpiration: Duration.hours(400) } })).toThrow(/'lifecycle.deadLetterExpiration' must be a whole number of days/);
+    expect(() => synth({ lifecycle: { deadLetterExpiration: Duration.days(14) } })).not.toThrow();
+  });
+
+  test('dead-letter expiration no shorter than record expiration', () => {
+    expect(() => synth({ lifecycle: { deadLetterExpiration: Duration.days(30), recordExpiration: Duration.days(90) } }))
+      .toThrow(/'lifecycle.deadLetterExpiration' \(30 days\) must not be shorter than 'lifecycle.recordExpiration'/);
+    expect(() => synth({ lifecycle: { deadLetterExpiration: Duration.days(90), recordExpiration: Duration.days(90) } })).not.toThrow();
+  });
+
   test('throttling limits must be positive', () => {
     expect(() => synth({ api: { throttlingRateLimit: 0 } })).toThrow(/'api.throttlingRateLimit' must be greater than 0/);
     expect(() => synth({ api: { throttlingBurstLimit: 0 } })).toThrow(/'api.throttlingBurstLimit' must be a whole number of at least 1/);

@@ -64,7 +64,7 @@ const checks = {
     if (!/\(\.\/API\.md\)/.test(fs.readFileSync(path.join(root, 'README.md'), 'utf8'))) throw new Error('the README no longer links to ./API.md');
   },
   'every handler bundle ships in assets/': () => {
-    for (const name of ['ingest', 'processor', 'status', 'list', 'publisher']) {
+    for (const name of ['ingest', 'processor', 'status', 'list', 'publisher', 'dead-letter-archiver', 'redrive']) {
       if (!isShipped(`assets/lambdas/${name}/${name}.lambda/index.js`)) throw new Error(`no bundle for ${name}`);
     }
   },

@@ -12,6 +12,8 @@ export enum HandlerName {
   PUBLISHER = 'publisher',
   LIST = 'list',
   REPLAY = 'replay',
+  DEAD_LETTER_ARCHIVER = 'dead-letter-archiver',
+  REDRIVE = 'redrive',
 }
 
 /**
@@ -84,6 +86,9 @@ export class HandlerMetrics {
   /** Deliveries recorded with status `invalid`: their body fails the provider's payload schemas. */
   public invalid(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(HandlerName.PROCESSOR, 'WebhooksInvalid', {}, props);
+  /** Dead letters the archiver saved under `dead-letters/` (webhooks that failed processing). */
+  public deadLettersArchived(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(HandlerName.DEAD_LETTER_ARCHIVER, 'DeadLettersArchived', {}, props);
   }
 
   /** Duplicate deliveries acknowledged and dropped by the processor. */

@@ -27,6 +27,12 @@ export interface MonitoredPipeline {
   readonly invalid?: cloudwatch.IMetric;
   readonly backlog: cloudwatch.IMetric;
   readonly deadLetters: cloudwatch.IMetric;
+  /** Dead letters archived under `dead-letters/` (each a webhook that failed processing). */
+  readonly deadLettersArchived: cloudwatch.IMetric;
+  /** Age of the oldest message in the dead-letter queue, which the archiver should drain in seconds. */
+  readonly deadLetterQueueAge: cloudwatch.IMetric;
+  /** Dead letters the archiver could not save. */
+  readonly archiveFailures: cloudwatch.IMetric;
   readonly oldestMessageAge: cloudwatch.IMetric;
 }
 
@@ -46,6 +52,7 @@ export interface PipelineSources {
   readonly api: apigw.RestApi;
   readonly queue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
+  readonly archiveFailureQueue: sqs.IQueue;
   readonly handlerMetrics: HandlerMetrics;
   /** Whether a provider has payload schemas (and so deliveries can be invalid). */
   readonly validatesPayloads?: boolean;
@@ -70,6 +77,9 @@ export function monitoredPipeline(sources: PipelineSources): MonitoredPipeline {
     ...(sources.validatesPayloads ? { invalid: handlerMetrics.invalid() } : {}),
     backlog: queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' }),
     deadLetters: metricDeadLetters(sources.deadLetterQueue),
+    deadLettersArchived: handlerMetrics.deadLettersArchived(),
+    deadLetterQueueAge: metricOldestMessageAge(sources.deadLetterQueue),
+    archiveFailures: metricDeadLetters(sources.archiveFailureQueue),
     oldestMessageAge: metricOldestMessageAge(queue),
   };
 }

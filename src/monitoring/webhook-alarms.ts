@@ -10,6 +10,9 @@ import { Construct } from 'constructs';
 import type { MonitoredFunction, MonitoredPipeline } from './monitored-pipeline';
 import type { WebhookAlarmOptions } from '../webhook-processor-props';
 
+/** Age of the oldest dead letter that raises the stuck alarm: the archiver should take seconds. */
+const DEAD_LETTER_STUCK_SECONDS = 900;
+
 /** Properties of the pipeline's alarms. */
 export interface WebhookAlarmsProps {
   /** What to watch. */
@@ -34,8 +37,14 @@ export class WebhookAlarms extends Construct {
       this.watchFunction(fn);
     }
     if (options.deadLetterQueue ?? true) {
-      alarm('DeadLetters', pipeline.deadLetters, 1,
-        'Webhooks failed processing maxReceiveCount times and are in the dead-letter queue.');
+      // The archiver drains the dead-letter queue within seconds, so its depth says little:
+      // the alarms are on what was archived, on what sits in the queue, and on what failed.
+      alarm('DeadLetters', pipeline.deadLettersArchived, 1,
+        'Webhooks failed processing maxReceiveCount times: they are archived under dead-letters/ with status dead_lettered. Fix the cause, then redrive them (README: Operations runbook).');
+      alarm('DeadLetterQueueStuck', pipeline.deadLetterQueueAge, DEAD_LETTER_STUCK_SECONDS,
+        `A dead letter has waited ${DEAD_LETTER_STUCK_SECONDS / 60} minutes or more in the dead-letter queue: the archiver is not draining it (see its errors). SQS deletes it 14 days after it was first queued.`);
+      alarm('DeadLetterArchiveFailures', pipeline.archiveFailures, 1,
+        'The dead-letter archiver failed to save a dead letter several times; it is in the archive-failure queue. Fix the archiver, then redrive from that queue (README: Operations runbook).');
     }
     const maxAge = (options.maxMessageAge ?? Duration.minutes(5)).toSeconds();
     if (maxAge > 0) {

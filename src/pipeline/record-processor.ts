@@ -75,8 +75,9 @@ export class RecordProcessor extends Construct {
       ...(schemas ? { layers: [schemas.layer] } : {}),
     });
     this.payloadSchemasLayer = schemas?.layer;
-    // UpdateItem lists a conflicting delivery on the record it conflicts with.
-    allow(fn, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], store.table.tableArn);
+    // UpdateItem lists a conflicting delivery on the record it conflicts with; DeleteItem removes
+    // a redriven webhook's dead_lettered record before its normal one is written.
+    allow(fn, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], store.table.tableArn);
     allow(fn, ['s3:PutObject'], store.bucket.arnForObjects(`${ARCHIVE_PREFIX}*`));
     allow(fn, ['s3:GetObject'], store.bucket.arnForObjects(`${OVERSIZE_PREFIX}*`));
     grantKey(fn, functions.encryptionKey, 'kms:GenerateDataKey', 'kms:Decrypt', 'kms:Encrypt');

@@ -23,12 +23,26 @@ export const REDRIVES_COVERED = 3;
 /** The longest a message can live with REDRIVES_COVERED redrives: 56 days. */
 export const LONGEST_MESSAGE_LIFE = Duration.days(MESSAGE_RETENTION.toDays() * (1 + REDRIVES_COVERED));
 
+/**
+ * Receives of a dead letter the archiver gets before the dead-letter queue moves it on to the
+ * archive-failure queue. Added to the main queue's maxReceiveCount, because a message keeps its
+ * receive count when SQS moves it to a dead-letter queue (moto, which the local pipeline runs,
+ * does the same), so the dead-letter queue's own count starts where the main queue's stopped.
+ * If SQS reset it, the archiver would only get more attempts, still a bounded number.
+ */
+export const ARCHIVE_ATTEMPTS = 5;
+
+/** SQS's largest maxReceiveCount. */
+const MAX_RECEIVE_COUNT = 1000;
+
 /** Properties of the queue between ingest and processor, and its dead-letter queue. */
 export interface WebhookQueuesProps {
   /** Visibility timeout of the main queue (six times the consumer's timeout plus its window). */
   readonly visibilityTimeout: Duration;
   /** Receives before a message moves to the dead-letter queue. */
   readonly maxReceiveCount: number;
+  /** Visibility timeout of the dead-letter queue (six times its consumer's timeout, the archiver's). */
+  readonly deadLetterVisibilityTimeout: Duration;
   /** A customer managed key for both queues. */
   readonly encryptionKey?: kms.IKey;
   /** Removal policy of both queues. */
@@ -36,8 +50,9 @@ export interface WebhookQueuesProps {
 }
 
 /**
- * The durable buffer: the ingest acknowledges a delivery once it is in `queue`, and a message
- * that fails `maxReceiveCount` receives waits in `deadLetterQueue`.
+ * The durable buffer: the ingest acknowledges a delivery once it is in `queue`; a message that
+ * fails `maxReceiveCount` receives moves to `deadLetterQueue`, which the dead-letter archiver
+ * consumes, and what the archiver cannot save moves on to `archiveFailureQueue`.
  */
 export class WebhookQueues extends Construct {
   /** The queue between ingest and processor. */
@@ -46,17 +61,29 @@ export class WebhookQueues extends Construct {
   /** Where messages go after `maxReceiveCount` failed receives. */
   public readonly deadLetterQueue: sqs.Queue;
 
+  /** Where dead letters go that the archiver failed to save ARCHIVE_ATTEMPTS times. */
+  public readonly archiveFailureQueue: sqs.Queue;
+
   constructor(scope: Construct, id: string, props: WebhookQueuesProps) {
     super(scope, id);
-    this.deadLetterQueue = durableQueue(this, 'DeadLetterQueue', props.encryptionKey, props.removalPolicy);
+    // A dead letter keeps its first enqueue time in every queue (see MESSAGE_RETENTION), so this
+    // queue gives it what is left of its 14 days; the alarm on it fires at the first message.
+    this.archiveFailureQueue = durableQueue(this, 'ArchiveFailureQueue', props.encryptionKey, props.removalPolicy);
+    this.deadLetterQueue = durableQueue(this, 'DeadLetterQueue', props.encryptionKey, props.removalPolicy, {
+      visibilityTimeout: props.deadLetterVisibilityTimeout,
+      deadLetterQueue: {
+        queue: this.archiveFailureQueue,
+        maxReceiveCount: Math.min(MAX_RECEIVE_COUNT, props.maxReceiveCount + ARCHIVE_ATTEMPTS),
+      },
+    });
     this.queue = durableQueue(this, 'Queue', props.encryptionKey, props.removalPolicy, {
       visibilityTimeout: props.visibilityTimeout,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount },
     });
 
-    accept(this.deadLetterQueue, [{
+    accept(this.archiveFailureQueue, [{
       nag: 'Serverless-SQSRedrivePolicy',
-      reason: 'This queue is the dead-letter queue of the webhook queue: messages end here after maxReceiveCount failed receives and are alarmed on; a further redrive would only hide them.',
+      reason: 'This queue is the last stop of a dead letter the archiver could not save: it is alarmed on at the first message and redriven by hand (README runbook); a further redrive would only hide it.',
     }]);
 
   }

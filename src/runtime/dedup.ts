@@ -51,6 +51,7 @@ export function replayGuardPut(message: WebhookMessage): ReplayGuardPut | undefi
 /** The parts of an existing item that a failed conditional write returns (ALL_OLD). */
 export interface ExistingItem {
   readonly webhookId?: string;
+  readonly status?: string;
   readonly bodySha256?: string;
   readonly conflictDigests: readonly string[];
 }
@@ -65,8 +66,10 @@ export function existingItem(item: Readonly<Record<string, unknown>> | undefined
   }
   const webhookId = stringOf(item.webhookId);
   const bodySha256 = stringOf(item.bodySha256);
+  const status = stringOf(item.status);
   return {
     ...(webhookId !== undefined ? { webhookId } : {}),
+    ...(status !== undefined ? { status } : {}),
     ...(bodySha256 !== undefined ? { bodySha256 } : {}),
     conflictDigests: stringsOf(item.conflictDigests),
   };

@@ -17,6 +17,11 @@ export const STATUS_REPLAY = 'replay';
  * a schema applies): kept (archived, recorded) but never routed; `invalidReason` says why.
  */
 export const STATUS_INVALID = 'invalid';
+/**
+ * Failed processing `maxReceiveCount` times: archived under `dead-letters/` until redriven, when
+ * the processor replaces this record with the webhook's normal one.
+ */
+export const STATUS_DEAD_LETTERED = 'dead_lettered';
 
 /** A different body that arrived under a recorded webhook's id. */
 export interface ConflictEntry {
@@ -59,12 +64,14 @@ export interface PublicStatus {
   readonly processedAt?: string;
   readonly replayOf?: string;
   readonly invalidReason?: string;
+  /** With status `dead_lettered`: when the dead letter was archived. */
+  readonly deadLetteredAt?: string;
   /** How many different bodies arrived under this id after the recorded one (absent when none). */
   readonly conflicts?: number;
 }
 
 /** Attributes `/status` reads, so nothing else leaves the table. */
-export const PUBLIC_ATTRIBUTES = ['id', '#status', 'provider', 'eventType', 'receivedAt', 'processedAt', 'replayOf', 'invalidReason', 'conflictDigests'] as const;
+export const PUBLIC_ATTRIBUTES = ['id', '#status', 'provider', 'eventType', 'receivedAt', 'processedAt', 'replayOf', 'invalidReason', 'deadLetteredAt', 'conflictDigests'] as const;
 export const PUBLIC_ATTRIBUTE_NAMES = { '#status': 'status' } as const;
 
 export interface RecordOptions {
@@ -107,6 +114,7 @@ export function toPublicStatus(item: Readonly<Record<string, unknown>>): PublicS
     ...(typeof item.processedAt === 'string' ? { processedAt: item.processedAt } : {}),
     ...(typeof item.replayOf === 'string' ? { replayOf: item.replayOf } : {}),
     ...(typeof item.invalidReason === 'string' ? { invalidReason: item.invalidReason } : {}),
+    ...(typeof item.deadLetteredAt === 'string' ? { deadLetteredAt: item.deadLetteredAt } : {}),
     ...(conflicts > 0 ? { conflicts } : {}),
   };
 }

@@ -12,6 +12,9 @@ import { accept } from '../core/findings';
 /** Where each part of an archived delivery is written in the archive bucket. */
 export const ARCHIVE_PREFIX = 'raw/';
 export const OVERSIZE_PREFIX = 'oversize/';
+/** Archived dead letters waiting for a redrive, and where they move once redriven. */
+export const DEAD_LETTER_PREFIX = 'dead-letters/';
+export const REDRIVEN_PREFIX = 'dead-letters-redriven/';
 /**
  * Where `raw/` objects go as they age. Every class here answers a plain (ranged) GET, which the
  * records' `archive: {key, offset, length}` promise: "While objects stored in the S3 Glacier
@@ -51,6 +54,8 @@ export interface WebhookStoreProps {
    * S3 counts from the object's creation, rounded up to the next midnight UTC.
    */
   readonly oversizeExpiration: Duration;
+  /** When archived dead letters (`dead-letters/`, `dead-letters-redriven/`) are deleted; never when not given. */
+  readonly deadLetterExpiration?: Duration;
 }
 
 /**
@@ -62,7 +67,7 @@ export class WebhookStore extends Construct {
   /** One record per webhook, keyed by webhook id, with the `byProviderDate` index. */
   public readonly table: dynamodb.Table;
 
-  /** The raw archive (`raw/`) and oversized bodies in transit (`oversize/`). */
+  /** The raw archive (`raw/`), oversized bodies in transit (`oversize/`) and dead letters (`dead-letters/`). */
   public readonly bucket: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: WebhookStoreProps) {
@@ -112,6 +117,10 @@ export class WebhookStore extends Construct {
           expiration: props.archiveExpiration,
         },
         { id: 'oversize-bodies', prefix: OVERSIZE_PREFIX, expiration: props.oversizeExpiration },
+        // Rules of their own, so that dead letters never follow the raw archive's retention.
+        ...(props.deadLetterExpiration ? [DEAD_LETTER_PREFIX, REDRIVEN_PREFIX].map((prefix) => ({
+          id: prefix.replace(/\/$/, ''), prefix, expiration: props.deadLetterExpiration,
+        })) : []),
         {
           // An expired raw/ or oversize/ object leaves a delete marker over its noncurrent version;
           // once that version is gone too, the marker is removed. S3 refuses

@@ -15,22 +15,22 @@ function functionRoles(template: Template): any[] {
 }
 
 describe('functions', () => {
-  test('all four run Node.js 24 on ARM64 with JSON logs by default', () => {
+  test('all six run Node.js 24 on ARM64 with JSON logs by default', () => {
     const fns = Object.values(synth().template.findResources('AWS::Lambda::Function'));
-    expect(fns).toHaveLength(4);
+    expect(fns).toHaveLength(6);
     for (const fn of fns) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], LoggingConfig: { LogFormat: 'JSON' } });
     }
   });
 
-  test('runtime sets the runtime of all four', () => {
+  test('runtime sets the runtime of all six', () => {
     const { template } = synth({ runtime: lambda.Runtime.NODEJS_22_X });
-    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs22.x' }, 4);
+    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs22.x' }, 6);
   });
 
   test('a Node.js runtime newer than this aws-cdk-lib knows is accepted', () => {
     const { template } = synth({ runtime: new lambda.Runtime('nodejs26.x', lambda.RuntimeFamily.NODEJS) });
-    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs26.x' }, 4);
+    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs26.x' }, 6);
   });
 
   test('the default, nodejs24.x, is at least the newest Node.js runtime aws-cdk-lib names', () => {
@@ -45,20 +45,20 @@ describe('functions', () => {
     const tasks = JSON.parse(readFileSync(join(__dirname, '../../.projen/tasks.json'), 'utf8')).tasks;
     const targets = Object.entries(tasks).filter(([name]) => /^bundle:.*\.lambda$/.test(name))
       .map(([, task]: [string, any]) => /--target=(\S+)/.exec(task.steps[0].execArgs.join(' '))?.[1]);
-    expect(targets).toHaveLength(5);
+    expect(targets).toHaveLength(7);
     expect(new Set(targets)).toEqual(new Set([`node${MIN_NODE_MAJOR}`]));
   });
 
   test('each function logs to its own log group with one month retention by default', () => {
     const { template } = synth();
-    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 6);
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 8);
     for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
-      expect(fn.Properties.LoggingConfig.LogGroup).toEqual({ Ref: expect.stringMatching(/^Webhooks(Ingest|Processor|Status|Listing)Logs/) });
+      expect(fn.Properties.LoggingConfig.LogGroup).toEqual({ Ref: expect.stringMatching(/^Webhooks(Ingest|Processor|DeadLetters|Redrive|Status|Listing)Logs/) });
     }
   });
 
   test('log retention follows lifecycle.logRetention', () => {
-    synth({ lifecycle: { logRetention: logs.RetentionDays.ONE_WEEK } }).template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 7 }, 6);
+    synth({ lifecycle: { logRetention: logs.RetentionDays.ONE_WEEK } }).template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 7 }, 8);
   });
 
   test('the ingest function gets the queue, bucket and provider configuration', () => {
@@ -93,9 +93,9 @@ describe('least privilege', () => {
     });
   });
 
-  test('processor: put records and replay guards, list conflicts, write raw/, read oversize/, consume the queue, write its logs', () => {
+  test('processor: put records and replay guards, list conflicts, replace dead_lettered records, write raw/, read oversize/, consume the queue, write its logs', () => {
     expect(actionsOfRole(synth().template, 'WebhooksProcessorRole')).toEqual([
-      'dynamodb:PutItem', 'dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetObject', 's3:PutObject',
+      'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetObject', 's3:PutObject',
       'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage',
     ]);
   });
@@ -112,13 +112,13 @@ describe('VPC', () => {
     }
   });
 
-  test('with a VPC, all four functions run in its private subnets', () => {
+  test('with a VPC, all six functions run in its private subnets', () => {
     const { template } = synth({}, (stack) => ({
       vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] }),
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
     }));
     const fns = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(fns).toHaveLength(4);
+    expect(fns).toHaveLength(6);
     for (const fn of fns) {
       expect(fn.Properties.VpcConfig.SubnetIds).toHaveLength(2);
       expect(fn.Properties.VpcConfig.SecurityGroupIds).toHaveLength(1);
@@ -151,14 +151,14 @@ describe('tracing', () => {
 describe('customer managed key', () => {
   const withKey = () => synth({}, (stack) => ({ encryptionKey: new kms.Key(stack, 'Key') }));
 
-  test('encrypts the table, the bucket and both queues', () => {
+  test('encrypts the table, the bucket and the three queues', () => {
     const { template } = withKey();
     const key = logicalIdOf(template, 'AWS::KMS::Key', 'Key');
     template.hasResourceProperties('AWS::DynamoDB::Table', { SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] } } });
     template.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [key, 'Arn'] } } }] },
     });
-    template.resourcePropertiesCountIs('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] } }, 2);
+    template.resourcePropertiesCountIs('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] } }, 3);
   });
 
   test('grants each function only the key actions it needs', () => {

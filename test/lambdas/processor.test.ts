@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { sqsRecord } from './events';
 import { parseArchiveLine } from '../../src/runtime/archive';
@@ -246,4 +246,45 @@ test('records carry the index key and no TTL unless configured', async () => {
   const item = dynamo.commandCalls(PutCommand)[0].args[0].input.Item!;
   expect(item).toMatchObject({ providerDate: 'stripe#2026-11-23', receivedAt: '2026-11-23T10:00:00.000Z', status: 'processed', eventType: 'charge.succeeded' });
   expect(item.expiresAt).toBeUndefined();
+});
+
+describe('a redriven dead letter', () => {
+  const deadLettered = () => exists({ id: { S: 'stripe:evt_1' }, status: { S: 'dead_lettered' }, bodySha256: { S: message('evt_1').bodySha256 } });
+
+  test('replaces its dead_lettered record: a conditional delete, then the normal record inserted (the stream passes inserts only)', async () => {
+    dynamo.on(PutCommand).rejectsOnce(deadLettered()).resolves({});
+    dynamo.on(DeleteCommand).resolves({});
+    const { result, metric } = await metricsOf([record(1)]);
+    expect(result.batchItemFailures).toEqual([]);
+    const del = dynamo.commandCalls(DeleteCommand)[0].args[0].input;
+    expect(del).toMatchObject({ Key: { id: 'stripe:evt_1' }, ConditionExpression: '#status = :deadLettered', ExpressionAttributeValues: { ':deadLettered': 'dead_lettered' } });
+    const puts = dynamo.commandCalls(PutCommand).map((c) => c.args[0].input);
+    expect(puts).toHaveLength(2);
+    expect(puts[1]).toMatchObject({ ConditionExpression: 'attribute_not_exists(id)', Item: { id: 'stripe:evt_1', status: 'processed' } });
+    expect(metric('WebhooksProcessed')).toBe(1);
+    expect(metric('DeadLettersRedriven')).toBe(1);
+  });
+
+  test('recorded meanwhile by another delivery of the same bytes: a duplicate, written once', async () => {
+    dynamo.on(PutCommand).rejectsOnce(deadLettered()).rejects(exists(typedRecord(message('evt_1').bodySha256)));
+    dynamo.on(DeleteCommand).rejects(exists({}));
+    const { result, metric } = await metricsOf([record(1)]);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(metric('DuplicateDeliveries')).toBe(1);
+    expect(metric('WebhooksProcessed')).toBe(0);
+  });
+
+  test('a failed delete is retried, and the dead_lettered record stays until then', async () => {
+    dynamo.on(PutCommand).rejects(deadLettered());
+    dynamo.on(DeleteCommand).rejects(new Error('throttled'));
+    const { result } = await metricsOf([record(1)]);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+  });
+
+  test('a processed record is never replaced: a genuine duplicate stays a duplicate', async () => {
+    dynamo.on(PutCommand).rejects(exists({ ...typedRecord(message('evt_1').bodySha256), status: { S: 'processed' } }));
+    const { metric } = await metricsOf([record(1)]);
+    expect(dynamo.commandCalls(DeleteCommand)).toHaveLength(0);
+    expect(metric('DuplicateDeliveries')).toBe(1);
+  });
 });

@@ -51,7 +51,7 @@ test('reads only the public attributes from the table', async () => {
   await handler(statusEvent('stripe:evt_1'));
   const input = dynamo.commandCalls(GetCommand)[0].args[0].input;
   expect(input.Key).toEqual({ id: 'stripe:evt_1' });
-  expect(input.ProjectionExpression).toBe('id, #status, provider, eventType, receivedAt, processedAt, replayOf, invalidReason, conflictDigests');
+  expect(input.ProjectionExpression).toBe('id, #status, provider, eventType, receivedAt, processedAt, replayOf, invalidReason, deadLetteredAt, conflictDigests');
 });
 
 test('accepts a percent-encoded id', async () => {
@@ -72,4 +72,11 @@ test.each(['', 'no-colon', 'UPPER:x', 'stripe:', 'stripe:a b', '%E0%A4%A', `stri
   expect(response.statusCode).toBe(400);
   expect(JSON.parse(response.body)).toMatchObject({ error: 'malformed_id' });
   expect(dynamo.commandCalls(GetCommand)).toHaveLength(0);
+});
+
+test('a dead-lettered webhook says so, with the time it was archived', async () => {
+  dynamo.on(GetCommand).resolves({ Item: { id: 'stripe:evt_1', status: 'dead_lettered', provider: 'stripe', receivedAt: '2026-11-23T10:00:00.000Z', deadLetteredAt: '2026-11-23T10:05:00.000Z' } });
+  const response = await handler(statusEvent('stripe:evt_1'));
+  expect(response.statusCode).toBe(200);
+  expect(JSON.parse(response.body)).toEqual({ id: 'stripe:evt_1', status: 'dead_lettered', provider: 'stripe', receivedAt: '2026-11-23T10:00:00.000Z', deadLetteredAt: '2026-11-23T10:05:00.000Z' });
 });

@@ -3,7 +3,8 @@
  * S3 PutObject requests fail (5xx, or the connection dropped before or after the write), a
  * tenth of the deliveries arrive twice, and the processor is SIGKILLed mid-batch. Once the
  * queue has drained, every acknowledged webhook must be exactly one record whose archive
- * pointer yields its exact bytes, or be in the dead-letter queue; nothing else may exist.
+ * pointer yields its exact bytes, or be a dead letter (archived under `dead-letters/` with a
+ * `dead_lettered` record, or still in the dead-letter queue); nothing else may exist.
  * Meanwhile the local bus refuses a fifth of the publisher's event entries (InternalFailure):
  * every record must still reach each target its routes name, any repeat at a target being a
  * whole re-published event with the same webhook id (at least once, detectable by that id).
@@ -13,7 +14,7 @@ import { archiveMismatch, binaryBody, say, UNICODE_TEXT } from './support';
 import { matchRules } from '../../local-pipeline/event-ruler/ruler';
 import { seededRandom } from '../../local-pipeline/fault-proxy';
 import {
-  destroyHttpAgent, mapConcurrently, postDelivery, queueDepth, readDeadLetters, readQueue, scanRecords, waitForDrain, waitForEvents, webhookIdOf,
+  destroyHttpAgent, mapConcurrently, postDelivery, queueDepth, readArchivedDeadLetters, readDeadLetters, readQueue, scanRecords, waitForDrain, waitForEvents, webhookIdOf,
   type DeadLetter, type HttpResult, type WebhookRecord,
 } from '../../local-pipeline/inspect';
 import { startPipeline, type Pipeline } from '../../local-pipeline/pipeline';
@@ -46,6 +47,8 @@ let pipeline: Pipeline;
 let outcomes: Outcome[] = [];
 let records: WebhookRecord[] = [];
 let deadLetters: DeadLetter[] = [];
+/** Ids whose record says `dead_lettered`. */
+let deadLettered: string[] = [];
 let kills = 0;
 let duplicatesSent = 0;
 const receivesById = new Map<string, number>();
@@ -103,7 +106,10 @@ beforeAll(async () => {
       processing: { timeout: Duration.seconds(2), maxBatchingWindow: Duration.seconds(1), maxReceiveCount: MAX_RECEIVE_COUNT },
       concurrency: { processorMaxConcurrency: 4 },
     },
-    faults: { rate: FAULT_RATE, seed: SEED },
+    // Every function but the dead-letter archiver: an archiving attempt that fails leaves its
+    // message invisible in the dead-letter queue for the queue's visibility timeout (6 minutes),
+    // longer than this test waits. The archiver's failure path has its own tests.
+    faults: { rate: FAULT_RATE, seed: SEED, functions: ['ingest', 'processor', 'status', 'list', 'redrive'] },
     busFaults: { rate: BUS_FAULT_RATE, seed: SEED + 2 },
     // One attempt per SDK call, so the injected faults reach the handlers instead of being retried away.
     extraFunctionEnvironment: { AWS_MAX_ATTEMPTS: '1' },
@@ -135,10 +141,18 @@ beforeAll(async () => {
   await waitForDrain(pipeline, 300_000);
   await stopKilling();
   say(`  drained after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  // The archiver takes dead letters off the dead-letter queue within seconds.
+  for (let waited = 0; waited < 60_000; waited += 500) {
+    const depth = await queueDepth(pipeline, pipeline.resources.deadLetterQueue.url);
+    if (depth.visible + depth.inFlight === 0 && (pipeline.deadLetterEventSource?.inFlight() ?? 0) === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
   await waitForEvents(pipeline, 120_000);
   say(`  events delivered after ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  records = await scanRecords(pipeline);
-  deadLetters = await readDeadLetters(pipeline);
+  const all = await scanRecords(pipeline);
+  deadLettered = all.filter((r) => r.status === 'dead_lettered').map((r) => r.id);
+  records = all.filter((r) => r.status !== 'dead_lettered');
+  deadLetters = [...await readArchivedDeadLetters(pipeline), ...await readDeadLetters(pipeline)];
   const queueUrl = (prefix: string) => pipeline.provisioned.queues.find((q) => q.logicalId.startsWith(prefix))!.url;
   // Reading a thousand messages back from moto takes minutes on a small machine; the bus's log of
   // successful SendMessage calls, checked against the queue's depth, says the same (events.test.ts
@@ -173,7 +187,7 @@ function report(): void {
     `  processor: ${processor.invocations} invocations, ${processor.crashes} crashes (${kills} SIGKILLs mid-batch), ${processor.timeouts} timeouts, ${processor.coldStarts} cold starts`,
     `  event source: ${source.messagesReceived} receives of ${receivesById.size} webhook ids, ${source.failedInvocations} whole batches retried, `
       + `${source.itemFailures} items reported failed, ${source.messagesDeleted} deleted`,
-    `  result: ${records.length} records, ${deadLetters.length} in the dead-letter queue`,
+    `  result: ${records.length} records, ${deadLetters.length} dead letters (${deadLettered.length} records dead_lettered)`,
     `  bus: ${pipeline.bus!.stats.entries} entries, ${pipeline.bus!.stats.injectedFailures} refused (InternalFailure), ${pipeline.bus!.events().size} events accepted `
       + `for ${new Set([...pipeline.bus!.events().values()].map((e) => (e.detail as { id: string }).id)).size} webhook ids; stream ${JSON.stringify(pipeline.streamSource!.stats)}; `
       + `publisher ${pipeline.functions.publisher.stats.invocations} invocations`,
@@ -197,7 +211,7 @@ test('every webhook was acknowledged in the end (providers retry 5xx)', () => {
   expect(outcomes.filter((o) => !o.ackedId).map((o) => o.delivery.provider)).toEqual([]);
 });
 
-test('nothing lost: every acknowledged id is a record with its exact bytes, or in the dead-letter queue', async () => {
+test('nothing lost: every acknowledged id is a record with its exact bytes, or a dead letter (archived or queued)', async () => {
   const byId = new Map(records.map((r) => [r.id, r]));
   const dead = new Set(deadLetters.map((d) => d.webhookId));
   const problems = (await mapConcurrently(outcomes.filter((o) => o.ackedId), 8, async (o) => {
@@ -225,6 +239,11 @@ test('dead letters are acknowledged webhooks that the processor received maxRece
     // Reading it from the dead-letter queue counts once more.
     expect(letter.receiveCount).toBeGreaterThan(MAX_RECEIVE_COUNT);
   }
+});
+
+test('every dead_lettered record has its dead letter in the archive', () => {
+  const archived = new Set(deadLetters.map((d) => d.webhookId));
+  expect(deadLettered.filter((id) => !archived.has(id))).toEqual([]);
 });
 
 test('the queue is empty', async () => {

@@ -5,16 +5,16 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { logicalIdOf, synth } from '../util';
 
 describe('alarms', () => {
-  test('one errors alarm per function, a DLQ alarm, a backlog alarm, a secrets alarm and an API 5xx alarm by default', () => {
+  test('one errors alarm per function, three dead-letter alarms, a backlog alarm, a secrets alarm and an API 5xx alarm by default', () => {
     const { template, processor } = synth();
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
-    expect(processor.alarms).toHaveLength(8);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 11);
+    expect(processor.alarms).toHaveLength(11);
   });
 
   test('function errors alarm at 5 errors in 5 minutes', () => {
     synth().template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', {
       MetricName: 'Errors', Namespace: 'AWS/Lambda', Statistic: 'Sum', Period: 300, Threshold: 5,
-    }, 4);
+    }, 5);
   });
 
   test('the DLQ alarm fires on the first dead letter', () => {
@@ -71,7 +71,7 @@ describe('alarms', () => {
   test('an alarm topic receives alarm and OK notifications', () => {
     const { template } = synth({}, (stack) => ({ alarms: { alarmTopic: new sns.Topic(stack, 'Alerts') } }));
     const topic = logicalIdOf(template, 'AWS::SNS::Topic', 'Alerts');
-    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: topic }], OKActions: [{ Ref: topic }] }, 8);
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: topic }], OKActions: [{ Ref: topic }] }, 11);
   });
 
   const cloudWatchMayPublish = Match.objectLike({

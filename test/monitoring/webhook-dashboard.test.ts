@@ -5,11 +5,15 @@ describe('metrics and dashboard', () => {
   test('the handlers publish under a service name unique to the construct, which the metric helpers use', () => {
     const { template, processor, stack } = synth();
     const services = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME).sort();
-    expect(services).toEqual([expect.stringMatching(/-ingest$/), expect.stringMatching(/-list$/), expect.stringMatching(/-processor$/), expect.stringMatching(/-status$/)]);
+    expect(services).toEqual([
+      expect.stringMatching(/-dead-letter-archiver$/), expect.stringMatching(/-ingest$/), expect.stringMatching(/-list$/),
+      expect.stringMatching(/-processor$/), expect.stringMatching(/-redrive$/), expect.stringMatching(/-status$/),
+    ]);
+    const ingest = services.find((s: string) => s.endsWith('-ingest'));
     const rejected = stack.resolve(processor.metricRejected('stripe', 'invalid_signature').toMetricConfig().metricStat?.dimensions);
-    expect(rejected).toEqual(expect.arrayContaining([{ name: 'service', value: services[0] }, { name: 'reason', value: 'invalid_signature' }]));
+    expect(rejected).toEqual(expect.arrayContaining([{ name: 'service', value: ingest }, { name: 'reason', value: 'invalid_signature' }]));
     const accepted = stack.resolve(processor.metricAccepted().toMetricConfig().metricStat?.dimensions);
-    expect(accepted).toEqual([{ name: 'service', value: services[0] }]);
+    expect(accepted).toEqual([{ name: 'service', value: ingest }]);
   });
 
   test('conflicts and replays have metric helpers on the processor service', () => {
@@ -26,7 +30,7 @@ describe('metrics and dashboard', () => {
       return {};
     });
     const services = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME);
-    expect(new Set(services).size).toBe(8);
+    expect(new Set(services).size).toBe(12);
   });
 
   test('no dashboard by default; dashboard: true adds one', () => {

@@ -15,7 +15,7 @@ describe('queues', () => {
     });
     template.resourcePropertiesCountIs('AWS::SQS::QueuePolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
-    }, 2);
+    }, 3);
   });
 
   test('the DLQ is encrypted and keeps messages 14 days', () => {

@@ -8,20 +8,22 @@
  * are recorded as a replay of the first id (see src/runtime/dedup.ts). With payload schemas, a
  * body that fails them is recorded with status `invalid` and the reason, and counted; the
  * publisher's event source filter passes `processed` records only, so it is never routed.
+ * A redriven dead letter replaces its `dead_lettered` record with the normal one (see
+ * replaceDeadLettered).
  */
 import { randomUUID } from 'node:crypto';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { BodyReadError, decodeRecords, type DecodeResult, type DecodedRecord } from './batch';
 import { loadPayloadValidator } from './payloads';
 import { archiveKey, buildArchiveObject, type ArchivePointer } from '../../runtime/archive';
 import { classifyRepeat, conflictUpdate, existingItem, replayGuardPut } from '../../runtime/dedup';
 import type { WebhookMessage } from '../../runtime/message';
-import { toRecord } from '../../runtime/record';
+import { STATUS_DEAD_LETTERED, toRecord, type WebhookRecord } from '../../runtime/record';
 import { logger, metrics, requiredEnv } from '../shared/powertools';
 
 const s3 = new S3Client({});
@@ -104,20 +106,14 @@ async function writeRecord(batch: PreparedBatch, sqsRecord: SQSRecord): Promise<
     throw batch.archiveError ?? new Error('not archived');
   }
   const replayOf = await claimBody(message);
-  try {
-    await dynamo.send(new PutCommand({
-      TableName: tableName,
-      Item: toRecord(message, pointer, batch.processedAt, { ttlSeconds: recordTtlSeconds, replayOf, invalidReason }),
-      ConditionExpression: 'attribute_not_exists(id)',
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-    }));
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) {
-      await handleRepeat(message, pointer, error.Item);
-      return;
-    }
-    logger.error('record write failed; the message will be retried', { correlation_id: message.id, error: describe(error) });
-    throw error;
+  const record = toRecord(message, pointer, batch.processedAt, { ttlSeconds: recordTtlSeconds, replayOf, invalidReason });
+  let outcome = await putNewRecord(record);
+  if (!outcome.written && existingItem(outcome.existing as Record<string, unknown> | undefined)?.status === STATUS_DEAD_LETTERED) {
+    outcome = await replaceDeadLettered(record);
+  }
+  if (!outcome.written) {
+    await handleRepeat(message, pointer, outcome.existing);
+    return;
   }
   if (replayOf !== undefined) {
     metrics.addMetric('ReplaysRejected', MetricUnit.Count, 1);
@@ -136,6 +132,57 @@ async function writeRecord(batch: PreparedBatch, sqsRecord: SQSRecord): Promise<
 function invalidReasonOf({ message, body }: DecodedRecord): string | undefined {
   const verdict = payloads?.validate(message.provider, message.eventType, body);
   return verdict === undefined || verdict.valid ? undefined : verdict.reason;
+}
+
+/** Written, or the id is recorded already: then the existing item (ALL_OLD), if returned. */
+type PutOutcome = { readonly written: true } | { readonly written: false; readonly existing: unknown };
+
+/** Writes a record where none exists. */
+async function putNewRecord(record: WebhookRecord): Promise<PutOutcome> {
+  try {
+    await dynamo.send(new PutCommand({
+      TableName: tableName,
+      Item: record,
+      ConditionExpression: 'attribute_not_exists(id)',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    }));
+    return { written: true };
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) {
+      return { written: false, existing: error.Item };
+    }
+    logger.error('record write failed; the message will be retried', { correlation_id: record.id, error: describe(error) });
+    throw error;
+  }
+}
+
+/**
+ * A redriven dead letter: its `dead_lettered` record is deleted (only while it is one) and the
+ * normal record written in its place. Delete then insert, not an overwrite, because the event
+ * publisher's stream filter passes inserts of processed records only: an overwrite would be a
+ * MODIFY and the redriven webhook would never make its event. Should the insert fail, the
+ * message is retried and finds no record, so it is written then; meanwhile `/status` answers 404
+ * for a moment. Not written when another delivery recorded the id first.
+ */
+async function replaceDeadLettered(record: WebhookRecord): Promise<PutOutcome> {
+  try {
+    await dynamo.send(new DeleteCommand({
+      TableName: tableName,
+      Key: { id: record.id },
+      ConditionExpression: '#status = :deadLettered',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':deadLettered': STATUS_DEAD_LETTERED },
+    }));
+  } catch (error) {
+    // Replaced meanwhile by a concurrent delivery of the same id: the insert below tells.
+    if (!isConditionalCheckFailed(error)) {
+      logger.error('dead-lettered record could not be replaced; the message will be retried', { correlation_id: record.id, error: describe(error) });
+      throw error;
+    }
+  }
+  logger.info('redriven dead letter: its dead_lettered record is replaced', { correlation_id: record.id });
+  metrics.addMetric('DeadLettersRedriven', MetricUnit.Count, 1);
+  return putNewRecord(record);
 }
 
 /**
