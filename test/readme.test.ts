@@ -77,3 +77,18 @@ describe('the replay table states the code\'s defaults', () => {
     expect(shown('Any HMAC, id from a header')).toBe(`${untimed} without \`timestampHeader\`, else ${timed}`);
   });
 });
+
+describe('the provider table is generated from the presets', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { providerTable } = require('../scripts/provider-table') as typeof import('../scripts/provider-table');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { PRESETS } = require('../src/providers/presets') as typeof import('../src/providers/presets');
+
+  test('the README shows the table exactly as generated (run `npx ts-node --project tsconfig.dev.json scripts/provider-table.ts`)', () => {
+    expect(readme).toContain(providerTable());
+  });
+
+  test.each(PRESETS.map((p) => [p.factory]))('WebhookProvider.%s exists', (factory) => {
+    expect(typeof (WebhookProvider as unknown as Record<string, unknown>)[factory]).toBe('function');
+  });
+});

@@ -652,7 +652,7 @@ function base(
 }
 
 /** The route name of a preset: its factory name in kebab case (`lemonSqueezy` → `lemon-squeezy`). */
-export function presetRouteName(factory: string): string {
+function presetRouteName(factory: string): string {
   return factory.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`);
 }
 
