@@ -5,8 +5,8 @@
  * handler can derive (a preset's id and type fields, the default tolerance and HMAC settings) is
  * left out. Shared by the construct (encode) and the handler (decode); not part of the public API.
  */
-import { PRESET_FIELDS, type FieldLocation, type HmacSchemeConfig, type ProviderRuntimeConfig, type PublicKeySchemeConfig, type SignatureList, type TimestampUnit } from './provider-config';
 import { presetNamed, type PresetDefinition } from './presets';
+import { PRESET_FIELDS, type FieldLocation, type HmacSchemeConfig, type ProviderRuntimeConfig, type PublicKeySchemeConfig, type SignatureList, type TimestampUnit } from './provider-config';
 
 /** A field location: `h:<header>` or `j:<json path>`, or both. */
 type EncodedLocation = string | { readonly h: string; readonly j: string };

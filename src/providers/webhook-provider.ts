@@ -2,6 +2,7 @@ import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
+import { presetNamed, type PresetDefinition } from './presets';
 import { PRESET_FIELDS, type FieldLocation, type ProviderRuntimeConfig } from './provider-config';
 import {
   HmacAlgorithm, SignatureEncoding, SignatureScheme, TimestampFormat,
@@ -9,7 +10,6 @@ import {
   type ProviderSecretOptions, type PublicKeyPresetOptions, type PublicKeyProviderOptions, type UrlSignedProviderOptions,
   type WebhookProviderOptions,
 } from './provider-options';
-import { presetNamed, type PresetDefinition } from './presets';
 import { unknownPlaceholders } from './signed-content';
 
 // The enums and option structs are part of this module's public API (src/index.ts re-exports it).

@@ -6,14 +6,14 @@
  * and future timestamps where one is signed, missing headers.
  */
 import { createHash, createHmac, generateKeyPairSync, sign as signWithKey, type KeyObject } from 'node:crypto';
-import { HubSpotSignature, linearVerify, Mux, Paddle, SendGridEventWebhook, discordVerifyKey, razorpayValidate, squareHelper, twilio } from './oracles';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Webhook as SvixWebhook } from 'svix';
+import { HubSpotSignature, linearVerify, Mux, Paddle, SendGridEventWebhook, discordVerifyKey, razorpayValidate, squareHelper, twilio } from './oracles';
 import { WebhookProvider } from '../../src';
+import { PRESETS } from '../../src/providers/presets';
 import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
 import { decodeProviders, encodeProviders } from '../../src/providers/provider-encoding';
-import { PRESETS } from '../../src/providers/presets';
 import { verifySignature, type VerificationResult } from '../../src/providers/verify';
 
 type Headers = Record<string, string>;
@@ -95,26 +95,42 @@ const CASES: Case[] = [
   {
     factory: 'standardWebhooksEd25519',
     provider: WebhookProvider.standardWebhooksEd25519({ publicKey: ED_WHPK }),
-    key: ED_WHPK, otherKey: `whpk_${rawEd(otherEd.publicKey).toString('base64')}`,
+    key: ED_WHPK,
+    otherKey: `whpk_${rawEd(otherEd.publicKey).toString('base64')}`,
     sign: (key, body, ts) => ({
-      'webhook-id': 'msg_1', 'webhook-timestamp': String(ts),
+      'webhook-id': 'msg_1',
+      'webhook-timestamp': String(ts),
       'webhook-signature': `v1,bm90IHRoaXMgb25l v1a,${signWithKey(null, Buffer.concat([Buffer.from(`msg_1.${ts}.`), body]), privateFor(key)).toString('base64')}`,
     }),
-    timed: true, required: ['webhook-signature', 'webhook-id', 'webhook-timestamp'],
+    timed: true,
+    required: ['webhook-signature', 'webhook-id', 'webhook-timestamp'],
   },
   ...['svix', 'clerk', 'resend'].map((factory) => ({
-    factory, provider: (WebhookProvider as any)[factory]({ secrets: [secret] }), key: WHSEC, otherKey: OTHER_WHSEC,
-    sign: svixHeaders, oracle: svixOracle, timed: true, required: ['svix-signature', 'svix-id', 'svix-timestamp'],
+    factory,
+    provider: (WebhookProvider as any)[factory]({ secrets: [secret] }),
+    key: WHSEC,
+    otherKey: OTHER_WHSEC,
+    sign: svixHeaders,
+    oracle: svixOracle,
+    timed: true,
+    required: ['svix-signature', 'svix-id', 'svix-timestamp'],
   })),
   {
-    factory: 'twilio', provider: WebhookProvider.twilio({ secrets: [secret], publicUrl: URL_ }), key: '12345', otherKey: '54321',
+    factory: 'twilio',
+    provider: WebhookProvider.twilio({ secrets: [secret], publicUrl: URL_ }),
+    key: '12345',
+    otherKey: '54321',
     body: () => twilioForm,
     sign: (key) => ({ 'x-twilio-signature': twilio.getExpectedTwilioSignature(key, URL_, twilioParams) }),
     oracle: (key, headers, body) => twilio.validateRequest(key, headers['x-twilio-signature'] ?? '', URL_, Object.fromEntries(new URLSearchParams(body.toString()))),
-    timed: false, required: ['x-twilio-signature'],
+    timed: false,
+    required: ['x-twilio-signature'],
   },
   {
-    factory: 'sendgrid', provider: WebhookProvider.sendgrid({ publicKey: EC_B64 }), key: EC_B64, otherKey: otherEc.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+    factory: 'sendgrid',
+    provider: WebhookProvider.sendgrid({ publicKey: EC_B64 }),
+    key: EC_B64,
+    otherKey: otherEc.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
     sign: (key, body, ts) => ({
       'x-twilio-email-event-webhook-timestamp': String(ts),
       'x-twilio-email-event-webhook-signature': signWithKey('sha256', Buffer.concat([Buffer.from(String(ts)), body]), privateFor(key)).toString('base64'),
@@ -123,31 +139,47 @@ const CASES: Case[] = [
       const ew = new SendGridEventWebhook();
       return ew.verifySignature(ew.convertPublicKeyToECDSA(key), body, headers['x-twilio-email-event-webhook-signature'] ?? '', headers['x-twilio-email-event-webhook-timestamp'] ?? '');
     },
-    timed: true, required: ['x-twilio-email-event-webhook-signature', 'x-twilio-email-event-webhook-timestamp'],
+    timed: true,
+    required: ['x-twilio-email-event-webhook-signature', 'x-twilio-email-event-webhook-timestamp'],
   },
   {
-    factory: 'discord', provider: WebhookProvider.discord({ publicKey: ED_HEX }), key: ED_HEX, otherKey: rawEd(otherEd.publicKey).toString('hex'),
+    factory: 'discord',
+    provider: WebhookProvider.discord({ publicKey: ED_HEX }),
+    key: ED_HEX,
+    otherKey: rawEd(otherEd.publicKey).toString('hex'),
     sign: (key, body, ts) => ({
       'x-signature-timestamp': String(ts),
       'x-signature-ed25519': signWithKey(null, Buffer.concat([Buffer.from(String(ts)), body]), privateFor(key)).toString('hex'),
     }),
     oracle: (key, headers, body) => discordVerifyKey(body, headers['x-signature-ed25519'] ?? '', headers['x-signature-timestamp'] ?? '', key),
-    timed: true, required: ['x-signature-ed25519', 'x-signature-timestamp'],
+    timed: true,
+    required: ['x-signature-ed25519', 'x-signature-timestamp'],
   },
   {
-    factory: 'paddle', provider: WebhookProvider.paddle({ secrets: [secret] }), key: 'pdl_ntfset_secret', otherKey: 'pdl_ntfset_other',
+    factory: 'paddle',
+    provider: WebhookProvider.paddle({ secrets: [secret] }),
+    key: 'pdl_ntfset_secret',
+    otherKey: 'pdl_ntfset_other',
     sign: (key, body, ts) => ({ 'paddle-signature': `ts=${ts};h1=${hmac('sha256', key, `${ts}:`, body).toString('hex')}` }),
     oracle: (key, headers, body) => new Paddle('pdl_sdbx_apikey_01').webhooks.isSignatureValid(body.toString(), key, headers['paddle-signature'] ?? ''),
-    timed: true, required: ['paddle-signature'],
+    timed: true,
+    required: ['paddle-signature'],
   },
   {
-    factory: 'square', provider: WebhookProvider.square({ secrets: [secret], publicUrl: URL_ }), key: 'Ibxx_5AKakO-3qeNVR61Dw', otherKey: 'other-signature-key',
+    factory: 'square',
+    provider: WebhookProvider.square({ secrets: [secret], publicUrl: URL_ }),
+    key: 'Ibxx_5AKakO-3qeNVR61Dw',
+    otherKey: 'other-signature-key',
     sign: (key, body) => ({ 'x-square-hmacsha256-signature': hmac('sha256', key, URL_, body).toString('base64') }),
     oracle: (key, headers, body) => squareHelper.verifySignature({ requestBody: body.toString(), signatureHeader: headers['x-square-hmacsha256-signature'] ?? '', signatureKey: key, notificationUrl: URL_ }),
-    timed: false, required: ['x-square-hmacsha256-signature'],
+    timed: false,
+    required: ['x-square-hmacsha256-signature'],
   },
   {
-    factory: 'hubspot', provider: WebhookProvider.hubspot({ secrets: [secret], publicUrl: URL_ }), key: 'yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy', otherKey: 'zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz',
+    factory: 'hubspot',
+    provider: WebhookProvider.hubspot({ secrets: [secret], publicUrl: URL_ }),
+    key: 'yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy',
+    otherKey: 'zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz',
     sign: (key, body, ts) => ({
       'x-hubspot-request-timestamp': String(ts * 1000),
       'x-hubspot-signature-v3': hmac('sha256', key, 'POST', URL_, body, String(ts * 1000)).toString('base64'),
@@ -159,19 +191,29 @@ const CASES: Case[] = [
         return false;
       }
     },
-    timed: true, required: ['x-hubspot-signature-v3', 'x-hubspot-request-timestamp'],
+    timed: true,
+    required: ['x-hubspot-signature-v3', 'x-hubspot-request-timestamp'],
   },
   { ...plain('razorpay', 'x-razorpay-signature', 'sha256', 'hex'), oracle: (key, headers, body) => razorpayValidate(body.toString(), headers['x-razorpay-signature'] ?? '', key) },
   {
-    factory: 'linear', provider: WebhookProvider.linear({ secrets: [secret] }), key: 'lin_wh_secret', otherKey: 'lin_wh_other',
+    factory: 'linear',
+    provider: WebhookProvider.linear({ secrets: [secret] }),
+    key: 'lin_wh_secret',
+    otherKey: 'lin_wh_other',
     body: (ts) => Buffer.from(BODY_TEMPLATE.replace('TS_MS', String(ts * 1000))),
     sign: (key, body) => ({ 'linear-signature': hmac('sha256', key, body).toString('hex') }),
     oracle: (key, headers, body) => linearVerify(key, body, headers['linear-signature'] ?? ''),
-    timed: true, required: ['linear-signature'],
+    timed: true,
+    required: ['linear-signature'],
   },
   {
-    factory: 'gitlab', provider: WebhookProvider.gitlab({ secrets: [secret] }), key: 'gitlab-token', otherKey: 'other-token',
-    sign: (key) => ({ 'x-gitlab-token': key }), timed: false, required: ['x-gitlab-token'],
+    factory: 'gitlab',
+    provider: WebhookProvider.gitlab({ secrets: [secret] }),
+    key: 'gitlab-token',
+    otherKey: 'other-token',
+    sign: (key) => ({ 'x-gitlab-token': key }),
+    timed: false,
+    required: ['x-gitlab-token'],
   },
   plain('bitbucket', 'x-hub-signature', 'sha256', 'hex', 'sha256='),
   plain('vercel', 'x-vercel-signature', 'sha1', 'hex'),
@@ -181,12 +223,19 @@ const CASES: Case[] = [
   plain('paystack', 'x-paystack-signature', 'sha512', 'hex'),
   plain('sentry', 'sentry-hook-signature', 'sha256', 'hex'),
   {
-    factory: 'calendly', provider: WebhookProvider.calendly({ secrets: [secret] }), key: 'calendly-key', otherKey: 'calendly-other',
+    factory: 'calendly',
+    provider: WebhookProvider.calendly({ secrets: [secret] }),
+    key: 'calendly-key',
+    otherKey: 'calendly-other',
     sign: (key, body, ts) => ({ 'calendly-webhook-signature': `t=${ts},v1=${hmac('sha256', key, `${ts}.`, body).toString('hex')}` }),
-    timed: true, required: ['calendly-webhook-signature'],
+    timed: true,
+    required: ['calendly-webhook-signature'],
   },
   {
-    factory: 'mux', provider: WebhookProvider.mux({ secrets: [secret] }), key: 'mux-secret', otherKey: 'mux-other',
+    factory: 'mux',
+    provider: WebhookProvider.mux({ secrets: [secret] }),
+    key: 'mux-secret',
+    otherKey: 'mux-other',
     sign: (key, body, ts) => ({ 'mux-signature': `t=${ts},v1=${hmac('sha256', key, `${ts}.`, body).toString('hex')}` }),
     oracle: async (key, headers, body) => {
       try {
@@ -196,27 +245,45 @@ const CASES: Case[] = [
         return false;
       }
     },
-    timed: true, required: ['mux-signature'],
+    timed: true,
+    required: ['mux-signature'],
   },
   {
-    factory: 'zoom', provider: WebhookProvider.zoom({ secrets: [secret] }), key: 'zoom-secret-token', otherKey: 'zoom-other',
+    factory: 'zoom',
+    provider: WebhookProvider.zoom({ secrets: [secret] }),
+    key: 'zoom-secret-token',
+    otherKey: 'zoom-other',
     sign: (key, body, ts) => ({ 'x-zm-request-timestamp': String(ts), 'x-zm-signature': `v0=${hmac('sha256', key, `v0:${ts}:`, body).toString('hex')}` }),
-    timed: true, required: ['x-zm-signature', 'x-zm-request-timestamp'],
+    timed: true,
+    required: ['x-zm-signature', 'x-zm-request-timestamp'],
   },
   {
-    factory: 'pagerduty', provider: WebhookProvider.pagerduty({ secrets: [secret] }), key: 'pd-secret', otherKey: 'pd-other',
+    factory: 'pagerduty',
+    provider: WebhookProvider.pagerduty({ secrets: [secret] }),
+    key: 'pd-secret',
+    otherKey: 'pd-other',
     sign: (key, body) => ({ 'x-pagerduty-signature': `v1=${'0'.repeat(64)},v1=${hmac('sha256', key, body).toString('hex')}` }),
-    timed: false, required: ['x-pagerduty-signature'],
+    timed: false,
+    required: ['x-pagerduty-signature'],
   },
   {
-    factory: 'mailgun', provider: WebhookProvider.mailgun({ secrets: [secret] }), key: 'key-mailgun', otherKey: 'key-other',
+    factory: 'mailgun',
+    provider: WebhookProvider.mailgun({ secrets: [secret] }),
+    key: 'key-mailgun',
+    otherKey: 'key-other',
     body: (ts) => Buffer.from(JSON.stringify({ 'signature': { timestamp: String(ts), token: 'tok_50chars', signature: 'SIG' }, 'event-data': { id: 'ev1', event: 'delivered' } })),
     sign: () => ({}),
-    timed: true, required: [],
+    timed: true,
+    required: [],
   },
   {
-    factory: 'postmark', provider: WebhookProvider.postmark({ secrets: [secret] }), key: 'hooks:pa55word', otherKey: 'hooks:other',
-    sign: (key) => ({ authorization: `Basic ${Buffer.from(key).toString('base64')}` }), timed: false, required: ['authorization'],
+    factory: 'postmark',
+    provider: WebhookProvider.postmark({ secrets: [secret] }),
+    key: 'hooks:pa55word',
+    otherKey: 'hooks:other',
+    sign: (key) => ({ authorization: `Basic ${Buffer.from(key).toString('base64')}` }),
+    timed: false,
+    required: ['authorization'],
   },
 ];
 
