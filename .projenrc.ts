@@ -92,6 +92,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@octokit/webhooks-methods',
     'standardwebhooks',
     'svix',
+    // Provider SDKs, only as test oracles for the presets' signature schemes.
+    '@hubspot/api-client',
+    '@linear/sdk',
+    '@mux/mux-node',
+    '@paddle/paddle-node-sdk',
+    '@sendgrid/eventwebhook',
+    'discord-interactions',
+    'razorpay',
+    'square',
+    'twilio',
   ],
 
   eslintOptions: {
@@ -123,7 +133,7 @@ project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 project.eslint?.addIgnorePattern('src/**/*-function.ts');
 // Handler code is bundled into assets/: its dependencies are devDependencies by design.
 // Handler-only modules: shared by the handlers, never by the construct.
-const HANDLER_SOURCES = ['src/lambdas/**/*.ts', 'src/runtime/**/*.ts', 'src/providers/verify.ts', 'src/providers/fields.ts', 'src/providers/secret-keys.ts'];
+const HANDLER_SOURCES = ['src/lambdas/**/*.ts', 'src/runtime/**/*.ts', 'src/providers/verify.ts', 'src/providers/fields.ts', 'src/providers/secret-keys.ts', 'src/providers/signed-content.ts'];
 project.eslint?.addOverride({
   files: HANDLER_SOURCES,
   rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },

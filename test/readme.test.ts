@@ -92,3 +92,18 @@ test('the payload validation example synthesizes: a layer of schemas for the pro
   template.resourceCountIs('AWS::Lambda::LayerVersion', 1);
   template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'WebhooksInvalid' });
 });
+
+describe('the provider table is generated from the presets', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { providerTable } = require('../scripts/provider-table') as typeof import('../scripts/provider-table');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { PRESETS } = require('../src/providers/presets') as typeof import('../src/providers/presets');
+
+  test('the README shows the table exactly as generated (run `npx ts-node --project tsconfig.dev.json scripts/provider-table.ts`)', () => {
+    expect(readme).toContain(providerTable());
+  });
+
+  test.each(PRESETS.map((p) => [p.factory]))('WebhookProvider.%s exists', (factory) => {
+    expect(typeof (WebhookProvider as unknown as Record<string, unknown>)[factory]).toBe('function');
+  });
+});

@@ -13,6 +13,8 @@ export type SignatureScheme =
   | 'standard-webhooks'
   | 'hmac'
   | 'api-key'
+  | 'public-key'
+  | 'basic-auth'
   | 'unverified';
 
 export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
@@ -42,7 +44,49 @@ export interface HmacSchemeConfig {
    * content is `${timestamp}.${body}` and the timestamp is checked against the tolerance.
    */
   readonly timestampHeader?: string;
+  /**
+   * The signed content, when not `body` (or `timestamp.body` with a timestamp): a template of
+   * signed-content.ts (`{ts}`, `{body}`, `{url}`, `{method}`, `{form}`, `{h:<header>}`,
+   * `{j:<json path>}` and literal text).
+   */
+  readonly content?: string;
+  /** The signature header is a list of `key=value` entries (Stripe-like), not one signature. */
+  readonly list?: SignatureList;
+  /** A dotted JSON path to the signature, when the body carries it (Mailgun), not a header. */
+  readonly signatureJsonPath?: string;
+  /** A dotted JSON path to the signed timestamp, when the body carries it. */
+  readonly timestampJsonPath?: string;
+  /** How the timestamp is written, when not unix seconds. */
+  readonly timestampUnit?: TimestampUnit;
 }
+
+/** Unix seconds (the default), unix milliseconds, or an ISO 8601 / RFC 3339 date-time. */
+export type TimestampUnit = 's' | 'ms' | 'iso';
+
+/**
+ * A signature header holding several entries, e.g. Stripe's `t=1,v1=ab,v1=cd` (separator `,`,
+ * key separator `=`, signature key `v1`, timestamp key `t`) or Standard Webhooks' `v1a,<sig>
+ * v1a,<sig>` (separator ` `, key separator `,`, signature key `v1a`). Entries are trimmed.
+ */
+export interface SignatureList {
+  readonly separator: string;
+  readonly keySeparator: string;
+  readonly signatureKey: string;
+  readonly timestampKey?: string;
+}
+
+/** Settings of the public-key scheme (Ed25519, ECDSA P-256 with SHA-256). */
+export interface PublicKeySchemeConfig extends Omit<HmacSchemeConfig, 'algorithm'> {
+  readonly algorithm: PublicKeyAlgorithm;
+  /**
+   * The public key itself (not secret, so it may live in the configuration): hex or base64 of
+   * the raw Ed25519 key, `whpk_`-prefixed base64, base64 DER SubjectPublicKeyInfo, or PEM.
+   * Absent: the provider's secrets hold the keys.
+   */
+  readonly publicKey?: string;
+}
+
+export type PublicKeyAlgorithm = 'ed25519' | 'ecdsa-p256';
 
 export interface ProviderRuntimeConfig {
   /** Route segment: `POST /webhook/{name}`. */
@@ -57,6 +101,15 @@ export interface ProviderRuntimeConfig {
   /** Maximum age (and future skew) of a signed timestamp, in seconds. */
   readonly toleranceSeconds: number;
   readonly hmac?: HmacSchemeConfig;
+  /** Settings of the `public-key` scheme. */
+  readonly publicKey?: PublicKeySchemeConfig;
+  /**
+   * The URL the provider signs (`{url}` in a signed-content template): the public URL of the
+   * route as the provider was configured with it, custom domain and query included.
+   */
+  readonly publicUrl?: string;
+  /** The preset this configuration came from; the encoding leaves out what the preset implies. */
+  readonly preset?: string;
   /** Lower-case header name, for the `api-key` scheme. */
   readonly apiKeyHeader?: string;
   /** Where the provider's own delivery/event id is (used as the webhook id, for deduplication). */

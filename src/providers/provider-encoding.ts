@@ -5,7 +5,8 @@
  * handler can derive (a preset's id and type fields, the default tolerance and HMAC settings) is
  * left out. Shared by the construct (encode) and the handler (decode); not part of the public API.
  */
-import { PRESET_FIELDS, type FieldLocation, type HmacSchemeConfig, type ProviderRuntimeConfig } from './provider-config';
+import { presetNamed, type PresetDefinition } from './presets';
+import { PRESET_FIELDS, type FieldLocation, type HmacSchemeConfig, type ProviderRuntimeConfig, type PublicKeySchemeConfig, type SignatureList, type TimestampUnit } from './provider-config';
 
 /** A field location: `h:<header>` or `j:<json path>`, or both. */
 type EncodedLocation = string | { readonly h: string; readonly j: string };
@@ -21,6 +22,22 @@ interface EncodedHmac {
   readonly p?: string;
   /** Timestamp header. */
   readonly t?: string;
+  /** Signed-content template. */
+  readonly c?: string;
+  /** Signature list: separator, key separator, signature key, timestamp key. */
+  readonly l?: readonly [string, string, string, string?];
+  /** Signature JSON path. */
+  readonly j?: string;
+  /** Timestamp JSON path. */
+  readonly q?: string;
+  /** Timestamp unit, when not seconds. */
+  readonly u?: TimestampUnit;
+}
+
+/** The public-key settings: the HMAC ones with the algorithm in `a` and the key in `k`. */
+interface EncodedPublicKey extends Omit<EncodedHmac, 'a'> {
+  readonly a: PublicKeySchemeConfig['algorithm'];
+  readonly k?: string;
 }
 
 interface EncodedProvider {
@@ -37,6 +54,12 @@ interface EncodedProvider {
   readonly h?: EncodedHmac;
   /** API key header. */
   readonly a?: string;
+  /** Preset name: what it implies (settings, id and type fields) is left out. */
+  readonly P?: string;
+  /** Public-key settings (a preset's: only its inline key, `{ k }`). */
+  readonly x?: EncodedPublicKey | { readonly k: string };
+  /** Public URL. */
+  readonly u?: string;
   /** Delivery id, when not the scheme's preset. */
   readonly i?: EncodedLocation;
   /** Event type, when not the scheme's preset. */
@@ -64,22 +87,34 @@ export function decodeProviders(value: string): ProviderRuntimeConfig[] {
 }
 
 function encodeProvider(p: ProviderRuntimeConfig, defaultTolerance: number): EncodedProvider {
-  const preset = PRESET_FIELDS[p.scheme];
+  const named = p.preset !== undefined ? presetNamed(p.preset) : undefined;
+  const preset = named ?? PRESET_FIELDS[p.scheme];
+  const sameAsPreset = (a: unknown, b: unknown) => named !== undefined && JSON.stringify(a) === JSON.stringify(b);
   return {
     n: p.name,
     s: p.scheme,
+    ...(named !== undefined ? { P: named.factory } : {}),
+    ...(p.publicKey !== undefined ? { x: encodePublicKey(p.publicKey, named) } : {}),
+    ...(p.publicUrl !== undefined ? { u: p.publicUrl } : {}),
     ...(p.secretArns.length > 0 ? { k: [...p.secretArns] } : {}),
     ...(p.toleranceSeconds !== defaultTolerance ? { t: p.toleranceSeconds } : {}),
     ...(p.replayWindowSeconds !== undefined ? { r: p.replayWindowSeconds } : {}),
-    ...(p.hmac !== undefined ? { h: encodeHmac(p.hmac) } : {}),
-    ...(p.apiKeyHeader !== undefined ? { a: p.apiKeyHeader } : {}),
+    ...(p.hmac !== undefined && !sameAsPreset(p.hmac, named?.hmac) ? { h: encodeHmac(p.hmac) } : {}),
+    ...(p.apiKeyHeader !== undefined && !sameAsPreset(p.apiKeyHeader, named?.apiKeyHeader) ? { a: p.apiKeyHeader } : {}),
     ...(p.eventId !== undefined && !sameLocation(p.eventId, preset?.eventId) ? { i: encodeLocation(p.eventId) } : {}),
     ...(p.eventType !== undefined && !sameLocation(p.eventType, preset?.eventType) ? { e: encodeLocation(p.eventType) } : {}),
   };
 }
 
 function decodeProvider(e: EncodedProvider, defaultTolerance: number): ProviderRuntimeConfig {
-  const preset = PRESET_FIELDS[e.s];
+  const named = e.P !== undefined ? presetNamed(e.P) : undefined;
+  if (e.P !== undefined && named === undefined) {
+    throw new Error(`WEBHOOK_PROVIDERS names the preset '${e.P}', which this function does not know; deploy the function with the construct of the same version.`);
+  }
+  const preset = named ?? PRESET_FIELDS[e.s];
+  const hmac = e.h !== undefined ? decodeHmac(e.h) : named?.hmac;
+  const apiKeyHeader = e.a ?? named?.apiKeyHeader;
+  const publicKey = e.x !== undefined ? decodePublicKey(e.x, named) : named?.publicKey;
   const eventId = e.i !== undefined ? decodeLocation(e.i) : preset?.eventId;
   const eventType = e.e !== undefined ? decodeLocation(e.e) : preset?.eventType;
   return {
@@ -88,8 +123,11 @@ function decodeProvider(e: EncodedProvider, defaultTolerance: number): ProviderR
     secretArns: e.k ?? [],
     toleranceSeconds: e.t ?? defaultTolerance,
     ...(e.r !== undefined ? { replayWindowSeconds: e.r } : {}),
-    ...(e.h !== undefined ? { hmac: decodeHmac(e.h) } : {}),
-    ...(e.a !== undefined ? { apiKeyHeader: e.a } : {}),
+    ...(named !== undefined ? { preset: named.factory } : {}),
+    ...(hmac !== undefined ? { hmac } : {}),
+    ...(publicKey !== undefined ? { publicKey } : {}),
+    ...(e.u !== undefined ? { publicUrl: e.u } : {}),
+    ...(apiKeyHeader !== undefined ? { apiKeyHeader } : {}),
     ...(eventId !== undefined ? { eventId } : {}),
     ...(eventType !== undefined ? { eventType } : {}),
   };
@@ -102,7 +140,37 @@ function encodeHmac(h: HmacSchemeConfig): EncodedHmac {
     ...(h.encoding !== 'hex' ? { e: h.encoding } : {}),
     ...(h.prefix !== undefined ? { p: h.prefix } : {}),
     ...(h.timestampHeader !== undefined ? { t: h.timestampHeader } : {}),
+    ...(h.content !== undefined ? { c: h.content } : {}),
+    ...(h.list !== undefined ? { l: encodeList(h.list) } : {}),
+    ...(h.signatureJsonPath !== undefined ? { j: h.signatureJsonPath } : {}),
+    ...(h.timestampJsonPath !== undefined ? { q: h.timestampJsonPath } : {}),
+    ...(h.timestampUnit !== undefined ? { u: h.timestampUnit } : {}),
   };
+}
+
+function encodeList(l: SignatureList): EncodedHmac['l'] {
+  return l.timestampKey !== undefined ? [l.separator, l.keySeparator, l.signatureKey, l.timestampKey] : [l.separator, l.keySeparator, l.signatureKey];
+}
+
+function decodeList(l: NonNullable<EncodedHmac['l']>): SignatureList {
+  return { separator: l[0], keySeparator: l[1], signatureKey: l[2], ...(l[3] !== undefined ? { timestampKey: l[3] } : {}) };
+}
+
+function encodePublicKey(k: PublicKeySchemeConfig, preset: PresetDefinition | undefined): EncodedPublicKey | { readonly k: string } | undefined {
+  if (preset?.publicKey !== undefined) {
+    return k.publicKey !== undefined ? { k: k.publicKey } : undefined;
+  }
+  const { a: _ignored, ...rest } = encodeHmac({ ...k, algorithm: 'sha256' });
+  return { ...rest, a: k.algorithm, ...(k.publicKey !== undefined ? { k: k.publicKey } : {}) };
+}
+
+function decodePublicKey(x: EncodedPublicKey | { readonly k: string }, preset: PresetDefinition | undefined): PublicKeySchemeConfig {
+  if (preset?.publicKey !== undefined) {
+    return { ...preset.publicKey, publicKey: x.k };
+  }
+  const full = x as EncodedPublicKey;
+  const { algorithm: _sha, ...settings } = decodeHmac({ ...full, a: 'sha256' });
+  return { ...settings, algorithm: full.a, ...(full.k !== undefined ? { publicKey: full.k } : {}) };
 }
 
 function decodeHmac(h: EncodedHmac): HmacSchemeConfig {
@@ -112,6 +180,11 @@ function decodeHmac(h: EncodedHmac): HmacSchemeConfig {
     encoding: h.e ?? 'hex',
     ...(h.p !== undefined ? { prefix: h.p } : {}),
     ...(h.t !== undefined ? { timestampHeader: h.t } : {}),
+    ...(h.c !== undefined ? { content: h.c } : {}),
+    ...(h.l !== undefined ? { list: decodeList(h.l) } : {}),
+    ...(h.j !== undefined ? { signatureJsonPath: h.j } : {}),
+    ...(h.q !== undefined ? { timestampJsonPath: h.q } : {}),
+    ...(h.u !== undefined ? { timestampUnit: h.u } : {}),
   };
 }
 

@@ -22,6 +22,10 @@ export enum SignatureScheme {
   HMAC = 'hmac',
   /** A shared key sent in a header. */
   API_KEY = 'api-key',
+  /** A public-key signature (Ed25519, ECDSA P-256), e.g. Discord, SendGrid, Standard Webhooks `v1a`. */
+  PUBLIC_KEY = 'public-key',
+  /** HTTP basic auth (`Authorization: Basic …`), e.g. Postmark. */
+  BASIC_AUTH = 'basic-auth',
   /** No verification at all. */
   UNVERIFIED = 'unverified',
 }
@@ -219,6 +223,224 @@ export interface ApiKeyProviderOptions extends ProviderSecretOptions, PayloadVal
    * A dotted path into a JSON body to the event type, e.g. `type` (not JSONPath).
    *
    * @default - no event type is recorded
+   */
+  readonly eventTypeJsonPath?: string;
+}
+
+// ---- generic signature schemes and the presets built on them (issue 13) ----
+
+/** The public-key signature algorithm of a provider. */
+export enum PublicKeyAlgorithm {
+  /** Ed25519 (RFC 8032): Discord, Standard Webhooks `v1a`. */
+  ED25519 = 'ed25519',
+  /** ECDSA over P-256 with SHA-256, DER signatures: SendGrid. */
+  ECDSA_P256 = 'ecdsa-p256',
+}
+
+/** How a signed timestamp is written. */
+export enum TimestampFormat {
+  /** Unix time in seconds. */
+  UNIX_SECONDS = 's',
+  /** Unix time in milliseconds (HubSpot, Linear). */
+  UNIX_MILLISECONDS = 'ms',
+  /** An ISO 8601 / RFC 3339 date-time, e.g. `2021-03-25T05:09:27Z` (Zendesk, Twitch). */
+  ISO_8601 = 'iso',
+}
+
+/** Options of a named provider whose signature covers the URL it posts to (Twilio, Square, HubSpot). */
+export interface UrlSignedProviderOptions extends WebhookProviderOptions {
+  /**
+   * The URL exactly as configured at the provider, which is what it signs: the API's
+   * `/webhook/{name}` route under your custom domain or proxy if there is one, with any query
+   * string. Lambda cannot see it (a custom domain, a stage or a proxy change what it sees), so it
+   * must be given.
+   */
+  readonly publicUrl: string;
+}
+
+/** Options of a named provider that signs with a public key (Discord, SendGrid, Standard Webhooks `v1a`). */
+export interface PublicKeyPresetOptions {
+  /**
+   * The route segment: deliveries are sent to `POST /webhook/{name}`.
+   *
+   * @default - the provider's own name, e.g. `discord`
+   */
+  readonly name?: string;
+
+  /**
+   * The provider's public key as it shows it (hex or base64 of the raw Ed25519 key, `whpk_…`,
+   * base64 DER or PEM). Not a secret, so it is written into the ingest function's configuration.
+   * Set this or `secrets`.
+   *
+   * @default - the keys are read from `secrets`
+   */
+  readonly publicKey?: string;
+
+  /**
+   * Secrets Manager secrets each holding a public key, as for `publicKey`; list two during a key
+   * rotation. Set this or `publicKey`.
+   *
+   * @default - the key is `publicKey`
+   */
+  readonly secrets?: secretsmanager.ISecret[];
+
+  /**
+   * The customer managed KMS key of `secrets`, for secrets that do not carry it.
+   *
+   * @default - the secrets' own `encryptionKey`, if any
+   */
+  readonly secretsEncryptionKey?: kms.IKey;
+
+  /**
+   * How far the signed timestamp may be from the time of receipt, in either direction.
+   *
+   * @default - the WebhookProcessor's `signatureTolerance` (5 minutes)
+   */
+  readonly tolerance?: Duration;
+}
+
+/** Options of a provider that signs with a public key. */
+export interface PublicKeyProviderOptions extends PublicKeyPresetOptions {
+  /** The algorithm. */
+  readonly algorithm: PublicKeyAlgorithm;
+
+  /** The header carrying the signature, e.g. `X-Signature-Ed25519`. */
+  readonly signatureHeader: string;
+
+  /**
+   * How the signature is encoded.
+   *
+   * @default SignatureEncoding.BASE64
+   */
+  readonly encoding?: SignatureEncoding;
+
+  /**
+   * Text in front of the signature in the header value.
+   *
+   * @default - no prefix
+   */
+  readonly signaturePrefix?: string;
+
+  /**
+   * A header carrying the signed timestamp, checked against the tolerance.
+   *
+   * @default - no timestamp
+   */
+  readonly timestampHeader?: string;
+
+  /**
+   * How the timestamp is written.
+   *
+   * @default TimestampFormat.UNIX_SECONDS
+   */
+  readonly timestampFormat?: TimestampFormat;
+
+  /**
+   * What is signed, as a template: `{body}` (the raw bytes), `{ts}` (the timestamp as sent),
+   * `{url}` (`publicUrl`), `{method}` (`POST`), `{h:<header>}` (a header, lower-case name),
+   * `{j:<dotted path>}` (a JSON body field) and literal text, e.g. `{ts}{body}` (Discord).
+   *
+   * @default - `{ts}.{body}` with a `timestampHeader`, else `{body}`
+   */
+  readonly signedContent?: string;
+
+  /**
+   * The URL as the provider posts to it, for `{url}` in `signedContent`.
+   *
+   * @default - none; required when `signedContent` has `{url}`
+   */
+  readonly publicUrl?: string;
+
+  /**
+   * A header carrying the delivery id, used to drop duplicates.
+   *
+   * @default - see `eventIdJsonPath`
+   */
+  readonly eventIdHeader?: string;
+
+  /**
+   * A dotted path into a JSON body to the delivery id. Set this or `eventIdHeader`, not both.
+   *
+   * @default - deliveries get a generated id and are not deduplicated
+   */
+  readonly eventIdJsonPath?: string;
+
+  /**
+   * A header carrying the event type.
+   *
+   * @default - see `eventTypeJsonPath`
+   */
+  readonly eventTypeHeader?: string;
+
+  /**
+   * A dotted path into a JSON body to the event type. Set this or `eventTypeHeader`, not both.
+   *
+   * @default - no event type is recorded
+   */
+  readonly eventTypeJsonPath?: string;
+}
+
+/** Options of a generic HMAC provider whose signed content is not just the body (URL, fields, other headers). */
+export interface HmacTemplateProviderOptions extends HmacProviderOptions {
+  /**
+   * What is signed, as a template: `{body}` (the raw bytes), `{ts}` (the timestamp as sent),
+   * `{url}` (`publicUrl`), `{method}` (`POST`), `{form}` (form parameters sorted by name, each
+   * name then value, as Twilio signs them), `{h:<header>}`, `{j:<dotted path>}` (a JSON body
+   * field) and literal text, e.g. `{url}{body}` (Square) or `v0:{ts}:{body}` (Zoom).
+   */
+  readonly signedContent: string;
+
+  /**
+   * The URL exactly as configured at the provider, for `{url}`: the route under your custom
+   * domain or proxy, with any query string.
+   *
+   * @default - none; required when `signedContent` has `{url}`
+   */
+  readonly publicUrl?: string;
+
+  /**
+   * How the timestamp is written.
+   *
+   * @default TimestampFormat.UNIX_SECONDS
+   */
+  readonly timestampFormat?: TimestampFormat;
+
+  /**
+   * A dotted JSON path to the signature when the body carries it (Mailgun) instead of
+   * `signatureHeader` (which is then ignored).
+   *
+   * @default - the signature is in `signatureHeader`
+   */
+  readonly signatureJsonPath?: string;
+
+  /**
+   * A dotted JSON path to the signed timestamp when the body carries it.
+   *
+   * @default - the timestamp is in `timestampHeader`, if any
+   */
+  readonly timestampJsonPath?: string;
+}
+
+/** Options of a provider that authenticates with HTTP basic auth (Postmark). */
+export interface BasicAuthProviderOptions extends ProviderSecretOptions {
+  /**
+   * The route segment: deliveries are sent to `POST /webhook/{name}`.
+   *
+   * @default - the provider's own name, for a preset; required for `WebhookProvider.basicAuth`
+   */
+  readonly name?: string;
+
+  /**
+   * A dotted path into a JSON body to the delivery id.
+   *
+   * @default - deliveries get a generated id and are not deduplicated
+   */
+  readonly eventIdJsonPath?: string;
+
+  /**
+   * A dotted path into a JSON body to the event type.
+   *
+   * @default - no event type is recorded, or the preset's
    */
   readonly eventTypeJsonPath?: string;
 }

@@ -8,8 +8,9 @@
  * pooled buffers while a raw `digest()` allocates a fresh one.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { HmacAlgorithm, ProviderRuntimeConfig, SignatureEncoding } from './provider-config';
+import type { HmacAlgorithm, HmacSchemeConfig, ProviderRuntimeConfig, SignatureEncoding } from './provider-config';
 import { apiKeyDigest, isStandardWebhooksSecret, sha256, standardWebhooksKey, utf8Key } from './secret-keys';
+import { verifyHmacContent, verifyPublicKeyContent, type SignedRequest } from './signed-content';
 
 export type RejectionReason =
   | 'missing_signature'
@@ -60,6 +61,10 @@ export function verifySignature(
     if (config.scheme === 'unverified') {
       return VALID;
     }
+    // A public key configured inline is not a secret: nothing needs to be loaded.
+    if (config.scheme === 'public-key' && isNonEmptyString(config.publicKey?.publicKey)) {
+      return verifyPublicKey(config, [config.publicKey.publicKey], headers, rawBody, nowSeconds);
+    }
     // An empty secret would make every signature forgeable, so it does not count as configured.
     if (!secrets.some(isNonEmptyString)) {
       return REJECTED.no_secret;
@@ -80,6 +85,8 @@ function verifyScheme(config: ProviderRuntimeConfig, secrets: readonly string[],
     case 'standard-webhooks': return verifyStandardWebhooks(secrets, headers, body, now, config.toleranceSeconds);
     case 'hmac': return verifyGenericHmac(config, secrets, headers, body, now);
     case 'api-key': return verifyApiKey(config.apiKeyHeader, secrets, headers);
+    case 'public-key': return verifyPublicKey(config, secrets, headers, body, now);
+    case 'basic-auth': return verifyBasicAuth(secrets, headers);
     default: return REJECTED.no_secret;
   }
 }
@@ -179,6 +186,9 @@ function verifyGenericHmac(
   if (settings === undefined || !hasOwn(DIGEST_BYTES, settings.algorithm) || !hasOwn(ENCODINGS, settings.encoding)) {
     return REJECTED.no_secret;
   }
+  if (usesSignedContent(settings)) {
+    return result(verifyHmacContent(settings, secrets.map(utf8Key), signedRequest(config, headers, body, now)));
+  }
   const value = header(headers, settings.header);
   if (value === undefined) {
     return REJECTED.missing_signature;
@@ -221,6 +231,50 @@ function verifyApiKey(headerName: string | undefined, secrets: readonly string[]
     }
   }
   return REJECTED.invalid_signature;
+}
+
+/** Ed25519 or ECDSA P-256 over the signed content; each key a public key (prop or secret). */
+function verifyPublicKey(config: ProviderRuntimeConfig, keys: readonly string[], headers: Headers, body: Buffer, now: number): VerificationResult {
+  const settings = config.publicKey;
+  if (settings === undefined || (settings.algorithm !== 'ed25519' && settings.algorithm !== 'ecdsa-p256') || !hasOwn(ENCODINGS, settings.encoding)) {
+    return REJECTED.no_secret;
+  }
+  return result(verifyPublicKeyContent(settings, keys, signedRequest(config, headers, body, now)));
+}
+
+/**
+ * HTTP basic auth (RFC 7617): `Authorization: Basic base64(user:password)`, each secret a
+ * `user:password`. Both sides are hashed first, so the comparison is constant-time.
+ */
+function verifyBasicAuth(secrets: readonly string[], headers: Headers): VerificationResult {
+  const value = header(headers, 'authorization');
+  if (value === undefined) {
+    return REJECTED.missing_signature;
+  }
+  const match = /^basic[ ]+([A-Za-z0-9+/]+={0,2})[ ]*$/i.exec(value);
+  if (match === null) {
+    return REJECTED.malformed_signature;
+  }
+  const provided = sha256(Buffer.from(match[1], 'base64').toString('utf8'));
+  for (const secret of secrets) {
+    if (isNonEmptyString(secret) && secret.includes(':') && timingSafeEqual(provided, apiKeyDigest(secret))) {
+      return VALID;
+    }
+  }
+  return REJECTED.invalid_signature;
+}
+
+function usesSignedContent(settings: HmacSchemeConfig): boolean {
+  return settings.content !== undefined || settings.list !== undefined || settings.signatureJsonPath !== undefined
+    || settings.timestampJsonPath !== undefined || settings.timestampUnit !== undefined;
+}
+
+function signedRequest(config: ProviderRuntimeConfig, headers: Headers, body: Buffer, now: number): SignedRequest {
+  return { headers, body, nowSeconds: now, toleranceSeconds: config.toleranceSeconds, publicUrl: config.publicUrl };
+}
+
+function result(outcome: RejectionReason | 'valid'): VerificationResult {
+  return outcome === 'valid' ? VALID : REJECTED[outcome];
 }
 
 // ---- HMAC and comparison ----

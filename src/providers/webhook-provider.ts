@@ -3,11 +3,15 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
 import type { PayloadSchema } from './payload-schema';
+import { presetNamed, type PresetDefinition } from './presets';
 import { PRESET_FIELDS, type FieldLocation, type ProviderRuntimeConfig, type ProviderSchemas } from './provider-config';
 import {
-  HmacAlgorithm, SignatureEncoding, SignatureScheme,
-  type ApiKeyProviderOptions, type HmacProviderOptions, type PayloadValidationOptions, type ProviderSecretOptions, type WebhookProviderOptions,
+  HmacAlgorithm, SignatureEncoding, SignatureScheme, TimestampFormat,
+  type ApiKeyProviderOptions, type BasicAuthProviderOptions, type HmacProviderOptions, type HmacTemplateProviderOptions, type PayloadValidationOptions,
+  type ProviderSecretOptions, type PublicKeyPresetOptions, type PublicKeyProviderOptions, type UrlSignedProviderOptions,
+  type WebhookProviderOptions,
 } from './provider-options';
+import { unknownPlaceholders } from './signed-content';
 
 // The enums, option structs and schemas are part of this module's public API (src/index.ts re-exports it).
 export * from './provider-options';
@@ -30,6 +34,11 @@ interface ProviderDefinition {
   readonly eventType?: FieldLocation;
   readonly schema?: PayloadSchema;
   readonly eventSchemas?: Readonly<Record<string, PayloadSchema>>;
+  readonly publicKey?: ProviderRuntimeConfig['publicKey'];
+  readonly publicUrl?: string;
+  readonly preset?: string;
+  /** The prop that must name the public URL when the signed content includes it. */
+  readonly needsPublicUrl?: boolean;
 }
 
 /**
@@ -162,6 +171,338 @@ export class WebhookProvider {
   }
 
   /**
+   * Any provider that signs with an HMAC over more than the body: the URL it posts to
+   * (`{url}`), other headers, form parameters or JSON fields, as a signed-content template; the
+   * signature may be in the body (`signatureJsonPath`, Mailgun).
+   *
+   * @param options the HMAC settings, the signed-content template, and the public URL when it is signed
+   */
+  public static hmacTemplate(options: HmacTemplateProviderOptions): WebhookProvider {
+    const timed = options.timestampHeader !== undefined || options.timestampJsonPath !== undefined || options.signedContent.includes('{ts}');
+    const unit = options.timestampFormat ?? TimestampFormat.UNIX_SECONDS;
+    return new WebhookProvider({
+      ...base(options, options.name, SignatureScheme.HMAC, timed ? undefined : DEFAULT_REPLAY_WINDOW),
+      hmac: {
+        header: options.signatureJsonPath !== undefined ? '' : options.signatureHeader.toLowerCase(),
+        algorithm: options.algorithm ?? HmacAlgorithm.SHA256,
+        encoding: options.encoding ?? SignatureEncoding.HEX,
+        content: options.signedContent,
+        ...(options.signaturePrefix !== undefined ? { prefix: options.signaturePrefix } : {}),
+        ...(options.timestampHeader !== undefined ? { timestampHeader: options.timestampHeader.toLowerCase() } : {}),
+        ...(unit !== TimestampFormat.UNIX_SECONDS ? { timestampUnit: unit } : {}),
+        ...(options.signatureJsonPath !== undefined ? { signatureJsonPath: options.signatureJsonPath } : {}),
+        ...(options.timestampJsonPath !== undefined ? { timestampJsonPath: options.timestampJsonPath } : {}),
+      },
+      ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl } : {}),
+      needsPublicUrl: options.signedContent.includes('{url}'),
+      eventId: location(options.eventIdHeader, options.eventIdJsonPath),
+      eventType: location(options.eventTypeHeader, options.eventTypeJsonPath),
+    });
+  }
+
+  /**
+   * Any provider that signs with a public key (Ed25519, or ECDSA P-256 with SHA-256), the key
+   * given inline or in secrets.
+   *
+   * @param options the algorithm, signature header, signed content, and the public key
+   */
+  public static publicKey(options: PublicKeyProviderOptions): WebhookProvider {
+    const unit = options.timestampFormat ?? TimestampFormat.UNIX_SECONDS;
+    return new WebhookProvider({
+      ...publicKeyBase(options, options.name ?? ''),
+      publicKey: {
+        algorithm: options.algorithm,
+        header: options.signatureHeader.toLowerCase(),
+        encoding: options.encoding ?? SignatureEncoding.BASE64,
+        ...(options.signaturePrefix !== undefined ? { prefix: options.signaturePrefix } : {}),
+        ...(options.timestampHeader !== undefined ? { timestampHeader: options.timestampHeader.toLowerCase() } : {}),
+        ...(unit !== TimestampFormat.UNIX_SECONDS ? { timestampUnit: unit } : {}),
+        ...(options.signedContent !== undefined ? { content: options.signedContent } : {}),
+        ...(options.publicKey !== undefined ? { publicKey: options.publicKey } : {}),
+      },
+      ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl } : {}),
+      needsPublicUrl: (options.signedContent ?? '').includes('{url}'),
+      eventId: location(options.eventIdHeader, options.eventIdJsonPath),
+      eventType: location(options.eventTypeHeader, options.eventTypeJsonPath),
+    });
+  }
+
+  /**
+   * A provider that authenticates with HTTP basic auth (`Authorization: Basic …`, RFC 7617):
+   * each secret holds `user:password`, compared in constant time. Nothing is signed, so a replay
+   * window is on by default.
+   *
+   * @param options the route name (required), the secrets, and where the delivery id and event type are
+   */
+  public static basicAuth(options: BasicAuthProviderOptions): WebhookProvider {
+    return new WebhookProvider({
+      ...base(options, options.name ?? '', SignatureScheme.BASIC_AUTH, DEFAULT_REPLAY_WINDOW),
+      eventId: location(undefined, options.eventIdJsonPath),
+      eventType: location(undefined, options.eventTypeJsonPath),
+    });
+  }
+
+  /**
+   * Standard Webhooks `v1a`: Ed25519 over `id.timestamp.body` in `webhook-signature` (`v1a,<base64>`), keyed with the sender's `whpk_` public key; delivery id `webhook-id`, type from the body's `type`. The HMAC `v1` scheme is `standardWebhooks()`.
+   *
+   * @see https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
+   * @param options the provider's public key, and its route name and tolerance when not the defaults
+   */
+  public static standardWebhooksEd25519(options: PublicKeyPresetOptions): WebhookProvider {
+    return new WebhookProvider(publicKeyPreset('standardWebhooksEd25519', options));
+  }
+
+  /**
+   * Svix: Standard Webhooks `v1` under `svix-id`, `svix-timestamp`, `svix-signature` (the `webhook-*` names are read too), `whsec_` secrets; delivery id `svix-id`, type from the body's `type`.
+   *
+   * @see https://docs.svix.com/receiving/verifying-payloads/how-manual
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static svix(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('svix', options));
+  }
+
+  /**
+   * Clerk (delivered by Svix): `svix-*` headers, the `whsec_` signing secret; delivery id `svix-id`, type from the body's `type` (e.g. `user.created`).
+   *
+   * @see https://clerk.com/docs/webhooks/sync-data
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static clerk(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('clerk', options));
+  }
+
+  /**
+   * Resend (delivered by Svix): `svix-*` headers, the `whsec_` signing secret; delivery id `svix-id`, type from the body's `type` (e.g. `email.delivered`).
+   *
+   * @see https://resend.com/docs/webhooks/verify-webhooks-requests
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static resend(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('resend', options));
+  }
+
+  /**
+   * Twilio: `X-Twilio-Signature`, base64 HMAC-SHA1 (keyed with the Auth Token) of the public URL followed by the form parameters sorted by name; delivery id `I-Twilio-Idempotency-Token`. Form-encoded requests only (not the JSON `bodySHA256` variant). The signature covers no timestamp, so a replay window is on by default.
+   *
+   * @see https://www.twilio.com/docs/usage/security#validating-requests
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static twilio(options: UrlSignedProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('twilio', options));
+  }
+
+  /**
+   * SendGrid Event Webhook (signed requests on): `X-Twilio-Email-Event-Webhook-Signature`, ECDSA P-256 over the timestamp followed by the body, keyed with the verification key from Mail Settings. A delivery is a batch of events without a delivery id: each event's `sg_event_id` is the key for downstream deduplication.
+   *
+   * @see https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/getting-started-event-webhook-security-features
+   * @param options the provider's public key, and its route name and tolerance when not the defaults
+   */
+  public static sendgrid(options: PublicKeyPresetOptions): WebhookProvider {
+    return new WebhookProvider(publicKeyPreset('sendgrid', options));
+  }
+
+  /**
+   * Discord (interactions and webhook events): `X-Signature-Ed25519` (hex) over `X-Signature-Timestamp` followed by the body, keyed with the application's public key (hex); delivery id from the body's `id`, type from its `type`. Answering the PING handshake is not done yet.
+   *
+   * @see https://discord.com/developers/docs/interactions/overview#setting-up-an-endpoint-validating-security-request-headers
+   * @param options the provider's public key, and its route name and tolerance when not the defaults
+   */
+  public static discord(options: PublicKeyPresetOptions): WebhookProvider {
+    return new WebhookProvider(publicKeyPreset('discord', options));
+  }
+
+  /**
+   * Paddle Billing: `Paddle-Signature: ts=…;h1=…`, HMAC-SHA256 over `ts:body`; delivery id `notification_id`, type `event_type`.
+   *
+   * @see https://developer.paddle.com/webhooks/signature-verification
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static paddle(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('paddle', options));
+  }
+
+  /**
+   * Square: `x-square-hmacsha256-signature`, base64 HMAC-SHA256 over the notification URL followed by the body; delivery id `event_id`, type `type`. The signature covers no timestamp, so a replay window is on by default.
+   *
+   * @see https://developer.squareup.com/docs/webhooks/step3validate
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static square(options: UrlSignedProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('square', options));
+  }
+
+  /**
+   * HubSpot (signature v3): `X-HubSpot-Signature-v3`, base64 HMAC-SHA256 of method, URL, body and `X-HubSpot-Request-Timestamp` (milliseconds), keyed with the app's client secret. A delivery is a batch of events without a delivery id (each event has its own `eventId`).
+   *
+   * @see https://developers.hubspot.com/docs/apps/developer-platform/build-apps/authentication/request-validation
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static hubspot(options: UrlSignedProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('hubspot', options));
+  }
+
+  /**
+   * Razorpay: `X-Razorpay-Signature`, HMAC-SHA256 over the body; delivery id `x-razorpay-event-id`, type `event`.
+   *
+   * @see https://razorpay.com/docs/webhooks/validate-test/
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static razorpay(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('razorpay', options));
+  }
+
+  /**
+   * Linear: `Linear-Signature`, HMAC-SHA256 over the body, whose `webhookTimestamp` (milliseconds) must be within 60 seconds; delivery id `Linear-Delivery`, type `Linear-Event`.
+   *
+   * @see https://linear.app/developers/webhooks
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static linear(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('linear', options));
+  }
+
+  /**
+   * GitLab: the secret token in `X-Gitlab-Token` (compared in constant time; GitLab signs nothing, so the body is not protected beyond TLS); delivery id `Idempotency-Key`, type `X-Gitlab-Event`.
+   *
+   * @see https://docs.gitlab.com/user/project/integrations/webhooks/
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static gitlab(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('gitlab', options));
+  }
+
+  /**
+   * Bitbucket Cloud: `X-Hub-Signature: sha256=…`, HMAC-SHA256 over the body; delivery id `X-Request-UUID`, type `X-Event-Key`.
+   *
+   * @see https://support.atlassian.com/bitbucket-cloud/docs/manage-webhooks/
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static bitbucket(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('bitbucket', options));
+  }
+
+  /**
+   * Vercel: `x-vercel-signature`, HMAC-SHA1 over the body; delivery id `id`, type `type`.
+   *
+   * @see https://vercel.com/docs/webhooks/webhooks-api#securing-webhooks
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static vercel(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('vercel', options));
+  }
+
+  /**
+   * Intercom: `X-Hub-Signature: sha1=…`, HMAC-SHA1 over the body keyed with the app's client secret; delivery id `id`, type `topic`.
+   *
+   * @see https://developers.intercom.com/docs/webhooks/webhook-notifications
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static intercom(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('intercom', options));
+  }
+
+  /**
+   * Typeform: `Typeform-Signature: sha256=<base64>`, HMAC-SHA256 over the body; delivery id `event_id`, type `event_type`.
+   *
+   * @see https://www.typeform.com/developers/webhooks/secure-your-webhooks/
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static typeform(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('typeform', options));
+  }
+
+  /**
+   * Calendly: `Calendly-Webhook-Signature: t=…,v1=…`, HMAC-SHA256 over `t.body`, 3 minutes of tolerance; type `event` (Calendly sends no delivery id).
+   *
+   * @see https://developer.calendly.com/api-docs/overview/webhooks/webhook-signatures
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static calendly(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('calendly', options));
+  }
+
+  /**
+   * Lemon Squeezy: `X-Signature`, HMAC-SHA256 over the body; type `X-Event-Name` (no delivery id).
+   *
+   * @see https://docs.lemonsqueezy.com/help/webhooks/signing-requests
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static lemonSqueezy(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('lemonSqueezy', options));
+  }
+
+  /**
+   * Paystack: `x-paystack-signature`, HMAC-SHA512 over the body keyed with the secret API key; type `event` (no delivery id).
+   *
+   * @see https://paystack.com/docs/payments/webhooks/
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static paystack(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('paystack', options));
+  }
+
+  /**
+   * Sentry integrations: `Sentry-Hook-Signature`, HMAC-SHA256 over the body keyed with the client secret; delivery id `Request-ID`, type `Sentry-Hook-Resource`.
+   *
+   * @see https://docs.sentry.io/organization/integrations/integration-platform/webhooks/
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static sentry(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('sentry', options));
+  }
+
+  /**
+   * Mux: `Mux-Signature: t=…,v1=…`, HMAC-SHA256 over `t.body`; delivery id `id`, type `type`.
+   *
+   * @see https://www.mux.com/docs/core/verify-webhook-signatures
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static mux(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('mux', options));
+  }
+
+  /**
+   * Zoom: `x-zm-signature: v0=…`, HMAC-SHA256 over `v0:timestamp:body` with `x-zm-request-timestamp`; type `event` (Zoom sends no delivery id). Answering `endpoint.url_validation` is not done yet.
+   *
+   * @see https://developers.zoom.us/docs/api/webhooks/#verify-webhook-events
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static zoom(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('zoom', options));
+  }
+
+  /**
+   * PagerDuty (v3 webhooks): `X-PagerDuty-Signature: v1=…[,v1=…]`, HMAC-SHA256 over the body; delivery id `X-Webhook-Id`, type `event.event_type`.
+   *
+   * @see https://developer.pagerduty.com/docs/webhooks/webhook-signatures
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static pagerduty(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('pagerduty', options));
+  }
+
+  /**
+   * Mailgun: the body's `signature` object, HMAC-SHA256 of `timestamp` followed by `token` keyed with the HTTP webhook signing key; delivery id `event-data.id`, type `event-data.event`. Mailgun's signature does not cover the event itself, only who sent it and when.
+   *
+   * @see https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/securing-webhooks
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static mailgun(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('mailgun', options));
+  }
+
+  /**
+   * Postmark: HTTP basic auth from the webhook URL (`https://user:password@…`); each secret holds `user:password`. Postmark signs nothing; type `RecordType`.
+   *
+   * @see https://postmarkapp.com/developer/webhooks/webhooks-overview
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static postmark(options: BasicAuthProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('postmark', options));
+  }
+
+  /**
    * A provider whose deliveries are accepted without any verification. Anyone who knows the
    * URL can post to it; the construct adds a synth-time warning.
    *
@@ -204,7 +545,10 @@ export class WebhookProvider {
     if (!Token.isUnresolved(this.name) && !/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/.test(this.name)) {
       errors.push(`${who}: 'name' must be 1-32 lower-case letters, digits or '-', not starting or ending with '-'.`);
     }
-    if (this.scheme !== SignatureScheme.UNVERIFIED && this.secrets.length === 0) {
+    const inlineKey = this.definition.publicKey?.publicKey !== undefined;
+    if (this.scheme === SignatureScheme.PUBLIC_KEY && inlineKey === (this.secrets.length > 0)) {
+      errors.push(`${who}: set exactly one of 'publicKey' and 'secrets'.`);
+    } else if (this.scheme !== SignatureScheme.UNVERIFIED && !inlineKey && this.secrets.length === 0) {
       errors.push(`${who}: 'secrets' must list at least one secret (use WebhookProvider.unverified() to accept unsigned deliveries).`);
     }
     if (this.secrets.length > 5) {
@@ -218,7 +562,21 @@ export class WebhookProvider {
     if (replayWindow !== undefined && replayWindow !== 0 && (replayWindow < 60 || replayWindow > MAX_REPLAY_WINDOW_DAYS * 86400)) {
       errors.push(`${who}: 'replayWindow' must be 0 (off) or between 1 minute and ${MAX_REPLAY_WINDOW_DAYS} days.`);
     }
-    if (this.definition.hmac !== undefined && !isHeaderName(this.definition.hmac.header)) {
+    if (this.definition.needsPublicUrl && (this.definition.publicUrl === undefined || this.definition.publicUrl === '')) {
+      errors.push(`${who}: 'publicUrl' is required: the provider signs the URL it posts to, which the ingest function cannot see behind API Gateway (custom domains, stages and proxies change it).`);
+    }
+    if (this.definition.publicUrl !== undefined && !Token.isUnresolved(this.definition.publicUrl) && !/^https?:\/\/[^\s]+$/.test(this.definition.publicUrl)) {
+      errors.push(`${who}: 'publicUrl' must be an absolute http(s) URL, exactly as configured at the provider.`);
+    }
+    const template = this.definition.hmac?.content ?? this.definition.publicKey?.content;
+    const unknown = template === undefined || this.definition.preset !== undefined ? [] : unknownPlaceholders(template);
+    if (unknown.length > 0) {
+      errors.push(`${who}: 'signedContent' has unknown placeholders ${unknown.join(', ')}; use {body}, {ts}, {url}, {method}, {form}, {h:<header>} or {j:<path>}.`);
+    }
+    if (this.definition.publicKey !== undefined && !isHeaderName(this.definition.publicKey.header)) {
+      errors.push(`${who}: 'signatureHeader' must be a valid HTTP header name.`);
+    }
+    if (this.definition.hmac !== undefined && this.definition.hmac.signatureJsonPath === undefined && !isHeaderName(this.definition.hmac.header)) {
       errors.push(`${who}: 'signatureHeader' must be a valid HTTP header name.`);
     }
     if (this.definition.hmac?.timestampHeader !== undefined && !isHeaderName(this.definition.hmac.timestampHeader)) {
@@ -288,6 +646,9 @@ export class WebhookProvider {
       ...(replayWindowSeconds > 0 ? { replayWindowSeconds } : {}),
       ...(d.hmac !== undefined ? { hmac: d.hmac } : {}),
       ...(d.apiKeyHeader !== undefined ? { apiKeyHeader: d.apiKeyHeader } : {}),
+      ...(d.publicKey !== undefined ? { publicKey: d.publicKey } : {}),
+      ...(d.publicUrl !== undefined ? { publicUrl: d.publicUrl } : {}),
+      ...(d.preset !== undefined ? { preset: d.preset } : {}),
       ...(d.eventId !== undefined ? { eventId: d.eventId } : {}),
       ...(d.eventType !== undefined ? { eventType: d.eventType } : {}),
     };
@@ -326,6 +687,51 @@ function base(
     ...(replayWindow !== undefined ? { replayWindow } : {}),
     ...(options.schema !== undefined ? { schema: options.schema } : {}),
     ...(options.eventSchemas !== undefined ? { eventSchemas: { ...options.eventSchemas } } : {}),
+  };
+}
+
+/** The route name of a preset: its factory name in kebab case (`lemonSqueezy` → `lemon-squeezy`). */
+function presetRouteName(factory: string): string {
+  return factory.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`);
+}
+
+/** A named provider from its definition in presets.ts. */
+function preset(factory: string, options: WebhookProviderOptions & { readonly publicUrl?: string }): ProviderDefinition {
+  const p = presetNamed(factory) as PresetDefinition;
+  const timed = p.hmac?.timestampHeader !== undefined || p.hmac?.list?.timestampKey !== undefined || p.hmac?.timestampJsonPath !== undefined
+    || ['stripe', 'slack', 'standard-webhooks'].includes(p.scheme);
+  return {
+    ...base(options, presetRouteName(factory), p.scheme as SignatureScheme, timed || p.scheme === 'api-key' ? undefined : DEFAULT_REPLAY_WINDOW),
+    ...(options.tolerance === undefined && p.toleranceSeconds !== undefined ? { tolerance: Duration.seconds(p.toleranceSeconds) } : {}),
+    preset: factory,
+    ...(p.hmac !== undefined ? { hmac: p.hmac } : {}),
+    ...(p.apiKeyHeader !== undefined ? { apiKeyHeader: p.apiKeyHeader } : {}),
+    ...(p.eventId !== undefined ? { eventId: p.eventId } : {}),
+    ...(p.eventType !== undefined ? { eventType: p.eventType } : {}),
+    ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl } : {}),
+    needsPublicUrl: p.signsUrl === true,
+  };
+}
+
+function publicKeyBase(options: PublicKeyPresetOptions, name: string): ProviderDefinition {
+  return {
+    name,
+    scheme: SignatureScheme.PUBLIC_KEY,
+    secrets: [...(options.secrets ?? [])],
+    ...(options.secretsEncryptionKey !== undefined ? { secretsEncryptionKey: options.secretsEncryptionKey } : {}),
+    ...(options.tolerance !== undefined ? { tolerance: options.tolerance } : {}),
+  };
+}
+
+/** A named public-key provider: the preset's settings with the key given inline or in secrets. */
+function publicKeyPreset(factory: string, options: PublicKeyPresetOptions): ProviderDefinition {
+  const p = presetNamed(factory) as PresetDefinition;
+  return {
+    ...publicKeyBase(options, options.name ?? presetRouteName(factory)),
+    preset: factory,
+    publicKey: { ...p.publicKey!, ...(options.publicKey !== undefined ? { publicKey: options.publicKey } : {}) },
+    ...(p.eventId !== undefined ? { eventId: p.eventId } : {}),
+    ...(p.eventType !== undefined ? { eventType: p.eventType } : {}),
   };
 }
 

@@ -5,7 +5,7 @@ import * as fc from 'fast-check';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import { Webhook as SvixWebhook } from 'svix';
-import type { HmacSchemeConfig, ProviderRuntimeConfig, SignatureScheme } from '../../src/providers/provider-config';
+import type { HmacSchemeConfig, ProviderRuntimeConfig, PublicKeySchemeConfig, SignatureScheme } from '../../src/providers/provider-config';
 import { verifySignature, type RejectionReason, type VerificationResult } from '../../src/providers/verify';
 
 const NOW = 1_700_000_000;
@@ -56,6 +56,8 @@ function standardWebhooksKey(secret: string): Buffer {
   return Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
 }
 
+/** A real Ed25519 public key (hex), so the fuzzed public-key scheme reaches the signature check. */
+const FUZZ_ED25519_HEX = 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a';
 const STANDARD_SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 const STANDARD_OTHER_SECRET = `whsec_${Buffer.alloc(24, 9).toString('base64')}`;
 const MESSAGE_ID = 'msg_2mpHNrJ4uJ1TQ3RWaDcE0fKxHb8';
@@ -698,14 +700,15 @@ describe('unknown scheme', () => {
 
 // ---- robustness ----
 
-const ALL_SCHEMES: readonly SignatureScheme[] = ['stripe', 'github', 'shopify', 'slack', 'standard-webhooks', 'hmac', 'api-key', 'unverified'];
+const ALL_SCHEMES: readonly SignatureScheme[] = ['stripe', 'github', 'shopify', 'slack', 'standard-webhooks', 'hmac', 'api-key', 'public-key', 'basic-auth', 'unverified'];
 const HEADER_NAMES = [
+  'authorization', 'x-ts', 'x-signature-ed25519', 'x-signature-timestamp',
   'stripe-signature', 'x-hub-signature-256', 'x-shopify-hmac-sha256', 'x-slack-signature', 'x-slack-request-timestamp',
   'webhook-id', 'webhook-timestamp', 'webhook-signature', 'svix-id', 'svix-timestamp', 'svix-signature',
   'x-sig', 'x-ts', 'x-api-key', '__proto__', 'constructor',
 ];
 /** Pieces of the signature syntaxes, so generated headers reach deep into the parsers. */
-const SYNTAX_FRAGMENTS = ['t=', 'v1=', 'v0=', 'v1,', 'v2,', 'sha256=', ',', ' ', '=', '1700000000', 'a'.repeat(64), 'QUJD', '==', '\u0000', '😀', '\uD800'];
+const SYNTAX_FRAGMENTS = ['Basic ', 'dXNlcjpwYXNz', 'v1a,', 'ts=', 'h1=', ';', '2021-03-25T05:09:27Z', '2021-03-25T05:09:27.123456789Z', '1700000000000', 't=', 'v1=', 'v0=', 'v1,', 'v2,', 'sha256=', ',', ' ', '=', '1700000000', 'a'.repeat(64), 'QUJD', '==', '\u0000', '😀', '\uD800'];
 
 const headerValue = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 200 }),
@@ -718,15 +721,39 @@ const hmacSettingsArbitrary = fc.record({
   encoding: fc.constantFrom('hex', 'base64', 'base64url', 'valueOf'),
   prefix: fc.option(fc.string({ maxLength: 8 }), { nil: undefined }),
   timestampHeader: fc.option(fc.constantFrom('x-ts', 'x-sig', ''), { nil: undefined }),
-}) as fc.Arbitrary<HmacSchemeConfig>;
+  // The signed-content engine (signed-content.ts): templates, lists, JSON-borne signatures, units.
+  content: fc.option(fc.oneof(
+    fc.constantFrom('{body}', '{ts}.{body}', '{url}{form}', '{method}{url}{body}{ts}', '{h:x-id}.{ts}.{body}', '{ts}{j:signature.token}', '{j:__proto__}', '{unknown}'),
+    fc.string({ maxLength: 20 }),
+  ), { nil: undefined }),
+  list: fc.option(fc.record({
+    separator: fc.constantFrom(',', ';', ' ', ''),
+    keySeparator: fc.constantFrom('=', ',', ''),
+    signatureKey: fc.constantFrom('v1', 'h1', 'v1a', ''),
+    timestampKey: fc.option(fc.constantFrom('t', 'ts'), { nil: undefined }),
+  }), { nil: undefined }),
+  signatureJsonPath: fc.option(fc.constantFrom('signature.signature', '', '__proto__', 'a.b.c'), { nil: undefined }),
+  timestampJsonPath: fc.option(fc.constantFrom('signature.timestamp', 'webhookTimestamp', ''), { nil: undefined }),
+  timestampUnit: fc.option(fc.constantFrom('s', 'ms', 'iso', 'bogus'), { nil: undefined }),
+}, { requiredKeys: ['header', 'algorithm', 'encoding'] }) as fc.Arbitrary<HmacSchemeConfig>;
+const publicKeySettingsArbitrary = fc.record({
+  algorithm: fc.constantFrom('ed25519', 'ecdsa-p256', 'rsa', ''),
+  header: fc.constantFrom('x-sig', 'x-signature-ed25519', ''),
+  encoding: fc.constantFrom('hex', 'base64', 'base64url'),
+  timestampHeader: fc.option(fc.constantFrom('x-ts', 'x-signature-timestamp'), { nil: undefined }),
+  content: fc.option(fc.constantFrom('{ts}{body}', '{body}', '{url}'), { nil: undefined }),
+  publicKey: fc.option(fc.oneof(fc.constant(FUZZ_ED25519_HEX), fc.constant('whpk_'), fc.string({ maxLength: 80 })), { nil: undefined }),
+}) as fc.Arbitrary<PublicKeySchemeConfig>;
 const configArbitrary = fc.record({
   scheme: fc.constantFrom(...ALL_SCHEMES),
   toleranceSeconds: fc.oneof(fc.integer({ min: -10, max: 1000 }), fc.constantFrom(Number.NaN, Infinity)),
   hmac: fc.option(hmacSettingsArbitrary, { nil: undefined }),
   apiKeyHeader: fc.option(fc.constantFrom('x-api-key', '', 'constructor'), { nil: undefined }),
+  publicKey: fc.option(publicKeySettingsArbitrary, { nil: undefined }),
+  publicUrl: fc.option(fc.constantFrom('https://example.com/webhook/x', ''), { nil: undefined }),
 }).map((partial) => providerConfig(partial.scheme, partial));
 const secretsArbitrary = fc.array(
-  fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.constant(STANDARD_SECRET), fc.constant('whsec_'), fc.constant('')),
+  fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.constant(STANDARD_SECRET), fc.constant('whsec_'), fc.constant(''), fc.constant(FUZZ_ED25519_HEX), fc.constant('user:pass')),
   { maxLength: 3 },
 );
 const bodyArbitrary = fc.uint8Array({ maxLength: 256 }).map((bytes) => Buffer.from(bytes));

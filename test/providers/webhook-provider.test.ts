@@ -102,3 +102,39 @@ describe('replay window', () => {
       .toContain("WebhookProvider 'github': 'replayWindow' must be 0 (off) or between 1 minute and 365 days.");
   });
 });
+
+describe('generic schemes and presets (issue 13)', () => {
+  const issueStack = new Stack();
+  const secret13 = new secretsmanager.Secret(issueStack, 'IssueSecret');
+
+  test('a URL-signing preset without publicUrl is refused, naming the prop', () => {
+    const provider = WebhookProvider.twilio({ secrets: [secret13], publicUrl: '' });
+    expect(provider._validate().join('\n')).toMatch(/'publicUrl' is required/);
+  });
+
+  test('hmacTemplate with {url} and no publicUrl is refused; with one it is fine', () => {
+    const base = { name: 'acme', secrets: [secret13], signatureHeader: 'X-Sig', signedContent: '{url}{body}' };
+    expect(WebhookProvider.hmacTemplate(base)._validate().join('\n')).toMatch(/'publicUrl' is required/);
+    expect(WebhookProvider.hmacTemplate({ ...base, publicUrl: 'https://hooks.example.com/webhook/acme' })._validate()).toEqual([]);
+  });
+
+  test('an unknown placeholder in signedContent is refused', () => {
+    const provider = WebhookProvider.hmacTemplate({ name: 'acme', secrets: [secret13], signatureHeader: 'X-Sig', signedContent: '{timestamp}.{body}' });
+    expect(provider._validate().join('\n')).toMatch(/unknown placeholders \{timestamp\}/);
+  });
+
+  test('a public-key provider takes exactly one of publicKey and secrets', () => {
+    expect(WebhookProvider.discord({})._validate().join('\n')).toMatch(/exactly one of 'publicKey' and 'secrets'/);
+    expect(WebhookProvider.discord({ publicKey: 'ab'.repeat(32), secrets: [secret13] })._validate().join('\n')).toMatch(/exactly one/);
+    expect(WebhookProvider.discord({ secrets: [secret13] })._validate()).toEqual([]);
+  });
+
+  test('basicAuth needs a name', () => {
+    expect(WebhookProvider.basicAuth({ secrets: [secret13] })._validate().join('\n')).toMatch(/'name' must be/);
+  });
+
+  test('preset route names are the factory names in kebab case', () => {
+    expect(WebhookProvider.lemonSqueezy({ secrets: [secret13] }).name).toBe('lemon-squeezy');
+    expect(WebhookProvider.standardWebhooksEd25519({ publicKey: 'ab'.repeat(32) }).name).toBe('standard-webhooks-ed25519');
+  });
+});

@@ -111,10 +111,16 @@ export async function decide(event: APIGatewayProxyEvent, context: DeliveryConte
     eventType: extractField(provider.eventType, headers, json),
     headers,
     rawBody,
-    credentialHeaders: provider.apiKeyHeader ? [provider.apiKeyHeader] : [],
+    credentialHeaders: credentialHeaders(provider),
     replayWindowSeconds: provider.replayWindowSeconds,
   });
   return { kind: 'accepted', message };
+}
+
+/** Headers that carry a credential, never queued, archived or logged. */
+function credentialHeaders(provider: ProviderRuntimeConfig): string[] {
+  if (provider.scheme === 'basic-auth') return ['authorization'];
+  return provider.scheme === 'api-key' && provider.apiKeyHeader ? [provider.apiKeyHeader] : [];
 }
 
 const MALFORMED = Symbol('malformed');
