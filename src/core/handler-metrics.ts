@@ -86,6 +86,8 @@ export class HandlerMetrics {
   /** Deliveries recorded with status `invalid`: their body fails the provider's payload schemas. */
   public invalid(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(HandlerName.PROCESSOR, 'WebhooksInvalid', {}, props);
+  }
+
   /** Dead letters the archiver saved under `dead-letters/` (webhooks that failed processing). */
   public deadLettersArchived(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(HandlerName.DEAD_LETTER_ARCHIVER, 'DeadLettersArchived', {}, props);

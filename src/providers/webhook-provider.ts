@@ -7,7 +7,8 @@ import { presetNamed, type PresetDefinition } from './presets';
 import { PRESET_FIELDS, type FieldLocation, type ProviderRuntimeConfig, type ProviderSchemas } from './provider-config';
 import {
   HmacAlgorithm, SignatureEncoding, SignatureScheme, TimestampFormat,
-  type ApiKeyProviderOptions, type BasicAuthProviderOptions, type HmacProviderOptions, type HmacTemplateProviderOptions, type PayloadValidationOptions,
+  type ApiKeyProviderOptions, type BasicAuthProviderOptions, type HmacProviderOptions, type HmacTemplateProviderOptions,
+  type PayloadValidationOptions,
   type ProviderSecretOptions, type PublicKeyPresetOptions, type PublicKeyProviderOptions, type UrlSignedProviderOptions,
   type WebhookProviderOptions,
 } from './provider-options';

@@ -14,7 +14,8 @@ import { archiveMismatch, binaryBody, say, UNICODE_TEXT } from './support';
 import { matchRules } from '../../local-pipeline/event-ruler/ruler';
 import { seededRandom } from '../../local-pipeline/fault-proxy';
 import {
-  destroyHttpAgent, mapConcurrently, postDelivery, queueDepth, readArchivedDeadLetters, readDeadLetters, readQueue, scanRecords, waitForDrain, waitForEvents, webhookIdOf,
+  destroyHttpAgent, mapConcurrently, postDelivery, queueDepth, readArchivedDeadLetters, readDeadLetters, readQueue, scanRecords,
+  waitForDrain, waitForEvents, webhookIdOf,
   type DeadLetter, type HttpResult, type WebhookRecord,
 } from '../../local-pipeline/inspect';
 import { startPipeline, type Pipeline } from '../../local-pipeline/pipeline';
