@@ -45,7 +45,7 @@ describe('functions', () => {
     const tasks = JSON.parse(readFileSync(join(__dirname, '../../.projen/tasks.json'), 'utf8')).tasks;
     const targets = Object.entries(tasks).filter(([name]) => /^bundle:.*\.lambda$/.test(name))
       .map(([, task]: [string, any]) => /--target=(\S+)/.exec(task.steps[0].execArgs.join(' '))?.[1]);
-    expect(targets).toHaveLength(7);
+    expect(targets).toHaveLength(8);
     expect(new Set(targets)).toEqual(new Set([`node${MIN_NODE_MAJOR}`]));
   });
 
