@@ -3,14 +3,14 @@
  * schema for `payout.created` (LOCAL_PAYOUT_SCHEMA), shipped in the processor's layer. A signed
  * delivery violating it is acknowledged (202), archived, recorded as `invalid` with the reason
  * (shown by /status, listed by ?status=invalid), and its record does not pass the publisher's
- * event source filter; a valid one is processed.
+ * event source filter, so the local bus never sees it; a valid one is processed and makes one event.
  */
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { App, Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { say } from './support';
 import { matchRules } from '../../local-pipeline/event-ruler/ruler';
-import { archivedDelivery, destroyHttpAgent, getStatus, listWebhooks, postDelivery, scanRecords, waitForRecordCount } from '../../local-pipeline/inspect';
+import { archivedDelivery, destroyHttpAgent, getStatus, listWebhooks, postDelivery, scanRecords, waitForEvents, waitForRecordCount } from '../../local-pipeline/inspect';
 import { startPipeline, type Pipeline } from '../../local-pipeline/pipeline';
 import { sampleDelivery, type Delivery } from '../../local-pipeline/signing';
 import { buildLocalStack, type CfnTemplate } from '../../local-pipeline/template/app';
@@ -78,4 +78,11 @@ test('the invalid record does not pass the publisher\'s event source filter; the
   const streamRecords = records.map((r) => ({ eventName: 'INSERT', dynamodb: { NewImage: marshall(r, { removeUndefinedValues: true, convertClassInstanceToMap: true }) } }));
   const matched = matchRules({ Publisher: JSON.parse(filters[0]) }, streamRecords);
   expect(Object.fromEntries(records.map((r, i) => [r.status, matched[i]]))).toEqual({ processed: ['Publisher'], invalid: [] });
+});
+
+test('through the local bus: the valid delivery made exactly one event, the invalid one none', async () => {
+  await waitForEvents(pipeline, 120_000);
+  const ids = [...pipeline.bus!.events().values()].map((e) => (e.detail as { id: string }).id);
+  expect(ids.filter((id) => id === 'partner:pay_ok')).toHaveLength(1);
+  expect(ids).not.toContain('partner:pay_bad');
 });
