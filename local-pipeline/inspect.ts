@@ -202,7 +202,16 @@ export async function waitForEvents(pipeline: Pipeline, timeoutMs: number): Prom
     if (quietChecks >= 3) return;
     await sleep(300);
   }
-  throw new Error(`the events were not all delivered within ${timeoutMs} ms`);
+  throw new Error(`the events were not all delivered within ${timeoutMs} ms: ${await eventsProgress(pipeline)}`);
+}
+
+/** What is still missing, for a timeout's message: processed records without an event, and the stand-ins' state. */
+async function eventsProgress(pipeline: Pipeline): Promise<string> {
+  const published = new Set([...pipeline.bus?.events().values() ?? []].map((e) => (e.detail as { id?: unknown }).id));
+  const missing = (await scanRecords(pipeline)).filter((r) => r.status === 'processed' && !published.has(r.id));
+  return `${missing.length} processed record(s) without an event (${missing.slice(0, 5).map((r) => `${r.id} at ${r.processedAt}`).join(', ')}); `
+    + `stream ${pipeline.streamSource?.idle() ? 'idle' : 'busy'} ${JSON.stringify(pipeline.streamSource?.stats)}; bus ${pipeline.bus?.idle() ? 'idle' : 'busy'} `
+    + `${JSON.stringify(pipeline.bus?.stats)}; processor event source in flight: ${pipeline.eventSource?.inFlight()}`;
 }
 
 export interface QueueMessage {

@@ -173,6 +173,8 @@ async function build(
   let functionsByArn: Map<string, LocalFunction> | undefined;
   const faultProxies: FaultProxy[] = [];
   let handlerEndpoints = direct;
+  /** The endpoints of functions the fault proxies leave alone: the emulators, and the bus. */
+  let unfaultedEndpoints = direct;
   if (options.faults) {
     const [motoProxy, dynamoProxy] = await Promise.all([
       startFaultProxy({ target: emulators.moto.endpoint, ...options.faults }),
@@ -219,6 +221,7 @@ async function build(
     });
     stoppers.push(bus.stop);
     handlerEndpoints = { ...handlerEndpoints, eventBridge: bus.endpoint };
+    unfaultedEndpoints = { ...direct, eventBridge: bus.endpoint };
     // Filled in below, once the functions exist.
     functionsByArn = functionByArn;
     step(`event bus on ${bus.endpoint} (Event Ruler): ${busRules.map((r) => `${r.name} → ${r.targets.map((target) => target.arn.split(':')[2]).join(', ')}`).join('; ')}`
@@ -230,7 +233,7 @@ async function build(
     const constructEnvironment = Object.fromEntries(Object.entries(spec.environment).map(([k, v]) => [k, resolveString(v, provisioned.context)]));
     constructEnvironments[bundle.name] = constructEnvironment;
     const faulty = options.faults?.functions === undefined || options.faults.functions.includes(bundle.name);
-    const endpoints = faulty ? handlerEndpoints : direct;
+    const endpoints = faulty ? handlerEndpoints : unfaultedEndpoints;
     const fn = createFunction(spec, bundle, constructEnvironment, endpoints, options, runDir, template.Resources[spec.logicalId].Properties);
     functions[bundle.name] = fn;
     byLogicalId.set(spec.logicalId, fn);
