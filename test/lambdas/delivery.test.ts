@@ -12,6 +12,7 @@ const github: ProviderRuntimeConfig = {
 const context: DeliveryContext = {
   providers: new Map([['slack', slack], ['partner', partner], ['github', github]]),
   secretsOf: async (provider) => [provider.name === 'partner' ? 'partner-key' : `${provider.name}-secret`],
+  handshakeSecretsOf: async () => [],
   now: () => new Date('2026-11-23T10:00:00Z'),
   maxBodyBytes: 1024,
 };
