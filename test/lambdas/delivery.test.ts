@@ -135,7 +135,11 @@ describe('handshakes', () => {
     handshakeSecretsOf: async () => ['verify-me'],
   };
   const request = (provider: string, method: string, query: Record<string, string> | null, headers: Record<string, string> = {}, rawBody?: string) => apiEvent({
-    httpMethod: method, pathParameters: { provider }, headers, rawBody, queryStringParameters: query,
+    httpMethod: method,
+    pathParameters: { provider },
+    headers,
+    rawBody,
+    queryStringParameters: query,
     multiValueQueryStringParameters: query && Object.fromEntries(Object.entries(query).map(([k, v]) => [k, [v]])),
   });
   const summary = async (event: ReturnType<typeof apiEvent>) => {
