@@ -134,7 +134,8 @@ describe('handshakes', () => {
     },
     handshakeSecretsOf: async () => ['verify-me'],
   };
-  const request = (provider: string, method: string, query: Record<string, string> | null, headers: Record<string, string> = {}, rawBody?: string) => apiEvent({
+  type Query = Record<string, string> | null;
+  const request = (provider: string, method: string, query: Query, headers: Record<string, string> = {}, rawBody?: string) => apiEvent({
     httpMethod: method,
     pathParameters: { provider },
     headers,

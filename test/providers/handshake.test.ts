@@ -48,7 +48,8 @@ const get = (query: Record<string, string | string[]>, headers: Record<string, s
 const post = (query: Record<string, string>, headers: Record<string, string> = {}): HandshakeRequest => ({ ...get(query, headers), method: 'POST' });
 
 /** The outcome, with the secrets a pending handshake asks for. */
-function outcome(result: HandshakeOutcome | PendingHandshake | undefined, secrets: { signing?: string[]; handshake?: string[] } = {}): HandshakeOutcome | undefined {
+type Loaded = { signing?: string[]; handshake?: string[] };
+function outcome(result: HandshakeOutcome | PendingHandshake | undefined, secrets: Loaded = {}): HandshakeOutcome | undefined {
   if (result?.kind !== 'pending') return result;
   return result.complete(result.needs === 'handshake-secrets' ? secrets.handshake ?? [] : secrets.signing ?? []);
 }
