@@ -269,7 +269,7 @@ describe('Discord PING', () => {
     const signature = signWithKey(null, Buffer.concat([Buffer.from(ts), body]), ed.privateKey).toString('hex');
     expect(await discordVerifyKey(body, signature, ts, ED_HEX)).toBe(true);
     expect(verifySignature(discord, [], { 'x-signature-ed25519': signature, 'x-signature-timestamp': ts }, body, NOW)).toEqual({ valid: true });
-    const bad = `${signature.slice(0, -2)}00`;
+    const bad = `${signature.slice(0, -1)}${signature.endsWith('0') ? '1' : '0'}`;
     expect(await discordVerifyKey(body, bad, ts, ED_HEX)).toBe(false);
     expect(verifySignature(discord, [], { 'x-signature-ed25519': bad, 'x-signature-timestamp': ts }, body, NOW)).toEqual({ valid: false, reason: 'invalid_signature' });
   });
