@@ -46,6 +46,12 @@ export const LOCAL_SECRET_VALUES: Readonly<Record<string, string>> = {
   ZoomSecret: 'local-zoom-secret-token-2f60',
 };
 
+/**
+ * The local app's providers with handshakes (test/local/handshakes.test.ts): left out of the
+ * pipeline's `providers`, for which signing.ts signs samples of any body.
+ */
+export const LOCAL_HANDSHAKE_PROVIDERS: readonly string[] = ['meta', 'twitter', 'dropbox', 'microsoft-graph', 'asana', 'okta', 'zoom', 'discord'];
+
 /** The seed of the local Discord application's Ed25519 key (test value only); its public key is configured inline. */
 export const LOCAL_DISCORD_SEED = Buffer.alloc(32, 7);
 
