@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { Duration } from 'aws-cdk-lib';
 import { setInterruptExitCode } from './cleanup';
 import { CALLER_CREDENTIALS, LOCAL_REGION } from './emulators/aws';
+import { performHandshakes } from './handshakes';
 import {
   archivedDelivery, destroyHttpAgent, getStatus, postDelivery, scanRecords, waitForEvents, type HttpResult, type WebhookRecord,
 } from './inspect';
@@ -270,6 +271,28 @@ function printRoutedDeliveries(pipeline: Pipeline, records: ReadonlyMap<string, 
   return problems;
 }
 
+/** The handshakes, answered or refused through the API; none may add a record. */
+async function printHandshakes(pipeline: Pipeline, recordsBefore: number): Promise<string[]> {
+  const outcomes = await performHandshakes(pipeline);
+  // Anything queued would be recorded within the batching window (1 s here).
+  await new Promise((resolve) => setTimeout(resolve, 2_500));
+  const recorded = (await scanRecords(pipeline)).length - recordsBefore;
+  console.log('\nHandshakes (answered by the ingest function, never queued):');
+  console.log(table(['Provider', 'Handshake', 'Request', 'HTTP', 'Answer', 'OK'], outcomes.map((o) => [
+    o.testCase.provider,
+    o.testCase.handshake,
+    `${o.testCase.method} /webhook/${o.testCase.path.length > 40 ? `${o.testCase.path.slice(0, 40)}…` : o.testCase.path}`,
+    String(o.response.status),
+    (o.response.headers['x-hook-secret'] !== undefined ? `X-Hook-Secret: ${String(o.response.headers['x-hook-secret'])}` : o.response.body.toString()).slice(0, 60),
+    o.problems.length === 0 ? 'yes' : `NO: ${o.problems.join('; ')}`,
+  ])));
+  console.log(`  records added by the handshakes: ${recorded}`);
+  return [
+    ...outcomes.flatMap((o) => o.problems.map((p) => `handshake ${o.testCase.provider} ${o.testCase.handshake}: ${p}`)),
+    ...(recorded !== 0 ? [`the handshakes added ${recorded} records`] : []),
+  ];
+}
+
 function printServeHelp(pipeline: Pipeline, port: number): void {
   const base = `http://localhost:${port}`;
   const signatureHeader: Record<string, string> = {
@@ -344,6 +367,7 @@ async function main(): Promise<number> {
   if (unsigned.status !== 403) problems.push(`unsigned GET /status: ${unsigned.status}, expected 403`);
 
   problems.push(...printRoutedDeliveries(pipeline, records));
+  problems.push(...await printHandshakes(pipeline, records.size));
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(problems.length === 0

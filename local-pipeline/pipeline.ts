@@ -20,7 +20,7 @@ import { startEventBus, type BusRule, type EventBus } from './stand-ins/event-bu
 import { startSqsEventSource, type EventSourceHandle, type EventSourceOptions } from './stand-ins/event-source';
 import { createLocalFunction, lambdaReservedEnvironment, type LocalFunction } from './stand-ins/functions';
 import { startStreamSource, type StreamSourceHandle } from './stand-ins/stream-source';
-import { LOCAL_SECRET_VALUES, LOCAL_TARGETS_DIR, STACK_NAME, synthesizeLocalApp, type LocalProcessorProps } from './template/app';
+import { LOCAL_HANDSHAKE_PROVIDERS, LOCAL_SECRET_VALUES, LOCAL_TARGETS_DIR, STACK_NAME, synthesizeLocalApp, type LocalProcessorProps } from './template/app';
 import { localTargetDirs, matchShippedBundles, type ShippedBundle } from './template/bundles';
 import {
   apiRoutes, apiSettings, eventRules, functionSpecs, propertiesOf, resolve, resolveString, sqsEventSources, streamEventSources,
@@ -79,8 +79,14 @@ export interface Pipeline {
   readonly url: string;
   readonly apiPort: number;
   readonly runDir: string;
-  /** The providers as the ingest function reads them (its resolved WEBHOOK_PROVIDERS). */
+  /**
+   * The providers the sample deliveries are for: those of the ingest function's resolved
+   * WEBHOOK_PROVIDERS but the ones with handshakes (LOCAL_HANDSHAKE_PROVIDERS), which
+   * test/local/handshakes.test.ts exercises.
+   */
   readonly providers: readonly ProviderRuntimeConfig[];
+  /** Every provider as the ingest function reads them (its resolved WEBHOOK_PROVIDERS). */
+  readonly allProviders: readonly ProviderRuntimeConfig[];
   /** The Lambda runtime the functions declare in the template (one for all), e.g. `nodejs24.x`. */
   readonly runtime: string;
   /** The live secret values of each provider, in the order of its secretArns. */
@@ -326,7 +332,8 @@ async function build(
     url: api.url,
     apiPort: api.port,
     runDir,
-    providers,
+    providers: providers.filter((p) => !LOCAL_HANDSHAKE_PROVIDERS.includes(p.name)),
+    allProviders: providers,
     runtime,
     secretsOf: (name) => (providers.find((p) => p.name === name)?.secretArns ?? []).map((arn) => secretValueByArn.get(arn)!),
     functions,

@@ -172,6 +172,10 @@ export class WebhookProcessor extends Construct {
       tracing: props.tracing ?? false,
       routes: [
         { method: 'POST', path: ['webhook', '{provider}'], handler: ingest.target, authorization: RouteAuthorization.NONE, operationName: 'ReceiveWebhook' },
+        // GET challenges (Meta, X CRC, Dropbox, Okta) reach the same function; the route exists only when a provider sends one.
+        ...(props.providers.some((p) => p._hasGetHandshake())
+          ? [{ method: 'GET', path: ['webhook', '{provider}'], handler: ingest.target, authorization: RouteAuthorization.NONE, operationName: 'AnswerWebhookHandshake' }]
+          : []),
         { method: 'GET', path: ['status', '{id}'], handler: status.function, authorization: RouteAuthorization.IAM, operationName: 'GetWebhookStatus' },
         { method: 'GET', path: ['webhooks'], handler: listing.function, authorization: RouteAuthorization.IAM, operationName: 'ListWebhooks' },
       ],

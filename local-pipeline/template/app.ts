@@ -3,6 +3,7 @@
  * of every signature scheme, each with Secrets Manager secrets. Synthesized, never deployed: the
  * emulated resources, the functions' environment and the code are all read from its template.
  */
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
@@ -33,7 +34,32 @@ export const LOCAL_SECRET_VALUES: Readonly<Record<string, string>> = {
   StandardWebhooksSecret: `whsec_${Buffer.from('local standard webhooks key 0123456789').toString('base64')}`,
   AcmeSecret: 'local-acme-hmac-secret-71b0',
   PartnerApiKey: 'local-partner-api-key-5f3e8c',
+  // ---- providers with handshakes ----
+  MetaAppSecret: 'local-meta-app-secret-1d9f',
+  MetaVerifyToken: 'local-meta-verify-token-77',
+  TwitterConsumerSecret: 'local-twitter-consumer-secret-a3c2',
+  DropboxAppSecret: 'local-dropbox-app-secret-5e11',
+  GraphClientState: 'local-graph-client-state-0b7d',
+  // Until Asana's handshake establishes the webhook's secret (WebhookProvider.asana()).
+  AsanaSecret: 'pending',
+  OktaAuthorization: 'local-okta-authorization-9c4a',
+  ZoomSecret: 'local-zoom-secret-token-2f60',
 };
+
+/**
+ * The local app's providers with handshakes (test/local/handshakes.test.ts): left out of the
+ * pipeline's `providers`, for which signing.ts signs samples of any body.
+ */
+export const LOCAL_HANDSHAKE_PROVIDERS: readonly string[] = ['meta', 'twitter', 'dropbox', 'microsoft-graph', 'asana', 'okta', 'zoom', 'discord'];
+
+/** The seed of the local Discord application's Ed25519 key (test value only); its public key is configured inline. */
+export const LOCAL_DISCORD_SEED = Buffer.alloc(32, 7);
+
+/** The local Discord application's key pair, from LOCAL_DISCORD_SEED. */
+export function localDiscordKey(): { readonly privateKey: KeyObject; readonly publicKeyHex: string } {
+  const privateKey = createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), LOCAL_DISCORD_SEED]), format: 'der', type: 'pkcs8' });
+  return { privateKey, publicKeyHex: createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex') };
+}
 
 /** Where the local app's Lambda rule targets live: `targets/<name>/index.js`, plain JavaScript. */
 export const LOCAL_TARGETS_DIR = path.join(__dirname, '..', 'targets');
@@ -122,6 +148,15 @@ export function buildLocalStack(app: App, props: LocalProcessorProps = {}): Stac
         eventTypeJsonPath: 'event',
         eventSchemas: { 'payout.created': PayloadSchema.fromObject(LOCAL_PAYOUT_SCHEMA) },
       }),
+      // ---- providers with handshakes (test/local/handshakes.test.ts) ----
+      WebhookProvider.meta({ secrets: [secret('MetaAppSecret')], verifyToken: secret('MetaVerifyToken') }),
+      WebhookProvider.twitter({ secrets: [secret('TwitterConsumerSecret')] }),
+      WebhookProvider.dropbox({ secrets: [secret('DropboxAppSecret')] }),
+      WebhookProvider.microsoftGraph({ secrets: [secret('GraphClientState')] }),
+      WebhookProvider.asana({ secrets: [secret('AsanaSecret')] }),
+      WebhookProvider.okta({ secrets: [secret('OktaAuthorization')] }),
+      WebhookProvider.zoom({ secrets: [secret('ZoomSecret')] }),
+      WebhookProvider.discord({ publicKey: localDiscordKey().publicKeyHex }),
     ],
   });
   addLocalRoutes(stack, webhooks);

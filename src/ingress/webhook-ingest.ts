@@ -3,6 +3,7 @@ import {
   Stack,
   aws_iam as iam,
   aws_lambda as lambda,
+  type aws_secretsmanager as secretsmanager,
   type aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -74,8 +75,14 @@ export class WebhookIngest extends Construct {
     });
     allow(fn, ['sqs:SendMessage'], queue.queueArn);
     allow(fn, ['s3:PutObject'], store.bucket.arnForObjects(`${OVERSIZE_PREFIX}*`));
-    for (const secret of new Set(props.providers.flatMap((p) => p.secrets))) {
+    for (const secret of new Set(props.providers.flatMap((p) => [...p.secrets, ...p._handshakeSecrets()]))) {
       secret.grantRead(fn);
+    }
+    // Asana's handshake establishes the webhook's secret: the function stores it (PutSecretValue)
+    // while the secret holds 'pending' (see WebhookProvider.asana()).
+    const storing = props.providers.filter((p) => p._storesHandshakeSecret());
+    for (const secret of new Set(storing.flatMap((p) => p.secrets))) {
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:PutSecretValue'], resources: [secretPolicyArn(secret)] }));
     }
     // grantRead adds kms:Decrypt only for a secret that knows its key. GetSecretValue: "If the
     // secret is encrypted using a customer-managed key instead of the AWS managed key
@@ -84,8 +91,12 @@ export class WebhookIngest extends Construct {
     // Only through Secrets Manager, as CDK's own grantRead does: the kms:ViaService condition
     // (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
     for (const key of new Set(props.providers.map((p) => p.secretsEncryptionKey).filter((k) => k !== undefined))) {
+      // Storing a value needs a data key: "Whenever the secret value in a secret changes, Secrets
+      // Manager requests a new data key from AWS KMS to protect it."
+      // (https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html)
+      const stores = storing.some((p) => p.secretsEncryptionKey === key);
       fn.addToRolePolicy(new iam.PolicyStatement({
-        actions: ['kms:Decrypt'],
+        actions: stores ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'],
         resources: [key.keyArn],
         conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` } },
       }));
@@ -124,4 +135,12 @@ export class WebhookIngest extends Construct {
     }
     return alias;
   }
+}
+
+/**
+ * The secret's ARN in a policy: a secret known by name only gets the six characters Secrets
+ * Manager appends as a wildcard, as CDK's own grants do.
+ */
+function secretPolicyArn(secret: secretsmanager.ISecret): string {
+  return secret.secretFullArn ?? `${secret.secretArn}-??????`;
 }

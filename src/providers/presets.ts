@@ -5,6 +5,7 @@
  * (the `WebhookProvider` factories) and the ingest function (which expands a preset's name from
  * its compact environment, see provider-encoding.ts); not part of the public API.
  */
+import type { HandshakeKind } from './handshake';
 import type { FieldLocation, HmacSchemeConfig, PublicKeySchemeConfig, SignatureScheme } from './provider-config';
 
 export interface PresetDefinition {
@@ -28,6 +29,8 @@ export interface PresetDefinition {
   readonly handshake: string;
   /** The provider's documentation of its signature. */
   readonly docs: string;
+  /** The handshake the ingest function answers for it. */
+  readonly answers?: HandshakeKind;
 }
 
 const hex256 = (header: string, extra: Partial<HmacSchemeConfig> = {}): HmacSchemeConfig => ({ header, algorithm: 'sha256', encoding: 'hex', ...extra });
@@ -38,7 +41,7 @@ export const PRESETS: readonly PresetDefinition[] = [
   { factory: 'stripe', title: 'Stripe', scheme: 'stripe', eventId: { jsonPath: 'id' }, eventType: { jsonPath: 'type' }, signature: 'HMAC-SHA256 of `t.body` (`Stripe-Signature`)', handshake: '—', docs: 'https://docs.stripe.com/webhooks/signature' },
   { factory: 'github', title: 'GitHub', scheme: 'github', eventId: { header: 'x-github-delivery' }, eventType: { header: 'x-github-event' }, signature: 'HMAC-SHA256 of the body (`X-Hub-Signature-256`)', handshake: '`ping` event (recorded)', docs: 'https://docs.github.com/webhooks/using-webhooks/validating-webhook-deliveries' },
   { factory: 'shopify', title: 'Shopify', scheme: 'shopify', eventId: { header: 'x-shopify-webhook-id' }, eventType: { header: 'x-shopify-topic' }, signature: 'HMAC-SHA256 base64 of the body', handshake: '—', docs: 'https://shopify.dev/docs/apps/build/webhooks/verify-deliveries' },
-  { factory: 'slack', title: 'Slack', scheme: 'slack', eventId: { jsonPath: 'event_id' }, eventType: { jsonPath: 'event.type' }, signature: 'HMAC-SHA256 of `v0:ts:body`', handshake: '`url_verification` (answered)', docs: 'https://docs.slack.dev/authentication/verifying-requests-from-slack' },
+  { factory: 'slack', title: 'Slack', scheme: 'slack', eventId: { jsonPath: 'event_id' }, eventType: { jsonPath: 'event.type' }, signature: 'HMAC-SHA256 of `v0:ts:body`', handshake: '`url_verification` (answered)', answers: 'slack', docs: 'https://docs.slack.dev/authentication/verifying-requests-from-slack' },
   { factory: 'standardWebhooks', title: 'Standard Webhooks', scheme: 'standard-webhooks', eventId: { header: 'webhook-id', fallbackHeader: 'svix-id' }, eventType: { jsonPath: 'type' }, signature: 'HMAC-SHA256 base64 of `id.ts.body` (`v1`)', handshake: '—', docs: 'https://www.standardwebhooks.com' },
   {
     factory: 'standardWebhooksEd25519',
@@ -82,7 +85,8 @@ export const PRESETS: readonly PresetDefinition[] = [
     eventId: { jsonPath: 'id' },
     eventType: { jsonPath: 'type' },
     signature: 'Ed25519 of `ts` + body (hex key)',
-    handshake: 'PING (phase 2)',
+    handshake: 'PING (answered; bad signatures 401)',
+    answers: 'discord',
     docs: 'https://discord.com/developers/docs/interactions/overview#setting-up-an-endpoint-validating-security-request-headers',
   },
   {
@@ -148,7 +152,8 @@ export const PRESETS: readonly PresetDefinition[] = [
     hmac: hex256('x-zm-signature', { prefix: 'v0=', timestampHeader: 'x-zm-request-timestamp', content: 'v0:{ts}:{body}' }),
     eventType: { jsonPath: 'event' },
     signature: 'HMAC-SHA256 of `v0:ts:body`',
-    handshake: '`endpoint.url_validation` (phase 2)',
+    handshake: '`endpoint.url_validation` (answered)',
+    answers: 'zoom',
     docs: 'https://developers.zoom.us/docs/api/webhooks/#verify-webhook-events',
   },
   { factory: 'pagerduty', title: 'PagerDuty', scheme: 'hmac', hmac: hex256('x-pagerduty-signature', { list: { separator: ',', keySeparator: '=', signatureKey: 'v1' } }), eventId: { header: 'x-webhook-id' }, eventType: { jsonPath: 'event.event_type' }, signature: 'HMAC-SHA256 of the body (`v1=` list)', handshake: '—', docs: 'https://developer.pagerduty.com/docs/webhooks/webhook-signatures' },
@@ -164,9 +169,80 @@ export const PRESETS: readonly PresetDefinition[] = [
     docs: 'https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/securing-webhooks',
   },
   { factory: 'postmark', title: 'Postmark', scheme: 'basic-auth', eventType: { jsonPath: 'RecordType' }, signature: 'HTTP basic auth (unsigned body)', handshake: '—', docs: 'https://postmarkapp.com/developer/webhooks/webhooks-overview' },
+  ...handshakePresets(),
 ];
 
 /** The preset of a factory name. */
 export function presetNamed(factory: string): PresetDefinition | undefined {
   return PRESETS.find((p) => p.factory === factory);
+}
+
+/** The presets whose providers check the endpoint with a handshake before delivering (handshake.ts). */
+function handshakePresets(): PresetDefinition[] {
+  return [
+    {
+      factory: 'meta',
+      title: 'Meta (Facebook, Instagram, WhatsApp)',
+      scheme: 'hmac',
+      hmac: hex256('x-hub-signature-256', { prefix: 'sha256=' }),
+      eventType: { jsonPath: 'object' },
+      signature: 'HMAC-SHA256 of the body (`X-Hub-Signature-256`, app secret)',
+      handshake: '`GET ?hub.challenge` with the verify token (answered)',
+      answers: 'meta',
+      docs: 'https://developers.facebook.com/docs/graph-api/webhooks/getting-started',
+    },
+    {
+      factory: 'twitter',
+      title: 'X (Twitter) Account Activity',
+      scheme: 'hmac',
+      hmac: { header: 'x-twitter-webhooks-signature', algorithm: 'sha256', encoding: 'base64', prefix: 'sha256=' },
+      signature: 'HMAC-SHA256 base64 of the body (consumer secret)',
+      handshake: 'CRC `GET ?crc_token` (answered)',
+      answers: 'crc',
+      docs: 'https://docs.x.com/x-api/webhooks/introduction',
+    },
+    {
+      factory: 'dropbox',
+      title: 'Dropbox',
+      scheme: 'hmac',
+      hmac: hex256('x-dropbox-signature'),
+      signature: 'HMAC-SHA256 of the body (app secret)',
+      handshake: '`GET ?challenge` (answered)',
+      answers: 'dropbox',
+      docs: 'https://www.dropbox.com/developers/reference/webhooks',
+    },
+    {
+      factory: 'microsoftGraph',
+      title: 'Microsoft Graph change notifications',
+      scheme: 'client-state',
+      eventType: { jsonPath: 'value.0.changeType' },
+      signature: '`clientState` of every notification (unsigned body)',
+      handshake: '`POST ?validationToken` (answered)',
+      answers: 'graph',
+      docs: 'https://learn.microsoft.com/graph/change-notifications-delivery-webhooks',
+    },
+    {
+      factory: 'asana',
+      title: 'Asana',
+      scheme: 'hmac',
+      hmac: hex256('x-hook-signature'),
+      eventType: { jsonPath: 'events.0.action' },
+      signature: 'HMAC-SHA256 of the body (per-webhook `X-Hook-Secret`)',
+      handshake: '`X-Hook-Secret` POST (answered, secret stored)',
+      answers: 'asana',
+      docs: 'https://developers.asana.com/docs/webhooks-guide',
+    },
+    {
+      factory: 'okta',
+      title: 'Okta event hooks',
+      scheme: 'api-key',
+      apiKeyHeader: 'authorization',
+      eventId: { jsonPath: 'eventId' },
+      eventType: { jsonPath: 'data.events.0.eventType' },
+      signature: 'shared `Authorization` header value (unsigned body)',
+      handshake: '`X-Okta-Verification-Challenge` GET (answered)',
+      answers: 'okta',
+      docs: 'https://developer.okta.com/docs/concepts/event-hooks/',
+    },
+  ];
 }

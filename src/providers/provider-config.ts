@@ -4,6 +4,8 @@
  * and the handler; not part of the public API.
  */
 
+import type { HandshakeKind } from './handshake';
+
 /** How a provider signs its deliveries. */
 export type SignatureScheme =
   | 'stripe'
@@ -15,7 +17,8 @@ export type SignatureScheme =
   | 'api-key'
   | 'public-key'
   | 'basic-auth'
-  | 'unverified';
+  | 'unverified'
+  | 'client-state';
 
 export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
 export type SignatureEncoding = 'hex' | 'base64';
@@ -89,6 +92,10 @@ export interface PublicKeySchemeConfig extends Omit<HmacSchemeConfig, 'algorithm
 export type PublicKeyAlgorithm = 'ed25519' | 'ecdsa-p256';
 
 export interface ProviderRuntimeConfig {
+  /** The handshake the ingest function answers (handshake.ts); a preset's is implied by it. */
+  readonly handshake?: HandshakeKind;
+  /** Secrets a handshake checks, apart from the signing secrets: Meta's verify token. */
+  readonly handshakeSecretArns?: string[];
   /** Route segment: `POST /webhook/{name}`. */
   readonly name: string;
   readonly scheme: SignatureScheme;

@@ -5,6 +5,7 @@
  * handler can derive (a preset's id and type fields, the default tolerance and HMAC settings) is
  * left out. Shared by the construct (encode) and the handler (decode); not part of the public API.
  */
+import type { HandshakeKind } from './handshake';
 import { presetNamed, type PresetDefinition } from './presets';
 import { PRESET_FIELDS, type FieldLocation, type HmacSchemeConfig, type ProviderRuntimeConfig, type PublicKeySchemeConfig, type SignatureList, type TimestampUnit } from './provider-config';
 
@@ -64,6 +65,10 @@ interface EncodedProvider {
   readonly i?: EncodedLocation;
   /** Event type, when not the scheme's preset. */
   readonly e?: EncodedLocation;
+  /** Handshake, when not the preset's. */
+  readonly H?: HandshakeKind;
+  /** Handshake secret ids (Meta's verify token). */
+  readonly v?: string[];
 }
 
 /** The whole variable: the default tolerance and the providers. */
@@ -103,6 +108,8 @@ function encodeProvider(p: ProviderRuntimeConfig, defaultTolerance: number): Enc
     ...(p.apiKeyHeader !== undefined && !sameAsPreset(p.apiKeyHeader, named?.apiKeyHeader) ? { a: p.apiKeyHeader } : {}),
     ...(p.eventId !== undefined && !sameLocation(p.eventId, preset?.eventId) ? { i: encodeLocation(p.eventId) } : {}),
     ...(p.eventType !== undefined && !sameLocation(p.eventType, preset?.eventType) ? { e: encodeLocation(p.eventType) } : {}),
+    ...(p.handshake !== undefined && p.handshake !== named?.answers ? { H: p.handshake } : {}),
+    ...(p.handshakeSecretArns !== undefined && p.handshakeSecretArns.length > 0 ? { v: [...p.handshakeSecretArns] } : {}),
   };
 }
 
@@ -117,6 +124,7 @@ function decodeProvider(e: EncodedProvider, defaultTolerance: number): ProviderR
   const publicKey = e.x !== undefined ? decodePublicKey(e.x, named) : named?.publicKey;
   const eventId = e.i !== undefined ? decodeLocation(e.i) : preset?.eventId;
   const eventType = e.e !== undefined ? decodeLocation(e.e) : preset?.eventType;
+  const handshake = e.H ?? named?.answers;
   return {
     name: e.n,
     scheme: e.s,
@@ -130,6 +138,8 @@ function decodeProvider(e: EncodedProvider, defaultTolerance: number): ProviderR
     ...(apiKeyHeader !== undefined ? { apiKeyHeader } : {}),
     ...(eventId !== undefined ? { eventId } : {}),
     ...(eventType !== undefined ? { eventType } : {}),
+    ...(handshake !== undefined ? { handshake } : {}),
+    ...(e.v !== undefined ? { handshakeSecretArns: e.v } : {}),
   };
 }
 

@@ -28,6 +28,8 @@ export enum SignatureScheme {
   BASIC_AUTH = 'basic-auth',
   /** No verification at all. */
   UNVERIFIED = 'unverified',
+  /** Microsoft Graph: every notification's `clientState` equals the secret (nothing is signed). */
+  CLIENT_STATE = 'client-state',
 }
 
 /** Hash function of a generic HMAC provider. */
@@ -443,4 +445,14 @@ export interface BasicAuthProviderOptions extends ProviderSecretOptions {
    * @default - no event type is recorded, or the preset's
    */
   readonly eventTypeJsonPath?: string;
+}
+
+/** Options of `WebhookProvider.meta()`. */
+export interface MetaProviderOptions extends WebhookProviderOptions {
+  /**
+   * The verify token entered with the callback URL in the App Dashboard: the verification request
+   * (`GET ?hub.verify_token=…`) is answered only when it matches. The signing secrets are the
+   * App Secret.
+   */
+  readonly verifyToken: secretsmanager.ISecret;
 }

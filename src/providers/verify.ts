@@ -8,6 +8,7 @@
  * pooled buffers while a raw `digest()` allocates a fresh one.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { verifyClientState } from './client-state';
 import type { HmacAlgorithm, HmacSchemeConfig, ProviderRuntimeConfig, SignatureEncoding } from './provider-config';
 import { apiKeyDigest, isStandardWebhooksSecret, sha256, standardWebhooksKey, utf8Key } from './secret-keys';
 import { verifyHmacContent, verifyPublicKeyContent, type SignedRequest } from './signed-content';
@@ -87,6 +88,7 @@ function verifyScheme(config: ProviderRuntimeConfig, secrets: readonly string[],
     case 'api-key': return verifyApiKey(config.apiKeyHeader, secrets, headers);
     case 'public-key': return verifyPublicKey(config, secrets, headers, body, now);
     case 'basic-auth': return verifyBasicAuth(secrets, headers);
+    case 'client-state': return result(verifyClientState(secrets, body));
     default: return REJECTED.no_secret;
   }
 }

@@ -2,6 +2,7 @@ import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
+import { GET_HANDSHAKES, type HandshakeKind } from './handshake';
 import type { PayloadSchema } from './payload-schema';
 import { presetNamed, type PresetDefinition } from './presets';
 import { PRESET_FIELDS, type FieldLocation, type ProviderRuntimeConfig, type ProviderSchemas } from './provider-config';
@@ -9,6 +10,7 @@ import {
   HmacAlgorithm, SignatureEncoding, SignatureScheme, TimestampFormat,
   type ApiKeyProviderOptions, type BasicAuthProviderOptions, type HmacProviderOptions, type HmacTemplateProviderOptions,
   type PayloadValidationOptions,
+  type MetaProviderOptions,
   type ProviderSecretOptions, type PublicKeyPresetOptions, type PublicKeyProviderOptions, type UrlSignedProviderOptions,
   type WebhookProviderOptions,
 } from './provider-options';
@@ -40,6 +42,10 @@ interface ProviderDefinition {
   readonly preset?: string;
   /** The prop that must name the public URL when the signed content includes it. */
   readonly needsPublicUrl?: boolean;
+  /** The handshake the ingest function answers. */
+  readonly handshake?: HandshakeKind;
+  /** Secrets the handshake checks besides the signing secrets (Meta's verify token). */
+  readonly handshakeSecrets?: secretsmanager.ISecret[];
 }
 
 /**
@@ -304,7 +310,7 @@ export class WebhookProvider {
   }
 
   /**
-   * Discord (interactions and webhook events): `X-Signature-Ed25519` (hex) over `X-Signature-Timestamp` followed by the body, keyed with the application's public key (hex); delivery id from the body's `id`, type from its `type`. Answering the PING handshake is not done yet.
+   * Discord (interactions and webhook events): `X-Signature-Ed25519` (hex) over `X-Signature-Timestamp` followed by the body, keyed with the application's public key (hex); delivery id from the body's `id`, type from its `type`. Answers an interaction PING (`type` 1) with `{"type":1}` and a webhook-event PING (`type` 0) with 204, once verified; Discord's deliberately bad signatures get 401.
    *
    * @see https://discord.com/developers/docs/interactions/overview#setting-up-an-endpoint-validating-security-request-headers
    * @param options the provider's public key, and its route name and tolerance when not the defaults
@@ -464,7 +470,7 @@ export class WebhookProvider {
   }
 
   /**
-   * Zoom: `x-zm-signature: v0=…`, HMAC-SHA256 over `v0:timestamp:body` with `x-zm-request-timestamp`; type `event` (Zoom sends no delivery id). Answering `endpoint.url_validation` is not done yet.
+   * Zoom: `x-zm-signature: v0=…`, HMAC-SHA256 over `v0:timestamp:body` with `x-zm-request-timestamp`; type `event` (Zoom sends no delivery id). Answers `endpoint.url_validation` with the `plainToken` and its HMAC (`encryptedToken`), once the request's signature is verified.
    *
    * @see https://developers.zoom.us/docs/api/webhooks/#verify-webhook-events
    * @param options the provider's secrets, and its route name and tolerance when not the defaults
@@ -501,6 +507,68 @@ export class WebhookProvider {
    */
   public static postmark(options: BasicAuthProviderOptions): WebhookProvider {
     return new WebhookProvider(preset('postmark', options));
+  }
+
+  // ---- providers that check the endpoint with a handshake (handshake.ts) ----
+
+  /**
+   * Meta (Facebook, Instagram, WhatsApp, Messenger): `X-Hub-Signature-256: sha256=…`, HMAC-SHA256 over the body keyed with the App Secret; type from the body's `object` (Meta sends no delivery id). Answers the verification request `GET ?hub.mode=subscribe&hub.challenge=…&hub.verify_token=…` with the challenge when the verify token matches `verifyToken` (compared in constant time), else 401.
+   *
+   * @see https://developers.facebook.com/docs/graph-api/webhooks/getting-started
+   * @param options the App Secret, the verify token, and the route name and replay window when not the defaults
+   */
+  public static meta(options: MetaProviderOptions): WebhookProvider {
+    return new WebhookProvider({ ...preset('meta', options), handshakeSecrets: [options.verifyToken] });
+  }
+
+  /**
+   * X (Twitter) Account Activity and v2 webhooks: `x-twitter-webhooks-signature: sha256=<base64>`, HMAC-SHA256 over the body keyed with the app's consumer secret (API secret key). Answers the CRC check `GET ?crc_token=…` with `{"response_token":"sha256=…"}` keyed with the first secret. X signs deliveries and CRC answers alike, so a CRC token starting with `{` and a delivery whose body does not are refused: a CRC answer can never sign a delivery.
+   *
+   * @see https://docs.x.com/x-api/webhooks/introduction
+   * @param options the consumer secret, and the route name and replay window when not the defaults
+   */
+  public static twitter(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('twitter', options));
+  }
+
+  /**
+   * Dropbox: `X-Dropbox-Signature`, HMAC-SHA256 over the body keyed with the app secret (a delivery only says which accounts changed; Dropbox sends no delivery id). Answers the verification request `GET ?challenge=…` with the challenge as plain text (`X-Content-Type-Options: nosniff`).
+   *
+   * @see https://www.dropbox.com/developers/reference/webhooks
+   * @param options the app secret, and the route name and replay window when not the defaults
+   */
+  public static dropbox(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('dropbox', options));
+  }
+
+  /**
+   * Microsoft Graph change notifications: nothing is signed; every notification's `clientState` must equal the secret given as `clientState` when the subscription was created (constant-time). Type from the first notification's `changeType`. Answers the validation request `POST ?validationToken=…` with the token as plain text. Rich notifications' `validationTokens` (JWTs) are not validated.
+   *
+   * @see https://learn.microsoft.com/graph/change-notifications-delivery-webhooks
+   * @param options the clientState secrets, and the route name and replay window when not the defaults
+   */
+  public static microsoftGraph(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('microsoftGraph', options));
+  }
+
+  /**
+   * Asana: `X-Hook-Signature`, HMAC-SHA256 over the body keyed with the webhook's own secret, which Asana sends once, in the `X-Hook-Secret` header of the handshake. Create the one secret with the value `pending`: the handshake is answered (the header echoed) and its secret written into the secret, only while it holds `pending`, so an unauthenticated request never replaces a live secret. To establish a new webhook, set it to `pending` again. Type from the first event's `action`.
+   *
+   * @see https://developers.asana.com/docs/webhooks-guide
+   * @param options the one secret (initially `pending`), and the route name and replay window when not the defaults
+   */
+  public static asana(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('asana', options));
+  }
+
+  /**
+   * Okta event hooks: nothing is signed; every request carries the `Authorization` header value configured on the hook, compared in constant time with the secrets. Delivery id `eventId`, type from the first event's `eventType`. Answers the one-time verification `GET` (`X-Okta-Verification-Challenge`, with the authorization header) with `{"verification":…}`.
+   *
+   * @see https://developer.okta.com/docs/concepts/event-hooks/
+   * @param options the authorization header values, and the route name when not the default
+   */
+  public static okta(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('okta', options));
   }
 
   /**
@@ -595,6 +663,9 @@ export class WebhookProvider {
         errors.push(`${who}: '${field}JsonPath' ('${where!.jsonPath}') ${problem}`);
       }
     }
+    if (this.definition.handshake === 'asana' && this.secrets.length !== 1) {
+      errors.push(`${who}: 'secrets' must list exactly one secret: the handshake stores the webhook's secret in it.`);
+    }
     errors.push(...this.schemaProblems(who));
     return errors;
   }
@@ -652,7 +723,36 @@ export class WebhookProvider {
       ...(d.preset !== undefined ? { preset: d.preset } : {}),
       ...(d.eventId !== undefined ? { eventId: d.eventId } : {}),
       ...(d.eventType !== undefined ? { eventType: d.eventType } : {}),
+      ...(d.handshake !== undefined ? { handshake: d.handshake } : {}),
+      ...(d.handshakeSecrets !== undefined ? { handshakeSecretArns: d.handshakeSecrets.map((s) => secretId(s, scope)) } : {}),
     };
+  }
+
+  /**
+   * Secrets the ingest function reads for the handshake, besides `secrets`.
+   *
+   * @internal
+   */
+  public _handshakeSecrets(): secretsmanager.ISecret[] {
+    return [...(this.definition.handshakeSecrets ?? [])];
+  }
+
+  /**
+   * Whether the provider's handshake is a GET challenge (`GET /webhook/{name}`).
+   *
+   * @internal
+   */
+  public _hasGetHandshake(): boolean {
+    return this.definition.handshake !== undefined && GET_HANDSHAKES.includes(this.definition.handshake);
+  }
+
+  /**
+   * Whether the ingest function writes the provider's secret (Asana's handshake).
+   *
+   * @internal
+   */
+  public _storesHandshakeSecret(): boolean {
+    return this.definition.handshake === 'asana';
   }
 }
 
@@ -711,6 +811,7 @@ function preset(factory: string, options: WebhookProviderOptions & { readonly pu
     ...(p.eventType !== undefined ? { eventType: p.eventType } : {}),
     ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl } : {}),
     needsPublicUrl: p.signsUrl === true,
+    ...(p.answers !== undefined ? { handshake: p.answers } : {}),
   };
 }
 
@@ -731,6 +832,7 @@ function publicKeyPreset(factory: string, options: PublicKeyPresetOptions): Prov
     ...publicKeyBase(options, options.name ?? presetRouteName(factory)),
     preset: factory,
     publicKey: { ...p.publicKey!, ...(options.publicKey !== undefined ? { publicKey: options.publicKey } : {}) },
+    ...(p.answers !== undefined ? { handshake: p.answers } : {}),
     ...(p.eventId !== undefined ? { eventId: p.eventId } : {}),
     ...(p.eventType !== undefined ? { eventType: p.eventType } : {}),
   };

@@ -31,6 +31,24 @@ function append(target: Record<string, string>, name: string, value: string): vo
 }
 
 /**
+ * Query parameters with every value, decoded. "API Gateway passes to the integrated Lambda
+ * function an event object, except that the order of the request parameters is not preserved"
+ * and repeated parameters are in `multiValueQueryStringParameters`, while `queryStringParameters`
+ * holds one value of each
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html).
+ */
+export function queryOf(event: Pick<APIGatewayProxyEvent, 'queryStringParameters' | 'multiValueQueryStringParameters'>): Readonly<Record<string, readonly string[]>> {
+  const result: Record<string, readonly string[]> = Object.create(null);
+  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
+    if (value !== undefined) result[name] = [value];
+  }
+  for (const [name, values] of Object.entries(event.multiValueQueryStringParameters ?? {})) {
+    if (values !== undefined && values.length > 0) result[name] = values;
+  }
+  return result;
+}
+
+/**
  * The exact bytes the client sent. With `binaryMediaTypes: ['*\/*']` API Gateway always
  * base64-encodes, so no byte is altered by a text round-trip.
  * Returns undefined for a body that claims to be base64 and is not.

@@ -12,6 +12,7 @@ const github: ProviderRuntimeConfig = {
 const context: DeliveryContext = {
   providers: new Map([['slack', slack], ['partner', partner], ['github', github]]),
   secretsOf: async (provider) => [provider.name === 'partner' ? 'partner-key' : `${provider.name}-secret`],
+  handshakeSecretsOf: async () => [],
   now: () => new Date('2026-11-23T10:00:00Z'),
   maxBodyBytes: 1024,
 };
@@ -112,4 +113,80 @@ test('an error outside loading the secrets is not turned into a decision', async
   const event = signed('{"event_id":"Ev4"}');
   Object.defineProperty(event, 'multiValueHeaders', { get: () => { throw new TypeError('broken event'); } });
   await expect(decide(event, context)).rejects.toThrow('broken event');
+});
+
+// ---- handshakes (providers/handshake.ts) through decide(): answered, never accepted ----
+
+describe('handshakes', () => {
+  const dropbox: ProviderRuntimeConfig = { name: 'dropbox', scheme: 'hmac', secretArns: ['d'], toleranceSeconds: 300, preset: 'dropbox', handshake: 'dropbox', hmac: { header: 'x-dropbox-signature', algorithm: 'sha256', encoding: 'hex' } };
+  const meta: ProviderRuntimeConfig = { name: 'meta', scheme: 'hmac', secretArns: ['m'], handshakeSecretArns: ['t'], toleranceSeconds: 300, handshake: 'meta', hmac: { header: 'x-hub-signature-256', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' } };
+  const graph: ProviderRuntimeConfig = { name: 'graph', scheme: 'client-state', secretArns: ['g'], toleranceSeconds: 300, handshake: 'graph' };
+  const asana: ProviderRuntimeConfig = { name: 'asana', scheme: 'hmac', secretArns: ['a'], toleranceSeconds: 300, handshake: 'asana', hmac: { header: 'x-hook-signature', algorithm: 'sha256', encoding: 'hex' } };
+  const twitter: ProviderRuntimeConfig = { name: 'twitter', scheme: 'hmac', secretArns: ['x'], toleranceSeconds: 300, handshake: 'crc', hmac: { header: 'x-twitter-webhooks-signature', algorithm: 'sha256', encoding: 'base64', prefix: 'sha256=' } };
+  let asanaSecret = 'pending';
+  let failing = false;
+  const ctx: DeliveryContext = {
+    ...context,
+    providers: new Map([...context.providers, ['dropbox', dropbox], ['meta', meta], ['graph', graph], ['asana', asana], ['twitter', twitter]]),
+    secretsOf: async (p) => {
+      if (failing) throw new Error('down');
+      return [p.name === 'asana' ? asanaSecret : `${p.name}-secret`];
+    },
+    handshakeSecretsOf: async () => ['verify-me'],
+  };
+  type Query = Record<string, string> | null;
+  const request = (provider: string, method: string, query: Query, headers: Record<string, string> = {}, rawBody?: string) => apiEvent({
+    httpMethod: method,
+    pathParameters: { provider },
+    headers,
+    rawBody,
+    queryStringParameters: query,
+    multiValueQueryStringParameters: query && Object.fromEntries(Object.entries(query).map(([k, v]) => [k, [v]])),
+  });
+  const summary = async (event: ReturnType<typeof apiEvent>) => {
+    const d = await decide(event, ctx);
+    return 'response' in d ? [d.kind, d.response.statusCode, d.response.body] : [d.kind];
+  };
+
+  test('a GET challenge is answered and not accepted', async () => {
+    expect(await summary(request('dropbox', 'GET', { challenge: 'abc' }))).toEqual(['answered', 200, 'abc']);
+    expect(await summary(request('meta', 'GET', { 'hub.mode': 'subscribe', 'hub.challenge': '42', 'hub.verify_token': 'verify-me' }))).toEqual(['answered', 200, '42']);
+  });
+  test('a GET challenge that fails verification is a JSON 401', async () => {
+    const [kind, status, body] = await summary(request('meta', 'GET', { 'hub.mode': 'subscribe', 'hub.challenge': '42', 'hub.verify_token': 'nope' }));
+    expect([kind, status, JSON.parse(body as string).error]).toEqual(['rejected', 401, 'invalid_verify_token']);
+  });
+  test('other GETs: 405 for a provider without a GET handshake, 400 without the parameters, 404 for an unknown provider', async () => {
+    expect((await summary(request('github', 'GET', null))).slice(0, 2)).toEqual(['rejected', 405]);
+    expect((await summary(request('dropbox', 'GET', null))).slice(0, 2)).toEqual(['rejected', 400]);
+    expect((await summary(request('nobody', 'GET', { challenge: 'x' }))).slice(0, 2)).toEqual(['rejected', 404]);
+    expect((await summary(request('dropbox', 'PUT', { challenge: 'x' }))).slice(0, 2)).toEqual(['rejected', 405]);
+  });
+  test('a Microsoft Graph validation POST (empty body) is answered with the token', async () => {
+    expect(await summary(request('graph', 'POST', { validationToken: 'token <b>' }, { 'content-type': 'text/plain; charset=utf-8' }))).toEqual(['answered', 200, 'token <b>']);
+  });
+  test('an Asana handshake is answered with the secret to store while the secret is pending, refused after', async () => {
+    asanaSecret = 'pending';
+    const d = await decide(request('asana', 'POST', null, { 'x-hook-secret': 'hook-1' }), ctx);
+    expect(d.kind === 'answered' && [d.storeSecret, d.response.headers?.['x-hook-secret']]).toEqual(['hook-1', 'hook-1']);
+    asanaSecret = 'hook-1';
+    expect((await summary(request('asana', 'POST', null, { 'x-hook-secret': 'hook-2' }))).slice(0, 2)).toEqual(['rejected', 401]);
+  });
+  test('an Asana delivery signed with "pending" is refused', async () => {
+    asanaSecret = 'pending';
+    const body = '{"events":[]}';
+    const sig = createHmac('sha256', 'pending').update(body).digest('hex');
+    expect((await summary(request('asana', 'POST', null, { 'x-hook-signature': sig }, body))).slice(0, 2)).toEqual(['rejected', 401]);
+  });
+  test('secrets that cannot be loaded make a handshake a 503', async () => {
+    failing = true;
+    expect((await summary(request('dropbox', 'GET', { challenge: 'abc' })))).toEqual(['answered', 200, 'abc']);
+    expect((await summary(request('twitter', 'GET', { crc_token: 'abc' }))).slice(0, 2)).toEqual(['unavailable', 503]);
+    failing = false;
+  });
+  test('an X delivery that is not a JSON object is refused even when signed (the CRC answer would sign it)', async () => {
+    const body = 'abc';
+    const sig = `sha256=${createHmac('sha256', 'twitter-secret').update(body).digest('base64')}`;
+    expect((await summary(request('twitter', 'POST', null, { 'x-twitter-webhooks-signature': sig }, body))).slice(0, 2)).toEqual(['rejected', 400]);
+  });
 });

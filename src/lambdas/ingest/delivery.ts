@@ -4,9 +4,13 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { extractField } from '../../providers/fields';
+import {
+  GET_HANDSHAKES, earlyHandshake, forgeableByHandshake, handshakeKindOf, signingSecrets, verifiedHandshake,
+  type HandshakeKind, type HandshakeOutcome, type PendingHandshake,
+} from '../../providers/handshake';
 import type { ProviderRuntimeConfig } from '../../providers/provider-config';
 import { verifySignature, type RejectionReason } from '../../providers/verify';
-import { errorResponse, isJsonContentType, jsonResponse, normalizeHeaders, parseJsonBody, rawBodyOf, type JsonBody } from '../../runtime/http';
+import { errorResponse, isJsonContentType, normalizeHeaders, parseJsonBody, queryOf, rawBodyOf, type JsonBody } from '../../runtime/http';
 import { webhookId } from '../../runtime/ids';
 import { newMessage, type WebhookMessage } from '../../runtime/message';
 
@@ -18,10 +22,14 @@ export interface Rejected {
   readonly reason: string;
 }
 
-/** A delivery answered without enqueueing (e.g. Slack's URL verification handshake). */
+/** A handshake answered without enqueueing (handshake.ts). */
 export interface Answered {
   readonly kind: 'answered';
   readonly response: APIGatewayProxyResult;
+  /** Which handshake. */
+  readonly handshake: HandshakeKind;
+  /** A secret the handshake establishes, to be stored in the provider's (one) secret before answering. */
+  readonly storeSecret?: string;
 }
 
 export interface Accepted {
@@ -42,6 +50,8 @@ export interface DeliveryContext {
   readonly providers: ReadonlyMap<string, ProviderRuntimeConfig>;
   /** Loads the live secrets of a provider (cached by the caller). */
   readonly secretsOf: (provider: ProviderRuntimeConfig) => Promise<readonly string[]>;
+  /** Loads the secrets a handshake checks besides the signing secrets (Meta's verify token). */
+  readonly handshakeSecretsOf: (provider: ProviderRuntimeConfig) => Promise<readonly string[]>;
   readonly now: () => Date;
   readonly maxBodyBytes: number;
 }
@@ -61,13 +71,25 @@ const SIGNATURE_MESSAGES: Readonly<Record<RejectionReason, string>> = {
 };
 
 export async function decide(event: APIGatewayProxyEvent, context: DeliveryContext): Promise<Decision> {
-  if (event.httpMethod !== 'POST') {
+  if (event.httpMethod !== 'POST' && event.httpMethod !== 'GET') {
     return reject(405, 'method_not_allowed', 'Webhooks are delivered with POST.');
   }
   const name = event.pathParameters?.provider ?? '';
   const provider = context.providers.get(name);
   if (provider === undefined) {
     return reject(404, 'unknown_provider', 'No webhook provider is configured under this path.');
+  }
+  const headers = normalizeHeaders(event);
+  const receivedAt = context.now();
+  const nowSeconds = Math.floor(receivedAt.getTime() / 1000);
+  const early = earlyHandshake(provider, { method: event.httpMethod, headers, query: queryOf(event), nowSeconds });
+  if (early !== undefined) {
+    return completeHandshake(provider, early, context);
+  }
+  if (event.httpMethod === 'GET') {
+    return !GET_HANDSHAKES.includes(handshakeKindOf(provider) as HandshakeKind)
+      ? reject(405, 'method_not_allowed', 'Webhooks are delivered with POST; this provider sends no GET handshake.')
+      : reject(400, 'not_a_handshake', "This GET request is not the provider's handshake (its parameters are missing).");
   }
   const rawBody = rawBodyOf(event);
   if (rawBody === undefined) {
@@ -79,29 +101,34 @@ export async function decide(event: APIGatewayProxyEvent, context: DeliveryConte
   if (rawBody.length > context.maxBodyBytes) {
     return reject(413, 'body_too_large', `The request body is larger than ${context.maxBodyBytes} bytes.`);
   }
-  const headers = normalizeHeaders(event);
-  const receivedAt = context.now();
 
   let secrets: readonly string[] = [];
   if (provider.scheme !== 'unverified') {
     try {
-      secrets = await context.secretsOf(provider);
+      secrets = signingSecrets(provider, await context.secretsOf(provider));
     } catch (error) {
-      return { kind: 'unavailable', error, response: errorResponse(503, 'secrets_unavailable', 'The webhook could not be verified now; retry later.') };
+      return unavailable(error);
     }
   }
-  const verification = verifySignature(provider, secrets, headers, rawBody, Math.floor(receivedAt.getTime() / 1000));
+  const verification = verifySignature(provider, secrets, headers, rawBody, nowSeconds);
   if (!verification.valid) {
     return reject(401, verification.reason, SIGNATURE_MESSAGES[verification.reason]);
+  }
+  if (forgeableByHandshake(provider, rawBody)) {
+    return reject(400, 'not_json_object', 'The request body is not a JSON object.');
   }
 
   const json = jsonOf(headers['content-type'], rawBody, provider);
   if (json === MALFORMED) {
     return reject(400, 'malformed_json', 'The request body is not valid JSON.');
   }
-  const handshake = provider.scheme === 'slack' ? slackHandshake(json?.value) : undefined;
+  // Zoom answers with an HMAC keyed with the secret that verified the request.
+  const verifiedWith = handshakeKindOf(provider) === 'zoom'
+    ? secrets.filter((s) => verifySignature(provider, [s], headers, rawBody, nowSeconds).valid)
+    : secrets;
+  const handshake = verifiedHandshake(provider, json?.value, verifiedWith);
   if (handshake !== undefined) {
-    return handshake;
+    return decided(provider, handshake);
   }
 
   const message = newMessage({
@@ -142,17 +169,36 @@ function jsonOf(contentType: string | undefined, rawBody: Buffer, provider: Prov
   return declared ? MALFORMED : undefined;
 }
 
-/**
- * Slack's URL verification handshake, answered with its challenge. It is never an event to
- * store: without a string challenge it is refused.
- */
-function slackHandshake(json: unknown): Answered | Rejected | undefined {
-  if (typeof json !== 'object' || json === null || (json as Record<string, unknown>).type !== 'url_verification') {
-    return undefined;
+/** A handshake answered once the secrets it needs are loaded (503 when they cannot be). */
+async function completeHandshake(
+  provider: ProviderRuntimeConfig,
+  handshake: HandshakeOutcome | PendingHandshake,
+  context: DeliveryContext,
+): Promise<Decision> {
+  if (handshake.kind !== 'pending') {
+    return decided(provider, handshake);
   }
-  const challenge = (json as Record<string, unknown>).challenge;
-  if (typeof challenge !== 'string') {
-    return reject(400, 'malformed_url_verification', "A Slack url_verification request needs a string 'challenge'.");
+  let secrets: readonly string[];
+  try {
+    secrets = handshake.needs === 'handshake-secrets' ? await context.handshakeSecretsOf(provider) : await context.secretsOf(provider);
+  } catch (error) {
+    return unavailable(error);
   }
-  return { kind: 'answered', response: jsonResponse(200, { challenge }) };
+  return decided(provider, handshake.complete(secrets));
+}
+
+function decided(provider: ProviderRuntimeConfig, outcome: HandshakeOutcome): Answered | Rejected {
+  if (outcome.kind === 'refuse') {
+    return reject(outcome.statusCode, outcome.reason, outcome.message);
+  }
+  return {
+    kind: 'answered',
+    response: outcome.response,
+    handshake: handshakeKindOf(provider) as HandshakeKind,
+    ...(outcome.storeSecret !== undefined ? { storeSecret: outcome.storeSecret } : {}),
+  };
+}
+
+function unavailable(error: unknown): Unavailable {
+  return { kind: 'unavailable', error, response: errorResponse(503, 'secrets_unavailable', 'The webhook could not be verified now; retry later.') };
 }

@@ -1,15 +1,18 @@
 /**
  * POST /webhook/{provider}: verifies the delivery, enqueues it with its exact raw bytes and
- * answers 202 with the webhook id only once SQS has accepted it. 4xx for anything it refuses
+ * answers 202 with the webhook id only once SQS has accepted it. Handshakes (GET challenges on
+ * GET /webhook/{provider}, and POST ones) are answered as their provider documents and never
+ * enqueued (providers/handshake.ts). 4xx for anything it refuses
  * (never enqueued); 503 when the signing secrets could not be loaded or the enqueue failed, and
  * 500 for any other error, each with its own metric and log line, so that the provider retries.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { decide, type DeliveryContext } from './delivery';
+import { decide, type Answered, type DeliveryContext } from './delivery';
 import type { ProviderRuntimeConfig } from '../../providers/provider-config';
 import { decodeProviders } from '../../providers/provider-encoding';
 import { errorResponse, jsonResponse } from '../../runtime/http';
@@ -18,6 +21,7 @@ import { logger, metrics, requiredEnv } from '../shared/powertools';
 
 const sqs = new SQSClient({});
 const s3 = new S3Client({});
+const secretsManager = new SecretsManagerClient({});
 
 const queueUrl = requiredEnv('QUEUE_URL');
 const bucketName = requiredEnv('ARCHIVE_BUCKET');
@@ -28,6 +32,7 @@ const providers = new Map<string, ProviderRuntimeConfig>(decodeProviders(require
 const context: DeliveryContext = {
   providers,
   secretsOf,
+  handshakeSecretsOf: (provider) => secretValues(provider.handshakeSecretArns ?? []),
   now: () => new Date(),
   // Lambda takes at most 6 MB per invocation; a base64 body of 4 MiB plus headers fits.
   maxBodyBytes: Number(process.env.MAX_BODY_BYTES ?? String(MAX_BODY_BYTES)),
@@ -35,7 +40,11 @@ const context: DeliveryContext = {
 
 /** Live secrets of a provider, cached for a bounded time so rotations are picked up. */
 async function secretsOf(provider: ProviderRuntimeConfig): Promise<readonly string[]> {
-  const values = await Promise.all(provider.secretArns.map((arn) => getSecret<string>(arn, { maxAge: secretMaxAgeSeconds })));
+  return secretValues(provider.secretArns);
+}
+
+async function secretValues(arns: readonly string[]): Promise<readonly string[]> {
+  const values = await Promise.all(arns.map((arn) => getSecret<string>(arn, { maxAge: secretMaxAgeSeconds })));
   return values.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim());
 }
 
@@ -69,7 +78,7 @@ async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResul
     return decision.response;
   }
   if (decision.kind === 'answered') {
-    return decision.response;
+    return answerHandshake(decision, providers.get(provider ?? ''));
   }
   const message = decision.message;
   logger.appendKeys({ correlation_id: message.id });
@@ -83,6 +92,29 @@ async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResul
   metrics.addMetric('WebhooksAccepted', MetricUnit.Count, 1);
   logger.info('webhook accepted', { eventType: message.eventType, bodyBytes: message.bodyBytes });
   return jsonResponse(202, { id: message.id });
+}
+
+/**
+ * A handshake's answer; Asana's establishes the webhook's secret, stored first (PutSecretValue
+ * makes the new value AWSCURRENT) and then read again past the cache, so that its deliveries,
+ * which may follow at once, verify.
+ */
+async function answerHandshake(decision: Answered, provider: ProviderRuntimeConfig | undefined): Promise<APIGatewayProxyResult> {
+  if (decision.storeSecret !== undefined && provider !== undefined) {
+    const secretId = provider.secretArns[0];
+    try {
+      await secretsManager.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: decision.storeSecret }));
+      await getSecret<string>(secretId, { forceFetch: true });
+    } catch (error) {
+      logger.error('the handshake\'s secret could not be stored; the provider will retry', { error: errorName(error) });
+      metrics.addMetric('SecretsUnavailable', MetricUnit.Count, 1);
+      return errorResponse(503, 'secret_not_stored', 'The handshake could not be completed now; retry later.');
+    }
+    logger.info('handshake secret stored', { handshake: decision.handshake });
+  }
+  metrics.addMetric('HandshakesAnswered', MetricUnit.Count, 1);
+  logger.info('handshake answered', { handshake: decision.handshake, statusCode: decision.response.statusCode });
+  return decision.response;
 }
 
 /** Sends the message; a delivery too large for SQS is stored in S3 first and referenced (claim check). */
