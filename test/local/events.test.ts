@@ -72,6 +72,11 @@ beforeAll(async () => {
   await send('shopify order', sampleDelivery(provider('shopify'), secret('shopify'), { deliveryId: 'ev-order-1', eventType: 'orders/create', data: { total_price: '12.00' } }));
   await send('github delivered twice', sampleDelivery(provider('github'), secret('github'), { deliveryId: 'ev-dup-1', eventType: 'issues' }), 2);
   await send('stripe conflict (first body)', payment('evt_conflict_1', 100));
+  // Which body is "first" is the one recorded first: wait for it, or the queue's order decides.
+  for (let waited = 0; !(await scanRecords(pipeline)).some((r) => r.id === 'stripe:evt_conflict_1'); waited += 250) {
+    if (waited > 60_000) throw new Error('the first body of evt_conflict_1 was not recorded within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
   await send('stripe conflict (another body, same id)', payment('evt_conflict_1', 2000));
 
   await waitForEvents(pipeline, 120_000);
