@@ -161,7 +161,12 @@ describe('from the dead-letter archive', () => {
     // The archiver already took every dead letter off the queue; the retention is shortened
     // to SQS's minimum and the queue purged anyway, as if 14 days had passed.
     const dlq = pipeline.resources.deadLetterQueue.url;
-    expect(await queueDepth(pipeline, dlq)).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
+    // (The archive object and the record are written before the archiver's batch returns and the
+    // mapping deletes the messages: wait for the deletes.)
+    await until('the archiver to delete what it archived from the dead-letter queue', 30_000, async () => {
+      const depth = await queueDepth(pipeline, dlq);
+      return depth.visible + depth.inFlight + depth.delayed === 0 ? depth : undefined;
+    });
     await pipeline.clients.sqs.send(new SetQueueAttributesCommand({ QueueUrl: dlq, Attributes: { MessageRetentionPeriod: '60' } }));
     await pipeline.clients.sqs.send(new PurgeQueueCommand({ QueueUrl: dlq }));
     const oversized = [...deadLetters.values()].find((d) => d.object.oversizeBody !== undefined)!.object.oversizeBody!;
@@ -208,7 +213,12 @@ describe('from the dead-letter queue, with the archiver paused', () => {
     const result = await pipeline.functions.redrive.invoke({ source: 'dead-letter-queue' });
     expect((result as { value: unknown }).value).toMatchObject({ redriven: ids.length, skipped: 0, failed: [] });
     await expectProcessedOnce(ids);
-    expect(await queueDepth(pipeline, dlq)).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
+    // (The archive object and the record are written before the archiver's batch returns and the
+    // mapping deletes the messages: wait for the deletes.)
+    await until('the archiver to delete what it archived from the dead-letter queue', 30_000, async () => {
+      const depth = await queueDepth(pipeline, dlq);
+      return depth.visible + depth.inFlight + depth.delayed === 0 ? depth : undefined;
+    });
     say(`  redriven from the dead-letter queue and processed after ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
 
