@@ -6,7 +6,7 @@
  * left out. Shared by the construct (encode) and the handler (decode); not part of the public API.
  */
 import { presetNamed, type PresetDefinition } from './presets';
-import { PRESET_FIELDS, type FieldLocation, type HmacSchemeConfig, type ProviderRuntimeConfig, type PublicKeySchemeConfig, type SignatureList, type TimestampUnit } from './provider-config';
+import { PRESET_FIELDS, type FieldLocation, type HmacSchemeConfig, type KeyEncoding, type ProviderRuntimeConfig, type PublicKeySchemeConfig, type SignatureList, type TimestampUnit } from './provider-config';
 
 /** A field location: `h:<header>` or `j:<json path>`, or both. */
 type EncodedLocation = string | { readonly h: string; readonly j: string };
@@ -32,6 +32,10 @@ interface EncodedHmac {
   readonly q?: string;
   /** Timestamp unit, when not seconds. */
   readonly u?: TimestampUnit;
+  /** Key encoding, when the secret is not the key's UTF-8. */
+  readonly x?: KeyEncoding;
+  /** Numbered signature headers: how many. */
+  readonly N?: number;
 }
 
 /** The public-key settings: the HMAC ones with the algorithm in `a` and the key in `k`. */
@@ -145,6 +149,8 @@ function encodeHmac(h: HmacSchemeConfig): EncodedHmac {
     ...(h.signatureJsonPath !== undefined ? { j: h.signatureJsonPath } : {}),
     ...(h.timestampJsonPath !== undefined ? { q: h.timestampJsonPath } : {}),
     ...(h.timestampUnit !== undefined ? { u: h.timestampUnit } : {}),
+    ...(h.keyEncoding !== undefined ? { x: h.keyEncoding } : {}),
+    ...(h.numberedHeaders !== undefined ? { N: h.numberedHeaders } : {}),
   };
 }
 
@@ -185,6 +191,8 @@ function decodeHmac(h: EncodedHmac): HmacSchemeConfig {
     ...(h.j !== undefined ? { signatureJsonPath: h.j } : {}),
     ...(h.q !== undefined ? { timestampJsonPath: h.q } : {}),
     ...(h.u !== undefined ? { timestampUnit: h.u } : {}),
+    ...(h.x !== undefined ? { keyEncoding: h.x } : {}),
+    ...(h.N !== undefined ? { numberedHeaders: h.N } : {}),
   };
 }
 

@@ -85,17 +85,21 @@ interface Extracted {
 function extract(config: HmacSchemeConfig | PublicKeySchemeConfig, request: SignedRequest): ContentProblem | Extracted {
   const needsJson = config.signatureJsonPath !== undefined || config.timestampJsonPath !== undefined || (config.content ?? '').includes('{j:');
   const json = needsJson ? jsonOf(request.body) : undefined;
-  const raw = config.signatureJsonPath !== undefined ? stringAt(json, config.signatureJsonPath) : header(request.headers, config.header);
-  if (raw === undefined) return 'missing_signature';
+  const raws = rawSignatures(config, request.headers, json);
+  if (raws.length === 0) return 'missing_signature';
 
-  let signatures: string[];
+  const signatures: string[] = [];
   let timestamp: string | undefined;
-  if (config.list !== undefined) {
-    ({ signatures, timestamp } = parseList(raw, config.list));
-  } else {
-    const prefix = config.prefix ?? '';
-    if (!raw.startsWith(prefix)) return 'malformed_signature';
-    signatures = [raw.slice(prefix.length)];
+  for (const raw of raws) {
+    if (config.list !== undefined) {
+      const parsed = parseList(raw, config.list);
+      signatures.push(...parsed.signatures);
+      timestamp ??= parsed.timestamp;
+    } else {
+      const prefix = config.prefix ?? '';
+      if (!raw.startsWith(prefix)) return 'malformed_signature';
+      signatures.push(raw.slice(prefix.length));
+    }
   }
   if (signatures.length === 0) return 'malformed_signature';
   if (config.timestampHeader !== undefined) timestamp = header(request.headers, config.timestampHeader);
@@ -230,6 +234,28 @@ function strictBase64(text: string): Buffer | undefined {
 }
 
 // ---- parsing ----
+
+/** Most reads at most this many numbered headers (DocuSign sends one per key, up to 100). */
+const MAX_NUMBERED_HEADERS = 100;
+
+/** The signature values: from the body, from `<header>-1` … `<header>-<n>`, or from the header. */
+function rawSignatures(config: HmacSchemeConfig | PublicKeySchemeConfig, headers: Headers, json: unknown): string[] {
+  if (config.signatureJsonPath !== undefined) {
+    const value = stringAt(json, config.signatureJsonPath);
+    return value !== undefined ? [value] : [];
+  }
+  if (config.numberedHeaders !== undefined) {
+    const values: string[] = [];
+    const count = Math.min(Math.max(Math.trunc(Number(config.numberedHeaders)) || 0, 0), MAX_NUMBERED_HEADERS);
+    for (let n = 1; n <= count; n++) {
+      const value = header(headers, `${config.header}-${n}`);
+      if (value !== undefined) values.push(value);
+    }
+    return values;
+  }
+  const value = header(headers, config.header);
+  return value !== undefined ? [value] : [];
+}
 
 function parseList(value: string, list: SignatureList): { signatures: string[]; timestamp: string | undefined } {
   const signatures: string[] = [];

@@ -705,7 +705,7 @@ const HEADER_NAMES = [
   'authorization', 'x-ts', 'x-signature-ed25519', 'x-signature-timestamp',
   'stripe-signature', 'x-hub-signature-256', 'x-shopify-hmac-sha256', 'x-slack-signature', 'x-slack-request-timestamp',
   'webhook-id', 'webhook-timestamp', 'webhook-signature', 'svix-id', 'svix-timestamp', 'svix-signature',
-  'x-sig', 'x-ts', 'x-api-key', '__proto__', 'constructor',
+  'x-sig', 'x-ts', 'x-api-key', '__proto__', 'constructor', 'x-sig-1', 'x-sig-2', 'x-sig-100',
 ];
 /** Pieces of the signature syntaxes, so generated headers reach deep into the parsers. */
 const SYNTAX_FRAGMENTS = ['Basic ', 'dXNlcjpwYXNz', 'v1a,', 'ts=', 'h1=', ';', '2021-03-25T05:09:27Z', '2021-03-25T05:09:27.123456789Z', '1700000000000', 't=', 'v1=', 'v0=', 'v1,', 'v2,', 'sha256=', ',', ' ', '=', '1700000000', 'a'.repeat(64), 'QUJD', '==', '\u0000', '😀', '\uD800'];
@@ -735,6 +735,9 @@ const hmacSettingsArbitrary = fc.record({
   signatureJsonPath: fc.option(fc.constantFrom('signature.signature', '', '__proto__', 'a.b.c'), { nil: undefined }),
   timestampJsonPath: fc.option(fc.constantFrom('signature.timestamp', 'webhookTimestamp', ''), { nil: undefined }),
   timestampUnit: fc.option(fc.constantFrom('s', 'ms', 'iso', 'bogus'), { nil: undefined }),
+  // Keys given encoded (Adyen hex, Airtable base64) and numbered signature headers (DocuSign).
+  keyEncoding: fc.option(fc.constantFrom('hex', 'base64', 'bogus', '__proto__'), { nil: undefined }),
+  numberedHeaders: fc.option(fc.oneof(fc.integer({ min: -3, max: 150 }), fc.constantFrom(Number.NaN, Infinity)), { nil: undefined }),
 }, { requiredKeys: ['header', 'algorithm', 'encoding'] }) as fc.Arbitrary<HmacSchemeConfig>;
 const publicKeySettingsArbitrary = fc.record({
   algorithm: fc.constantFrom('ed25519', 'ecdsa-p256', 'rsa', ''),
@@ -753,7 +756,7 @@ const configArbitrary = fc.record({
   publicUrl: fc.option(fc.constantFrom('https://example.com/webhook/x', ''), { nil: undefined }),
 }).map((partial) => providerConfig(partial.scheme, partial));
 const secretsArbitrary = fc.array(
-  fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.constant(STANDARD_SECRET), fc.constant('whsec_'), fc.constant(''), fc.constant(FUZZ_ED25519_HEX), fc.constant('user:pass')),
+  fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.constant(STANDARD_SECRET), fc.constant('whsec_'), fc.constant(''), fc.constant(FUZZ_ED25519_HEX), fc.constant('user:pass'), fc.constant('QUJD')),
   { maxLength: 3 },
 );
 const bodyArbitrary = fc.uint8Array({ maxLength: 256 }).map((bytes) => Buffer.from(bytes));
