@@ -114,11 +114,7 @@ function extract(config: HmacSchemeConfig | PublicKeySchemeConfig, request: Sign
 
   // Adjacent text is joined: each HMAC update crosses into native code, which costs more than a concatenation.
   const parts: (string | Buffer)[] = [];
-  const add = (piece: string | Buffer) => {
-    const last = parts.length - 1;
-    if (typeof piece === 'string' && last >= 0 && typeof parts[last] === 'string') parts[last] = (parts[last] as string) + piece;
-    else parts.push(piece);
-  };
+  const add = (piece: string | Buffer) => appendPart(parts, piece);
   for (const part of parseTemplate(template)) {
     switch (part.kind) {
       case 'text': add(part.text); break;
@@ -147,6 +143,12 @@ function extract(config: HmacSchemeConfig | PublicKeySchemeConfig, request: Sign
   return { signatures, parts };
 }
 
+function appendPart(parts: (string | Buffer)[], piece: string | Buffer): void {
+  const last = parts.length - 1;
+  if (typeof piece === 'string' && last >= 0 && typeof parts[last] === 'string') parts[last] = (parts[last] as string) + piece;
+  else parts.push(piece);
+}
+
 /** The HMAC family: valid when the HMAC of the content under any secret equals any signature. */
 export function verifyHmacContent(
   config: HmacSchemeConfig,
@@ -168,7 +170,9 @@ export function verifyHmacContent(
     const hmac = createHmac(config.algorithm, key);
     for (const part of found.parts) hmac.update(part);
     const expected = Buffer.from(hmac.digest(config.encoding), 'latin1');
-    if (candidates.some((candidate) => timingSafeEqual(expected, candidate))) return 'valid';
+    for (const candidate of candidates) {
+      if (timingSafeEqual(expected, candidate)) return 'valid';
+    }
   }
   return 'invalid_signature';
 }

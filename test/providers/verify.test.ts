@@ -845,7 +845,8 @@ describe('ISO 8601 timestamps (Zendesk, Twitch)', () => {
       fc.option(fc.integer({ min: 1, max: 9 }).chain((n) => digits(n, 10 ** n - 1)), { nil: undefined }),
       fc.oneof(fc.constant('Z'), fc.tuple(fc.constantFrom('+', '-'), digits(2, 25), digits(2, 61)).map(([sign, h, m]) => `${sign}${h}:${m}`)),
     ).map(([y, mo, d, h, mi, s, frac, zone]) => `${y}-${mo}-${d}T${h}:${mi}:${s}${frac !== undefined ? `.${frac}` : ''}${zone}`);
-    fc.assert(fc.property(fc.oneof(dateTime, fc.string({ maxLength: 30 })), (text) => Object.is(isoSeconds(text), reference(text))), { numRuns: 5000 });
+    const anything = fc.oneof(dateTime, fc.string({ maxLength: 30 }));
+    fc.assert(fc.property(anything, (text) => Object.is(isoSeconds(text), reference(text))), { numRuns: 5000 });
   });
 
   test('read Twitch\'s nanoseconds and Zendesk\'s whole seconds', () => {
