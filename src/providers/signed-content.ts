@@ -11,6 +11,7 @@
  */
 import { createHmac, createPublicKey, timingSafeEqual, verify as verifyWithKey, type KeyObject } from 'node:crypto';
 import type { HmacAlgorithm, HmacSchemeConfig, PublicKeySchemeConfig, SignatureList, TimestampUnit } from './provider-config';
+import { PLACEHOLDER } from './template-placeholders';
 import { parseJsonBody } from '../runtime/http';
 
 type Headers = Readonly<Record<string, string | undefined>>;
@@ -39,16 +40,9 @@ type Part =
   | { readonly kind: 'body' | 'ts' | 'url' | 'method' | 'form' }
   | { readonly kind: 'header' | 'json'; readonly name: string };
 
-const PLACEHOLDER = /\{(body|ts|url|method|form|h:[!#$%&'*+.^_`|~0-9a-z-]+|j:[^{}]+)\}/g;
 const MAX_CACHED = 64;
 const templates = new Map<string, readonly Part[]>();
 const publicKeys = new Map<string, KeyObject | null>();
-
-/** The placeholders of a template that the engine does not know, for synth-time validation. */
-export function unknownPlaceholders(template: string): string[] {
-  const stripped = template.replace(PLACEHOLDER, '');
-  return [...stripped.matchAll(/\{[^{}]*\}/g)].map((m) => m[0]);
-}
 
 /** The default template: the body, after `timestamp.` when a timestamp header is signed. */
 export function defaultTemplate(config: HmacSchemeConfig | PublicKeySchemeConfig): string {

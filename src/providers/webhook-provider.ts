@@ -12,7 +12,7 @@ import {
   type ProviderSecretOptions, type PublicKeyPresetOptions, type PublicKeyProviderOptions, type UrlSignedProviderOptions,
   type WebhookProviderOptions,
 } from './provider-options';
-import { unknownPlaceholders } from './signed-content';
+import { unknownPlaceholders } from './template-placeholders';
 
 // The enums, option structs and schemas are part of this module's public API (src/index.ts re-exports it).
 export * from './provider-options';

@@ -29,11 +29,12 @@ def ingest_function(template: Template) -> dict:
     return functions[0]
 
 
-def test_five_arm64_nodejs24_functions(template: Template) -> None:
-    # ingest, processor, status, listing, and the event publisher the route turns on
-    template.resource_count_is("AWS::Lambda::Function", 5)
+def test_eight_arm64_nodejs24_functions(template: Template) -> None:
+    # ingest, processor, dead-letter archiver, redrive, status, listing, and the event publisher
+    # and replay functions the route turns on
+    template.resource_count_is("AWS::Lambda::Function", 8)
     template.resource_properties_count_is(
-        "AWS::Lambda::Function", {"Architectures": ["arm64"], "Runtime": "nodejs24.x"}, 5
+        "AWS::Lambda::Function", {"Architectures": ["arm64"], "Runtime": "nodejs24.x"}, 8
     )
 
 
