@@ -102,6 +102,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'razorpay',
     'square',
     'twilio',
+    '@adyen/api-library',
+    '@workos-inc/node',
+    'coinbase-commerce-node',
   ],
 
   eslintOptions: {

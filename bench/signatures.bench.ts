@@ -9,12 +9,14 @@
  * (the order rotates every round) so drift and GC hit all contenders alike. Ratios are the median
  * of the per-round ratios; ns/op is the median batch.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, generateKeyPairSync, sign as signWithKey, verify as verifyWithKey } from 'node:crypto';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import { Webhook as SvixWebhook } from 'svix';
+import { PRESETS } from '../src/providers/presets';
 import type { ProviderRuntimeConfig } from '../src/providers/provider-config';
 import { verifySignature } from '../src/providers/verify';
+import { AdyenHmacValidator, Paddle, SendGridEventWebhook, WorkOS, discordVerifyKey, squareHelper, twilio } from '../test/providers/oracles';
 
 const GOAL_RATIO = 1.2;
 const BODY_BYTES = 4096;
@@ -32,6 +34,8 @@ interface Contender {
 
 interface Scheme {
   readonly name: string;
+  /** Held to GOAL_RATIO against the raw baseline (the HMAC families); the public-key ones are compared with their SDKs. */
+  readonly goal?: false;
   readonly raw: Contender;
   readonly ours: Contender;
   readonly officials: readonly Contender[];
@@ -50,6 +54,18 @@ function jsonBody(bytes: number): Buffer {
 
 function config(scheme: ProviderRuntimeConfig['scheme'], extra: Partial<ProviderRuntimeConfig> = {}): ProviderRuntimeConfig {
   return { name: 'bench', scheme, secretArns: [], toleranceSeconds: TOLERANCE, ...extra };
+}
+
+/** A preset's configuration as the ingest function reads it. */
+function preset(factory: string, extra: Partial<ProviderRuntimeConfig> = {}): ProviderRuntimeConfig {
+  const p = PRESETS.find((candidate) => candidate.factory === factory)!;
+  return config(p.scheme, {
+    preset: factory,
+    toleranceSeconds: p.toleranceSeconds ?? TOLERANCE,
+    ...(p.hmac !== undefined ? { hmac: p.hmac } : {}),
+    ...(p.publicKey !== undefined ? { publicKey: p.publicKey } : {}),
+    ...extra,
+  });
 }
 
 function hmacOf(algorithm: string, key: string | Buffer, prefix: string, body: Buffer): Buffer {
@@ -94,8 +110,11 @@ async function buildSchemes(): Promise<Scheme[]> {
 
   const genericSecret = 'bench-generic-secret';
   const apiKey = 'bench-api-key-0123456789';
+  const engine = engineSchemes(body, text, now, raw, ours);
 
   return [
+    // First: Paddle's SDK accepts a signature only within 5 seconds of its timestamp.
+    ...engine.filter((scheme) => scheme.name.startsWith('paddle')),
     {
       name: 'stripe',
       raw: raw('sha256', stripeSecret),
@@ -164,6 +183,140 @@ async function buildSchemes(): Promise<Scheme[]> {
       ours: ours(config('api-key', { apiKeyHeader: 'x-api-key' }), [apiKey], { 'x-api-key': apiKey }),
       officials: [],
     },
+    ...engine.filter((scheme) => !scheme.name.startsWith('paddle')),
+  ];
+}
+
+type RawOf = (algorithm: string, secret: string | Buffer) => Contender;
+type OursOf = (providerConfig: ProviderRuntimeConfig, secrets: string[], headers: Record<string, string>) => Contender;
+
+/** The generic engine's families: templates, lists, URL and form signing, encoded keys, numbered headers, body-borne signatures, basic auth, public keys. */
+function engineSchemes(body: Buffer, text: string, now: number, raw: RawOf, ours: OursOf): Scheme[] {
+  const secret = 'bench-engine-secret';
+  const url = 'https://hooks.example.com/webhook/bench?tenant=1';
+
+  const paddleHeader = `ts=${now};h1=${hmacOf('sha256', secret, `${now}:`, body).toString('hex')}`;
+  const paddle = new Paddle('pdl_sdbx_apikey_01');
+
+  const twilioForm = Buffer.from(new URLSearchParams({ AccountSid: 'AC0123', Body: 'x'.repeat(BODY_BYTES - 40), From: '+14158675309', To: '+18005551212' }).toString());
+  const twilioParams = Object.fromEntries(new URLSearchParams(twilioForm.toString()));
+  const twilioSignature = twilio.getExpectedTwilioSignature(secret, url, twilioParams);
+  const twilioConfig = preset('twilio', { publicUrl: url });
+
+  const squareSignature = hmacOf('sha256', secret, url, body).toString('base64');
+
+  const workosHeader = `t=${now * 1000}, v1=${hmacOf('sha256', secret, `${now * 1000}.`, body).toString('hex')}`;
+  const workos = new WorkOS('sk_test_bench');
+  const workosPayload = JSON.parse(text);
+
+  const adyenKey = '44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056';
+  const adyenSignature = hmacOf('sha256', Buffer.from(adyenKey, 'hex'), '', body).toString('base64');
+  const adyen = new AdyenHmacValidator();
+
+  const twitchStamp = new Date(now * 1000).toISOString().replace('.000Z', '.123456789Z');
+  const twitchHeaders = {
+    'twitch-eventsub-message-id': 'e76c6bd4-55c9-4987-8304-da1588d8988b',
+    'twitch-eventsub-message-timestamp': twitchStamp,
+    'twitch-eventsub-message-signature': `sha256=${hmacOf('sha256', secret, `e76c6bd4-55c9-4987-8304-da1588d8988b${twitchStamp}`, body).toString('hex')}`,
+  };
+
+  const mailgunConfig = preset('mailgun');
+  const mailgunBody = Buffer.from(JSON.stringify({
+    'signature': { timestamp: String(now), token: 'a'.repeat(50), signature: hmacOf('sha256', secret, `${now}${'a'.repeat(50)}`, Buffer.alloc(0)).toString('hex') },
+    'event-data': { id: 'ev', event: 'delivered', padding: 'x'.repeat(BODY_BYTES - 200) },
+  }));
+
+  const ed = generateKeyPairSync('ed25519');
+  const edHex = ed.publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex');
+  const edSignature = signWithKey(null, Buffer.concat([Buffer.from(String(now)), body]), ed.privateKey);
+  const ec = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const ecB64 = ec.publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+  const ecSignature = signWithKey('sha256', Buffer.concat([Buffer.from(String(now)), body]), ec.privateKey);
+  const sendgrid = new SendGridEventWebhook();
+  const sendgridKey = sendgrid.convertPublicKeyToECDSA(ecB64);
+  // The raw baseline of a public-key scheme: one node:crypto verify with a ready KeyObject, over ts + body.
+  const rawVerify = (algorithm: 'ed25519' | 'ecdsa', signature: Buffer): Contender => ({
+    label: `node:crypto verify(${algorithm})`,
+    run: () => verifyWithKey(algorithm === 'ed25519' ? null : 'sha256', Buffer.concat([Buffer.from(String(now)), body]), algorithm === 'ed25519' ? ed.publicKey : ec.publicKey, signature),
+  });
+
+  return [
+    {
+      name: 'paddle (ts=;h1= list)',
+      raw: raw('sha256', secret),
+      ours: ours(preset('paddle'), [secret], { 'paddle-signature': paddleHeader }),
+      officials: [{ label: '@paddle/paddle-node-sdk isSignatureValid', run: () => paddle.webhooks.isSignatureValid(text, secret, paddleHeader), async: true }],
+    },
+    {
+      name: 'twilio (url + form, sha1)',
+      raw: raw('sha1', secret),
+      ours: { label: 'verifySignature', run: () => verifySignature(twilioConfig, [secret], { 'x-twilio-signature': twilioSignature }, twilioForm, now) },
+      officials: [{ label: 'twilio validateRequest', run: () => twilio.validateRequest(secret, twilioSignature, url, twilioParams) }],
+    },
+    {
+      name: 'square (url + body)',
+      raw: raw('sha256', secret),
+      ours: ours(preset('square', { publicUrl: url }), [secret], { 'x-square-hmacsha256-signature': squareSignature }),
+      officials: [{
+        label: 'square WebhooksHelper.verifySignature',
+        run: () => squareHelper.verifySignature({ requestBody: text, signatureHeader: squareSignature, signatureKey: secret, notificationUrl: url }),
+        async: true,
+      }],
+    },
+    {
+      name: 'workos (t in ms)',
+      raw: raw('sha256', secret),
+      ours: ours(preset('workos'), [secret], { 'workos-signature': workosHeader }),
+      officials: [{ label: '@workos-inc/node verifyHeader (JSON.stringify)', run: () => workos.webhooks.verifyHeader({ payload: workosPayload, sigHeader: workosHeader, secret }), async: true }],
+    },
+    {
+      name: 'twitch (id + RFC 3339 + body)',
+      raw: raw('sha256', secret),
+      ours: ours(preset('twitch'), [secret], twitchHeaders),
+      officials: [],
+    },
+    {
+      name: 'adyen platform (hex key)',
+      raw: raw('sha256', Buffer.from(adyenKey, 'hex')),
+      ours: ours(preset('adyenPlatform'), [adyenKey], { hmacsignature: adyenSignature }),
+      officials: [{ label: '@adyen/api-library validateHMACSignature', run: () => adyen.validateHMACSignature(adyenKey, adyenSignature, text) }],
+    },
+    {
+      name: 'docusign (numbered headers)',
+      raw: raw('sha256', secret),
+      ours: ours(preset('docusign'), [secret], { 'x-docusign-signature-1': hmacOf('sha256', secret, '', body).toString('base64') }),
+      officials: [],
+    },
+    {
+      name: 'mailgun (signature in body)',
+      raw: raw('sha256', secret),
+      ours: { label: 'verifySignature', run: () => verifySignature(mailgunConfig, [secret], {}, mailgunBody, now) },
+      officials: [],
+    },
+    {
+      name: 'basic auth (postmark)',
+      raw: raw('sha256', secret),
+      ours: ours(preset('postmark'), ['hooks:pa55word'], { authorization: `Basic ${Buffer.from('hooks:pa55word').toString('base64')}` }),
+      officials: [],
+    },
+    {
+      name: 'ed25519 (discord)',
+      goal: false,
+      raw: rawVerify('ed25519', edSignature),
+      ours: ours(preset('discord', { publicKey: { ...preset('discord').publicKey!, publicKey: edHex } }), [], {
+        'x-signature-timestamp': String(now), 'x-signature-ed25519': edSignature.toString('hex'),
+      }),
+      officials: [{ label: 'discord-interactions verifyKey', run: () => discordVerifyKey(body, edSignature.toString('hex'), String(now), edHex), async: true }],
+    },
+    {
+      name: 'ecdsa p-256 (sendgrid)',
+      goal: false,
+      raw: rawVerify('ecdsa', ecSignature),
+      ours: ours(preset('sendgrid', { publicKey: { ...preset('sendgrid').publicKey!, publicKey: ecB64 } }), [], {
+        'x-twilio-email-event-webhook-timestamp': String(now), 'x-twilio-email-event-webhook-signature': ecSignature.toString('base64'),
+      }),
+      officials: [{ label: '@sendgrid/eventwebhook verifySignature', run: () => sendgrid.verifySignature(sendgridKey, text, ecSignature.toString('base64'), String(now)) }],
+    },
   ];
 }
 
@@ -222,7 +375,9 @@ interface SchemeResult {
 async function measureScheme(scheme: Scheme): Promise<SchemeResult> {
   const contenders = [scheme.raw, scheme.ours, ...scheme.officials];
   for (const contender of contenders) {
-    await assertAccepts(contender);
+    await assertAccepts(contender).catch((error: Error) => {
+      throw new Error(`${scheme.name}: ${error.message}`);
+    });
   }
   const iterations = new Map<Contender, number>();
   for (const contender of contenders) {
@@ -262,7 +417,7 @@ function report(results: readonly SchemeResult[]): boolean {
     const raw = samples.get(scheme.raw)!;
     const ours = samples.get(scheme.ours)!;
     const oursOverRaw = medianRatio(ours, raw);
-    const pass = oursOverRaw <= GOAL_RATIO;
+    const pass = scheme.goal === false || oursOverRaw <= GOAL_RATIO;
     allPass &&= pass;
     const line = (label: string, values: readonly number[], ratioToRaw: string, ratioToOfficial: string): void => {
       console.log([pad(label === scheme.raw.label ? scheme.name : '', 28), pad(label, 44), pad(formatNs(median(values)), 10, true), pad(ratioToRaw, 9, true), pad(ratioToOfficial, 14, true)].join('  '));
@@ -274,7 +429,7 @@ function report(results: readonly SchemeResult[]): boolean {
     }
   }
   console.log('');
-  console.log(`${allPass ? 'PASS' : 'FAIL'}: verifySignature ≤ ${GOAL_RATIO}× one raw HMAC of a ${BODY_BYTES} B body for every scheme`);
+  console.log(`${allPass ? 'PASS' : 'FAIL'}: verifySignature ≤ ${GOAL_RATIO}× one raw HMAC of a ${BODY_BYTES} B body for every HMAC scheme (public-key schemes: compared with their SDKs, not held to the goal)`);
   return allPass;
 }
 

@@ -18,6 +18,7 @@ import {
 import { startPipeline, type Pipeline } from './pipeline';
 import { sampleDelivery, withBadSignature, type Delivery, type SampleOptions } from './signing';
 import type { Delivery as BusDelivery } from './stand-ins/event-bus';
+import { LOCAL_SCHEME_FAMILIES } from './template/app';
 
 interface Args {
   readonly serve: boolean;
@@ -66,7 +67,7 @@ function parseArgs(argv: readonly string[]): Args {
 function cases(pipeline: Pipeline): Case[] {
   const sample = (provider: string, options: SampleOptions, secretIndex = 0) => {
     const config = pipeline.providers.find((p) => p.name === provider)!;
-    return sampleDelivery(config, pipeline.secretsOf(provider)[secretIndex], options);
+    return sampleDelivery(config, pipeline.secretsOf(provider)[secretIndex] ?? '', options);
   };
   const config = (provider: string) => pipeline.providers.find((p) => p.name === provider)!;
   const now = Math.floor(Date.now() / 1000);
@@ -195,7 +196,39 @@ function cases(pipeline: Pipeline): Case[] {
         deliveryId: 'unused', body: Buffer.from(JSON.stringify({ type: 'url_verification', challenge: 'demo-challenge', token: 't' })),
       }),
     },
+    ...schemeFamilyCases(pipeline, sample),
   ];
+}
+
+/** A signed sample and a broken one of each scheme-family provider (LOCAL_SCHEME_FAMILIES). */
+function schemeFamilyCases(pipeline: Pipeline, sample: (provider: string, options: SampleOptions) => Delivery): Case[] {
+  return Object.entries(LOCAL_SCHEME_FAMILIES).flatMap(([provider, family]): Case[] => {
+    const config = pipeline.providers.find((p) => p.name === provider)!;
+    return [
+      { provider, label: `signed sample (${family})`, expectedStatus: 202, recorded: true, delivery: sample(provider, { deliveryId: randomUUID(), eventType: 'sample.event' }) },
+      { provider, label: 'bad signature', expectedStatus: 401, recorded: false, delivery: withBadSignature(config, sample(provider, { deliveryId: randomUUID() })) },
+    ];
+  });
+}
+
+/** The scheme families, one accepted delivery of each: the first signed sample of every scheme and engine feature. */
+function printSchemeFamilies(outcomes: readonly Outcome[]): void {
+  const engineFamilies: Readonly<Record<string, string>> = {
+    'stripe': 'Stripe (t=…,v1=… over t.body)',
+    'github': 'GitHub (sha256= over the body)',
+    'shopify': 'Shopify (base64 over the body)',
+    'slack': 'Slack (v0:ts:body)',
+    'standard-webhooks': 'Standard Webhooks v1 (id.ts.body)',
+    'acme': 'configurable HMAC (SHA-512, base64, timestamp header)',
+    'partner': 'API key in a header',
+    ...LOCAL_SCHEME_FAMILIES,
+  };
+  const rows = Object.entries(engineFamilies).map(([provider, family]) => {
+    const first = outcomes.find((o) => o.testCase.provider === provider && o.testCase.expectedStatus === 202 && o.record !== undefined);
+    return [family, provider, first === undefined ? 'none' : String(first.responses[0].status), first?.record?.status ?? 'none', first !== undefined && first.problems.length === 0 ? 'yes' : 'NO'];
+  });
+  console.log('\nOne accepted delivery per scheme family');
+  console.log(table(['Scheme family', 'Provider', 'HTTP', 'Record', 'OK'], rows));
 }
 
 async function send(pipeline: Pipeline, testCase: Case): Promise<HttpResult[]> {
@@ -303,12 +336,15 @@ function printServeHelp(pipeline: Pipeline, port: number): void {
     'standard-webhooks': 'webhook-signature',
     'hmac': 'see below',
     'api-key': 'see below',
+    'public-key': 'see below',
+    'basic-auth': 'Authorization: Basic (user:password below)',
   };
   console.log(`\nServing on ${base} (127.0.0.1 only). Ctrl-C stops everything.\n`);
   console.log(table(['Provider', 'POST to', 'Signature', 'Secret (test value)'], pipeline.providers.map((p) => [
     p.name, `${base}/webhook/${p.name}`,
-    p.scheme === 'hmac' ? `${p.hmac!.header} (${p.hmac!.algorithm}, ${p.hmac!.encoding}, prefix '${p.hmac!.prefix ?? ''}', timestamp ${p.hmac!.timestampHeader})`
-      : p.scheme === 'api-key' ? `${p.apiKeyHeader} (the key itself)` : signatureHeader[p.scheme],
+    p.scheme === 'public-key' ? `${p.publicKey!.header} (${p.publicKey!.algorithm}; public key ${p.publicKey!.publicKey ?? 'in secrets'})`
+      : p.scheme === 'hmac' ? `${p.hmac!.header} (${p.hmac!.algorithm}, ${p.hmac!.encoding}, prefix '${p.hmac!.prefix ?? ''}', timestamp ${p.hmac!.timestampHeader})`
+        : p.scheme === 'api-key' ? `${p.apiKeyHeader} (the key itself)` : signatureHeader[p.scheme],
     pipeline.secretsOf(p.name).join('  or  '),
   ])));
   console.log(`\nStatus (IAM-authorised, SigV4 with the local caller key):
@@ -325,6 +361,7 @@ async function main(): Promise<number> {
   console.log('Local webhook pipeline: the shipped handler bundles (assets/lambdas) on emulated SQS, S3, Secrets Manager and DynamoDB, with a local EventBridge\n');
   const pipeline = await startPipeline({
     apiPort: args.port,
+    everySchemeFamily: true,
     // A short batching window keeps the demo quick; everything else is the construct's defaults.
     props: { processing: { maxBatchingWindow: Duration.seconds(1) } },
     secretOverrides: args.secrets,
@@ -353,6 +390,7 @@ async function main(): Promise<number> {
     o.problems.length === 0 ? 'yes' : `NO: ${o.problems.join('; ')}`,
   ]))}`);
 
+  printSchemeFamilies(outcomes);
   const problems = outcomes.flatMap((o) => o.problems.map((p) => `${o.testCase.provider} ${o.testCase.label}: ${p}`));
   const lookups: string[][] = [];
   for (const id of new Set(outcomes.filter((o) => o.record).map((o) => o.id!))) {

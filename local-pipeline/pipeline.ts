@@ -35,6 +35,8 @@ const KEPT_RUNS = 10;
 export interface PipelineOptions {
   /** WebhookProcessor props (everything but the providers), e.g. a short `processing.timeout`. */
   readonly props?: LocalProcessorProps;
+  /** Add a provider of each remaining signature scheme family (LOCAL_SCHEME_FAMILIES in template/app.ts). @default false */
+  readonly everySchemeFamily?: boolean;
   /** Port of the API on 127.0.0.1; 0 picks a free one. @default 0 */
   readonly apiPort?: number;
   /**
@@ -144,7 +146,7 @@ async function build(
     t = Date.now();
   };
 
-  const synth = synthesizeLocalApp(path.join(runDir, 'cdk.out'), options.props);
+  const synth = synthesizeLocalApp(path.join(runDir, 'cdk.out'), options.props, { everySchemeFamily: options.everySchemeFamily });
   const template = synth.template;
   const specs = functionSpecs(template);
   const bundleByFunction = matchShippedBundles(specs, synth.assetManifest, synth.outdir, REPO_ROOT, localTargetDirs(LOCAL_TARGETS_DIR));

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""A CDK app with a WebhookProcessor for Stripe, GitHub, Standard Webhooks and a custom HMAC provider."""
+"""A CDK app with a WebhookProcessor for Stripe, GitHub, Standard Webhooks, a custom HMAC provider,
+Zendesk, Twitch EventSub and DocuSign Connect."""
 from aws_cdk import App, CfnOutput, Duration, Stack
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_secretsmanager as secretsmanager
@@ -45,6 +46,12 @@ class WebhooksStack(Stack):
                 event_id_header="X-Acme-Delivery",
                 event_type_json_path="event.type",
             ),
+            # Presets of the signed-content engine: an ISO 8601 timestamp before the body (Zendesk),
+            # a header and an RFC 3339 timestamp before it (Twitch, 10 minutes of tolerance), one
+            # numbered signature header per Connect key (DocuSign).
+            WebhookProvider.zendesk(secrets=[secret("ZendeskSecret", "webhooks/zendesk")]),
+            WebhookProvider.twitch(secrets=[secret("TwitchSecret", "webhooks/twitch")]),
+            WebhookProvider.docusign(secrets=[secret("DocusignSecret", "webhooks/docusign")]),
         ]
 
         webhooks = WebhookProcessor(

@@ -17,6 +17,7 @@ import {
   type WebhookProcessorProps,
 } from '../../src';
 import { defaultRuntime } from '../../src/core/function-base';
+import { LOCAL_PUBLIC_KEYS, LOCAL_PUBLIC_URL } from '../signing';
 
 export const STACK_NAME = 'LocalWebhooks';
 
@@ -44,6 +45,30 @@ export const LOCAL_SECRET_VALUES: Readonly<Record<string, string>> = {
   AsanaSecret: 'pending',
   OktaAuthorization: 'local-okta-authorization-9c4a',
   ZoomSecret: 'local-zoom-secret-token-2f60',
+  // The scheme-family providers (LOCAL_SCHEME_FAMILIES).
+  PostmarkCredentials: 'hooks:local-postmark-pa55',
+  TwilioAuthToken: 'local-twilio-auth-token-2b9c',
+  MailgunSigningKey: 'local-mailgun-signing-key-8d1e',
+  TwitchSecret: 'local-twitch-eventsub-secret-0a4f',
+  AdyenHmacKey: '44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056',
+  DocusignConnectKey: 'local-docusign-connect-key-77c2',
+};
+
+/**
+ * The extra providers of the local app with `everySchemeFamily`, one per family of the signature
+ * engine not already covered by the default providers (Stripe, GitHub, Shopify, Slack, Standard
+ * Webhooks, a configurable HMAC, an API key), by route name: what each exercises.
+ */
+export const LOCAL_SCHEME_FAMILIES: Readonly<Record<string, string>> = {
+  // Discord with handshakes is `discord` (test/local/handshakes.test.ts); this one is signed by the sample signer's key.
+  'discord-events': 'Ed25519 public key (hex), timestamp + body',
+  'sendgrid': 'ECDSA P-256 public key, timestamp + body',
+  'postmark': 'HTTP basic auth',
+  'twilio': 'URL + sorted form parameters (publicUrl)',
+  'mailgun': 'signature carried in the body',
+  'twitch': 'template with a header and an RFC 3339 timestamp',
+  'adyen-platform': 'hex-encoded HMAC key',
+  'docusign': 'numbered signature headers',
 };
 
 /**
@@ -117,8 +142,14 @@ export interface AssetManifest {
   }>;
 }
 
+/** Which providers the local app has, beyond the default ones. */
+export interface LocalAppOptions {
+  /** Add a provider of each remaining scheme family (LOCAL_SCHEME_FAMILIES). @default false */
+  readonly everySchemeFamily?: boolean;
+}
+
 /** Builds the stack; `props` override the construct's defaults (e.g. a short processing timeout). */
-export function buildLocalStack(app: App, props: LocalProcessorProps = {}): Stack {
+export function buildLocalStack(app: App, props: LocalProcessorProps = {}, options: LocalAppOptions = {}): Stack {
   const stack = new Stack(app, STACK_NAME);
   const secret = (id: string) => new secretsmanager.Secret(stack, id, { description: `Local test secret ${id}` });
   const webhooks = new WebhookProcessor(stack, 'Webhooks', {
@@ -157,10 +188,29 @@ export function buildLocalStack(app: App, props: LocalProcessorProps = {}): Stac
       WebhookProvider.okta({ secrets: [secret('OktaAuthorization')] }),
       WebhookProvider.zoom({ secrets: [secret('ZoomSecret')] }),
       WebhookProvider.discord({ publicKey: localDiscordKey().publicKeyHex }),
+      ...(options.everySchemeFamily === true ? schemeFamilyProviders(secret) : []),
     ],
   });
   addLocalRoutes(stack, webhooks);
   return stack;
+}
+
+/**
+ * One provider of each remaining scheme family. The public-key ones are configured with the
+ * signer's fixed test keys; the URL-signing one with a fixed public URL, which the ingest function
+ * uses as the signed URL whatever address the local API listens on (as behind a custom domain).
+ */
+function schemeFamilyProviders(secret: (id: string) => secretsmanager.ISecret): WebhookProvider[] {
+  return [
+    WebhookProvider.discord({ publicKey: LOCAL_PUBLIC_KEYS.ed25519Hex, name: 'discord-events' }),
+    WebhookProvider.sendgrid({ publicKey: LOCAL_PUBLIC_KEYS.ecdsaP256 }),
+    WebhookProvider.postmark({ secrets: [secret('PostmarkCredentials')] }),
+    WebhookProvider.twilio({ secrets: [secret('TwilioAuthToken')], publicUrl: `${LOCAL_PUBLIC_URL}/twilio` }),
+    WebhookProvider.mailgun({ secrets: [secret('MailgunSigningKey')] }),
+    WebhookProvider.twitch({ secrets: [secret('TwitchSecret')] }),
+    WebhookProvider.adyenPlatform({ secrets: [secret('AdyenHmacKey')] }),
+    WebhookProvider.docusign({ secrets: [secret('DocusignConnectKey')] }),
+  ];
 }
 
 /** Routes to every kind of local target: SQS queues, a Lambda function, and an SNS topic that is only recorded. */
@@ -194,9 +244,9 @@ function addLocalRoutes(stack: Stack, webhooks: WebhookProcessor): void {
 }
 
 /** Synthesizes the app into `outdir` and reads back the template and the asset manifest. */
-export function synthesizeLocalApp(outdir: string, props: LocalProcessorProps = {}): SynthesizedApp {
+export function synthesizeLocalApp(outdir: string, props: LocalProcessorProps = {}, options: LocalAppOptions = {}): SynthesizedApp {
   const app = new App({ outdir });
-  const stack = buildLocalStack(app, props);
+  const stack = buildLocalStack(app, props, options);
   const assembly = app.synth();
   const artifact = assembly.getStackByName(stack.stackName);
   const assetManifestFile = fs.readdirSync(outdir).find((f) => f === `${stack.artifactId}.assets.json`);

@@ -61,7 +61,17 @@ export interface HmacSchemeConfig {
   readonly timestampJsonPath?: string;
   /** How the timestamp is written, when not unix seconds. */
   readonly timestampUnit?: TimestampUnit;
+  /** How a secret becomes the HMAC key, when not its UTF-8 bytes: hex-decoded (Adyen) or base64-decoded (Airtable). */
+  readonly keyEncoding?: KeyEncoding;
+  /**
+   * The signature is in `<header>-1` … `<header>-<n>`, one header per active key of the
+   * provider (DocuSign Connect); this is n, the most headers read.
+   */
+  readonly numberedHeaders?: number;
 }
+
+/** How a secret, as the provider shows it, is the HMAC key. */
+export type KeyEncoding = 'hex' | 'base64';
 
 /** Unix seconds (the default), unix milliseconds, or an ISO 8601 / RFC 3339 date-time. */
 export type TimestampUnit = 's' | 'ms' | 'iso';

@@ -7,7 +7,7 @@
  */
 import type { HandshakeKind } from './handshake';
 import { presetNamed, type PresetDefinition } from './presets';
-import { PRESET_FIELDS, type FieldLocation, type HmacSchemeConfig, type ProviderRuntimeConfig, type PublicKeySchemeConfig, type SignatureList, type TimestampUnit } from './provider-config';
+import { PRESET_FIELDS, type FieldLocation, type HmacSchemeConfig, type KeyEncoding, type ProviderRuntimeConfig, type PublicKeySchemeConfig, type SignatureList, type TimestampUnit } from './provider-config';
 
 /** A field location: `h:<header>` or `j:<json path>`, or both. */
 type EncodedLocation = string | { readonly h: string; readonly j: string };
@@ -33,6 +33,10 @@ interface EncodedHmac {
   readonly q?: string;
   /** Timestamp unit, when not seconds. */
   readonly u?: TimestampUnit;
+  /** Key encoding, when the secret is not the key's UTF-8. */
+  readonly x?: KeyEncoding;
+  /** Numbered signature headers: how many. */
+  readonly N?: number;
 }
 
 /** The public-key settings: the HMAC ones with the algorithm in `a` and the key in `k`. */
@@ -155,6 +159,8 @@ function encodeHmac(h: HmacSchemeConfig): EncodedHmac {
     ...(h.signatureJsonPath !== undefined ? { j: h.signatureJsonPath } : {}),
     ...(h.timestampJsonPath !== undefined ? { q: h.timestampJsonPath } : {}),
     ...(h.timestampUnit !== undefined ? { u: h.timestampUnit } : {}),
+    ...(h.keyEncoding !== undefined ? { x: h.keyEncoding } : {}),
+    ...(h.numberedHeaders !== undefined ? { N: h.numberedHeaders } : {}),
   };
 }
 
@@ -195,6 +201,8 @@ function decodeHmac(h: EncodedHmac): HmacSchemeConfig {
     ...(h.j !== undefined ? { signatureJsonPath: h.j } : {}),
     ...(h.q !== undefined ? { timestampJsonPath: h.q } : {}),
     ...(h.u !== undefined ? { timestampUnit: h.u } : {}),
+    ...(h.x !== undefined ? { keyEncoding: h.x } : {}),
+    ...(h.N !== undefined ? { numberedHeaders: h.N } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * Signing keys from the secrets as stored: UTF-8 bytes for most schemes, the base64 key of a
- * Standard Webhooks secret, the digest of a shared key; each memoised per secret, so a warm
+ * Standard Webhooks secret, the hex or base64 key of a few providers, the digest of a shared key; each memoised per secret, so a warm
  * function derives a key once. Pure: no AWS clients.
  */
 import { createHash } from 'node:crypto';
@@ -11,6 +11,8 @@ const MAX_CACHED_SECRETS = 64;
 const utf8Keys = new Map<string, Buffer | null>();
 const standardWebhooksKeys = new Map<string, Buffer | null>();
 const apiKeyDigests = new Map<string, Buffer>();
+const hexKeys = new Map<string, Buffer | null>();
+const base64Keys = new Map<string, Buffer | null>();
 
 /** Most schemes key the HMAC with the secret's UTF-8 bytes (kept as a Buffer: cheaper per HMAC than a string). */
 export function utf8Key(secret: string): Buffer | null {
@@ -37,6 +39,25 @@ function decodeStandardWebhooksSecret(secret: string): Buffer | null {
   const encoded = secret.startsWith(STANDARD_WEBHOOKS_PREFIX) ? secret.slice(STANDARD_WEBHOOKS_PREFIX.length) : secret;
   const key = Buffer.from(encoded, 'base64');
   return key.length > 0 && key.toString('base64') === encoded ? key : null;
+}
+
+/**
+ * The HMAC key of a secret the provider shows encoded: the bytes of its hex (Adyen's HMAC key)
+ * or of its base64 (Airtable's `macSecretBase64`). Null for a secret that is not canonically so
+ * encoded, so that a mistyped secret is reported as one rather than never matching.
+ */
+export function decodedKey(secret: string, encoding: 'hex' | 'base64'): Buffer | null {
+  if (!isNonEmptyString(secret)) return null;
+  return memoised(encoding === 'hex' ? hexKeys : base64Keys, secret, encoding === 'hex' ? decodeHex : decodeBase64);
+}
+
+function decodeHex(secret: string): Buffer | null {
+  return /^(?:[0-9a-fA-F]{2})+$/.test(secret) ? Buffer.from(secret, 'hex') : null;
+}
+
+function decodeBase64(secret: string): Buffer | null {
+  const key = Buffer.from(secret, 'base64');
+  return key.length > 0 && key.toString('base64') === secret ? key : null;
 }
 
 export function apiKeyDigest(secret: string): Buffer {

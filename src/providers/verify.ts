@@ -10,7 +10,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { verifyClientState } from './client-state';
 import type { HmacAlgorithm, HmacSchemeConfig, ProviderRuntimeConfig, SignatureEncoding } from './provider-config';
-import { apiKeyDigest, isStandardWebhooksSecret, sha256, standardWebhooksKey, utf8Key } from './secret-keys';
+import { apiKeyDigest, decodedKey, isStandardWebhooksSecret, sha256, standardWebhooksKey, utf8Key } from './secret-keys';
 import { verifyHmacContent, verifyPublicKeyContent, type SignedRequest } from './signed-content';
 
 export type RejectionReason =
@@ -188,6 +188,13 @@ function verifyGenericHmac(
   if (settings === undefined || !hasOwn(DIGEST_BYTES, settings.algorithm) || !hasOwn(ENCODINGS, settings.encoding)) {
     return REJECTED.no_secret;
   }
+  if (settings.keyEncoding !== undefined) {
+    const encoding = settings.keyEncoding;
+    const keys = secrets.map((secret) => (encoding === 'hex' || encoding === 'base64' ? decodedKey(secret, encoding) : null));
+    // A secret that is not the provider's encoding is a configuration error, not a forgery.
+    if (keys.every((key) => key === null)) return REJECTED.no_secret;
+    return result(verifyHmacContent(settings, keys, signedRequest(config, headers, body, now)));
+  }
   if (usesSignedContent(settings)) {
     return result(verifyHmacContent(settings, secrets.map(utf8Key), signedRequest(config, headers, body, now)));
   }
@@ -268,7 +275,7 @@ function verifyBasicAuth(secrets: readonly string[], headers: Headers): Verifica
 
 function usesSignedContent(settings: HmacSchemeConfig): boolean {
   return settings.content !== undefined || settings.list !== undefined || settings.signatureJsonPath !== undefined
-    || settings.timestampJsonPath !== undefined || settings.timestampUnit !== undefined;
+    || settings.timestampJsonPath !== undefined || settings.timestampUnit !== undefined || settings.numberedHeaders !== undefined;
 }
 
 function signedRequest(config: ProviderRuntimeConfig, headers: Headers, body: Buffer, now: number): SignedRequest {

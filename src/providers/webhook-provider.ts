@@ -14,7 +14,7 @@ import {
   type ProviderSecretOptions, type PublicKeyPresetOptions, type PublicKeyProviderOptions, type UrlSignedProviderOptions,
   type WebhookProviderOptions,
 } from './provider-options';
-import { unknownPlaceholders } from './signed-content';
+import { unknownPlaceholders } from './template-placeholders';
 
 // The enums, option structs and schemas are part of this module's public API (src/index.ts re-exports it).
 export * from './provider-options';
@@ -569,6 +569,105 @@ export class WebhookProvider {
    */
   public static okta(options: WebhookProviderOptions): WebhookProvider {
     return new WebhookProvider(preset('okta', options));
+  // ---- phase 2b presets ----
+  /**
+   * Zendesk: `X-Zendesk-Webhook-Signature`, base64 HMAC-SHA256 over `X-Zendesk-Webhook-Signature-Timestamp` (ISO 8601) followed by the body, keyed with the webhook's signing secret; delivery id `X-Zendesk-Webhook-Invocation-Id`, type from the body's `type` (event-subscription webhooks; trigger webhooks have the body their admin wrote). Zendesk documents no tolerance: the default applies.
+   *
+   * @see https://developer.zendesk.com/documentation/webhooks/verifying/
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static zendesk(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('zendesk', options));
+  }
+
+  /**
+   * Jira admin webhooks (registered with a secret): `X-Hub-Signature: sha256=…`, HMAC-SHA256 over the body; delivery id `X-Atlassian-Webhook-Identifier`, type `webhookEvent`. Connect and OAuth 2.0 app webhooks carry a JWT instead and are not covered.
+   *
+   * @see https://developer.atlassian.com/cloud/jira/platform/webhooks/#secure-admin-webhooks
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static jira(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('jira', options));
+  }
+
+  /**
+   * DocuSign Connect (HMAC signatures on): `X-DocuSign-Signature-1` … `-<n>`, one base64 HMAC-SHA256 of the body per active Connect key; any that matches any secret verifies. Type `event` (JSON SIM); DocuSign sends no delivery id, so a replay window is on by default.
+   *
+   * @see https://developers.docusign.com/platform/webhooks/connect/validate/
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static docusign(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('docusign', options));
+  }
+
+  /**
+   * Adyen Balance Platform, Management and other platform webhooks: `HmacSignature`, base64 HMAC-SHA256 of the body keyed with the hex-decoded HMAC key (each secret holds the 64 hex characters as Adyen shows them); delivery id `data.id`, type `type`. Not for standard payment webhooks, whose `hmacSignature` signs selected fields of each notification item rather than the body (verify those in the processing code with Adyen's library).
+   *
+   * @see https://docs.adyen.com/development-resources/webhooks/secure-webhooks/verify-hmac-signatures
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static adyenPlatform(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('adyenPlatform', options));
+  }
+
+  /**
+   * Mollie next-gen webhooks: `X-Mollie-Signature: sha256=…`, HMAC-SHA256 over the body (during a rotation the header is sent twice, one per secret; either verifies); delivery id `id`, type `type`. Mollie's classic per-payment webhooks are unsigned (`id=tr_…`, to be fetched): use `unverified()` for those.
+   *
+   * @see https://docs.mollie.com/reference/webhooks-new
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static mollie(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('mollie', options));
+  }
+
+  /**
+   * Coinbase Commerce: `X-CC-Webhook-Signature`, HMAC-SHA256 over the body keyed with the shared secret; delivery id `event.id`, type `event.type`. Coinbase is deprecating the Commerce Charge API in favour of the Payment Link API, whose webhooks use another scheme.
+   *
+   * @see https://docs.cdp.coinbase.com/commerce/api-arcitecture/webhooks-security
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static coinbaseCommerce(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('coinbaseCommerce', options));
+  }
+
+  /**
+   * Twitch EventSub: `Twitch-Eventsub-Message-Signature: sha256=…`, HMAC-SHA256 over message id, timestamp (RFC 3339) and body, keyed with the subscription's secret; messages older than 10 minutes are refused; delivery id `Twitch-Eventsub-Message-Id`, type `Twitch-Eventsub-Subscription-Type`. Answering the `webhook_callback_verification` challenge is not done yet.
+   *
+   * @see https://dev.twitch.tv/docs/eventsub/handling-webhook-events/#verifying-the-event-message
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static twitch(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('twitch', options));
+  }
+
+  /**
+   * WorkOS: `WorkOS-Signature: t=…, v1=…`, HMAC-SHA256 over `t.body` with `t` in milliseconds, 3 minutes of tolerance (the SDK's); delivery id `id`, type `event`.
+   *
+   * @see https://workos.com/docs/events/data-syncing/webhooks
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static workos(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('workos', options));
+  }
+
+  /**
+   * Cal.com: `X-Cal-Signature-256`, HMAC-SHA256 over the body keyed with the webhook's secret (Cal.com signs only when one is set); type `triggerEvent` (no delivery id, so a replay window is on by default).
+   *
+   * @see https://cal.com/docs/developing/guides/automation/webhooks
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static calCom(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('calCom', options));
+  }
+
+  /**
+   * Airtable: `X-Airtable-Content-MAC: hmac-sha256=…`, HMAC-SHA256 over the body keyed with the base64-decoded `macSecretBase64` of the webhook (each secret holds it as Airtable returns it). A notification only says that a base changed; fetch the payloads with the webhook's API.
+   *
+   * @see https://airtable.com/developers/web/api/webhooks-overview#webhook-notification-delivery
+   * @param options the provider's secrets, and its route name and tolerance when not the defaults
+   */
+  public static airtable(options: WebhookProviderOptions): WebhookProvider {
+    return new WebhookProvider(preset('airtable', options));
   }
 
   /**

@@ -9,7 +9,7 @@ import { createHash, createHmac, generateKeyPairSync, sign as signWithKey, type 
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Webhook as SvixWebhook } from 'svix';
-import { HubSpotSignature, linearVerify, Mux, Paddle, SendGridEventWebhook, discordVerifyKey, razorpayValidate, squareHelper, twilio } from './oracles';
+import { AdyenHmacValidator, HubSpotSignature, WorkOS, coinbaseWebhook, linearVerify, Mux, Paddle, SendGridEventWebhook, discordVerifyKey, razorpayValidate, squareHelper, twilio } from './oracles';
 import { WebhookProvider } from '../../src';
 import { PRESETS } from '../../src/providers/presets';
 import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
@@ -285,6 +285,105 @@ const CASES: Case[] = [
     timed: false,
     required: ['authorization'],
   },
+  // ---- phase 2b ----
+  {
+    factory: 'zendesk',
+    provider: WebhookProvider.zendesk({ secrets: [secret] }),
+    key: 'dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ==',
+    otherKey: 'zendesk-other',
+    sign: (key, body, ts) => {
+      const iso = new Date(ts * 1000).toISOString().replace('.000Z', 'Z');
+      return { 'x-zendesk-webhook-signature-timestamp': iso, 'x-zendesk-webhook-signature': hmac('sha256', key, iso, body).toString('base64') };
+    },
+    timed: true,
+    required: ['x-zendesk-webhook-signature', 'x-zendesk-webhook-signature-timestamp'],
+  },
+  plain('jira', 'x-hub-signature', 'sha256', 'hex', 'sha256='),
+  {
+    factory: 'docusign',
+    provider: WebhookProvider.docusign({ secrets: [secret] }),
+    key: 'docusign-connect-key-1',
+    otherKey: 'docusign-connect-key-2',
+    // Two active Connect keys: the second header is the one signed with this key.
+    sign: (key, body) => ({ 'x-docusign-signature-1': hmac('sha256', 'some-other-connect-key', body).toString('base64'), 'x-docusign-signature-2': hmac('sha256', key, body).toString('base64') }),
+    timed: false,
+    required: ['x-docusign-signature-2'],
+  },
+  {
+    factory: 'adyenPlatform',
+    provider: WebhookProvider.adyenPlatform({ secrets: [secret] }),
+    key: '11223344D785FBAE710E7F943F307971BB61B21281C98C9129B3D4018A57B2EB',
+    otherKey: 'DFB1EB5485895CFA84146406857104ABB4CBCABDC8AAF103A624C8F6A3EAAB00',
+    sign: (key, body) => ({ hmacsignature: hmac('sha256', Buffer.from(key, 'hex'), body).toString('base64') }),
+    oracle: (key, headers, body) => new AdyenHmacValidator().validateHMACSignature(key, headers.hmacsignature ?? '', body.toString()),
+    timed: false,
+    required: ['hmacsignature'],
+  },
+  {
+    factory: 'mollie',
+    provider: WebhookProvider.mollie({ secrets: [secret] }),
+    key: 'mollie-signing-secret',
+    otherKey: 'mollie-other',
+    // During a rotation Mollie sends the header twice; API Gateway's multiValueHeaders are joined with ', '.
+    sign: (key, body) => ({ 'x-mollie-signature': `sha256=${hmac('sha256', 'mollie-old-secret', body).toString('hex')}, sha256=${hmac('sha256', key, body).toString('hex')}` }),
+    timed: false,
+    required: ['x-mollie-signature'],
+  },
+  {
+    ...plain('coinbaseCommerce', 'x-cc-webhook-signature', 'sha256', 'hex'),
+    oracle: (key, headers, body) => {
+      try {
+        return coinbaseWebhook.verifySigHeader(body.toString(), headers['x-cc-webhook-signature'] ?? '', key);
+      } catch {
+        return false;
+      }
+    },
+  },
+  {
+    factory: 'twitch',
+    provider: WebhookProvider.twitch({ secrets: [secret] }),
+    key: 's3cRe7-twitch-eventsub',
+    otherKey: 'other-twitch-secret',
+    sign: (key, body, ts) => {
+      // Twitch writes RFC 3339 with nanoseconds.
+      const stamp = new Date(ts * 1000).toISOString().replace('.000Z', '.123456789Z');
+      const id = 'e76c6bd4-55c9-4987-8304-da1588d8988b';
+      return {
+        'twitch-eventsub-message-id': id,
+        'twitch-eventsub-message-timestamp': stamp,
+        'twitch-eventsub-message-signature': `sha256=${hmac('sha256', key, id, stamp, body).toString('hex')}`,
+      };
+    },
+    timed: true,
+    required: ['twitch-eventsub-message-signature', 'twitch-eventsub-message-timestamp', 'twitch-eventsub-message-id'],
+  },
+  {
+    factory: 'workos',
+    provider: WebhookProvider.workos({ secrets: [secret] }),
+    key: 'wos-endpoint-secret',
+    otherKey: 'wos-other',
+    sign: (key, body, ts) => ({ 'workos-signature': `t=${ts * 1000}, v1=${hmac('sha256', key, `${ts * 1000}.`, body).toString('hex')}` }),
+    // The SDK re-serializes what it is given (JSON.stringify): pass the parsed body, which is compact JSON.
+    oracle: async (key, headers, body) => {
+      try {
+        return await new WorkOS('sk_test_oracle').webhooks.verifyHeader({ payload: JSON.parse(body.toString()), sigHeader: headers['workos-signature'] ?? '', secret: key });
+      } catch {
+        return false;
+      }
+    },
+    timed: true,
+    required: ['workos-signature'],
+  },
+  plain('calCom', 'x-cal-signature-256', 'sha256', 'hex'),
+  {
+    factory: 'airtable',
+    provider: WebhookProvider.airtable({ secrets: [secret] }),
+    key: Buffer.alloc(32, 7).toString('base64'),
+    otherKey: Buffer.alloc(32, 8).toString('base64'),
+    sign: (key, body) => ({ 'x-airtable-content-mac': `hmac-sha256=${hmac('sha256', Buffer.from(key, 'base64'), body).toString('hex')}` }),
+    timed: false,
+    required: ['x-airtable-content-mac'],
+  },
 ];
 
 /** Mailgun carries its signature in the body: sign by filling it in. */
@@ -410,4 +509,75 @@ test('Mailgun: the body is not signed, only timestamp + token (documented, check
   json.signature.token = 'another';
   expect(verify(config, [c.key], {}, Buffer.from(JSON.stringify(json)))).toEqual({ valid: false, reason: 'invalid_signature' });
   expect(createHash('sha256').update(body).digest('hex')).toHaveLength(64);
+});
+
+// ---- phase 2b: what the engine's new options change ----
+
+test('Adyen: a secret that is not the hex key is a configuration problem (no_secret), not a forgery', () => {
+  const c = CASES.find((x) => x.factory === 'adyenPlatform')!;
+  const config = runtime(c.provider);
+  const headers = c.sign(c.key, BODY, NOW);
+  expect(verify(config, ['not hex at all'], headers, BODY)).toEqual({ valid: false, reason: 'no_secret' });
+  // Adyen shows the key in upper case; lower case decodes to the same bytes.
+  expect(verify(config, [c.key.toLowerCase()], headers, BODY)).toEqual({ valid: true });
+  // The UTF-8 bytes of the hex text are not the key.
+  expect(verify(config, [c.key], { hmacsignature: hmac('sha256', c.key, BODY).toString('base64') }, BODY)).toEqual({ valid: false, reason: 'invalid_signature' });
+});
+
+test('Airtable: the secret is the base64 macSecretBase64; anything else is a configuration problem', () => {
+  const c = CASES.find((x) => x.factory === 'airtable')!;
+  const config = runtime(c.provider);
+  const headers = c.sign(c.key, BODY, NOW);
+  expect(verify(config, ['not base64!'], headers, BODY)).toEqual({ valid: false, reason: 'no_secret' });
+  expect(verify(config, ['not base64!', c.key], headers, BODY)).toEqual({ valid: true });
+});
+
+test('DocuSign: any numbered header may carry the matching signature, and a gap in the numbers is fine', () => {
+  const c = CASES.find((x) => x.factory === 'docusign')!;
+  const config = runtime(c.provider);
+  const signature = hmac('sha256', c.key, BODY).toString('base64');
+  expect(verify(config, [c.key], { 'x-docusign-signature-1': signature }, BODY)).toEqual({ valid: true });
+  expect(verify(config, [c.key], { 'x-docusign-signature-3': signature }, BODY)).toEqual({ valid: true });
+  expect(verify(config, [c.key], { 'x-docusign-signature-100': signature }, BODY)).toEqual({ valid: true });
+  expect(verify(config, [c.key], { 'x-docusign-signature-101': signature }, BODY)).toEqual({ valid: false, reason: 'missing_signature' });
+  expect(verify(config, [c.key], { 'x-docusign-signature': signature }, BODY)).toEqual({ valid: false, reason: 'missing_signature' });
+});
+
+test('Mollie: one header (the usual case) verifies; a signature without `sha256=` does not', () => {
+  const config = runtime(WebhookProvider.mollie({ secrets: [secret] }));
+  const hex = hmac('sha256', 'mollie-signing-secret', BODY).toString('hex');
+  expect(verify(config, ['mollie-signing-secret'], { 'x-mollie-signature': `sha256=${hex}` }, BODY)).toEqual({ valid: true });
+  expect(verify(config, ['mollie-signing-secret'], { 'x-mollie-signature': hex }, BODY)).toEqual({ valid: false, reason: 'malformed_signature' });
+});
+
+test('Zendesk and Twitch: the timestamp is signed as written (ISO 8601 / RFC 3339), so rewriting it breaks the signature', () => {
+  const z = CASES.find((x) => x.factory === 'zendesk')!;
+  const headers = z.sign(z.key, BODY, NOW);
+  const rewritten = { ...headers, 'x-zendesk-webhook-signature-timestamp': headers['x-zendesk-webhook-signature-timestamp'].replace('Z', '.000Z') };
+  expect(verify(runtime(z.provider), [z.key], rewritten, BODY)).toEqual({ valid: false, reason: 'invalid_signature' });
+  const t = CASES.find((x) => x.factory === 'twitch')!;
+  const twitchHeaders = t.sign(t.key, BODY, NOW);
+  expect(verify(runtime(t.provider), [t.key], { ...twitchHeaders, 'twitch-eventsub-message-id': 'another-id' }, BODY)).toEqual({ valid: false, reason: 'invalid_signature' });
+});
+
+test('Twitch: 10 minutes of tolerance, as its documentation asks', () => {
+  const t = CASES.find((x) => x.factory === 'twitch')!;
+  const config = runtime(t.provider);
+  expect(config.toleranceSeconds).toBe(600);
+  expect(verify(config, [t.key], t.sign(t.key, BODY, NOW - 590), BODY)).toEqual({ valid: true });
+});
+
+test('WorkOS: milliseconds in `t` (a seconds value is stale by decades), 3 minutes of tolerance', () => {
+  const w = CASES.find((x) => x.factory === 'workos')!;
+  const config = runtime(w.provider);
+  expect(config.toleranceSeconds).toBe(180);
+  const seconds = { 'workos-signature': `t=${NOW}, v1=${hmac('sha256', w.key, `${NOW}.`, BODY).toString('hex')}` };
+  expect(verify(config, [w.key], seconds, BODY)).toEqual({ valid: false, reason: 'stale_timestamp' });
+});
+
+test("Coinbase Commerce: a signature from the SDK's own computeSignature verifies", () => {
+  const config = runtime(WebhookProvider.coinbaseCommerce({ secrets: [secret] }));
+  const key = '30291a20-0bd1-4267-9b0f-e6e7b123c0bf';
+  const body = Buffer.from('{"id":1,"scheduled_for":"2017-01-31T20:50:02Z","attempt_number":1,"event":{"id":"24934862-d980-46cb-9402-43c81b0cdba6","type":"charge:created"}}');
+  expect(verify(config, [key], { 'x-cc-webhook-signature': (coinbaseWebhook as unknown as { computeSignature: (p: string, s: string) => string }).computeSignature(body.toString(), key) }, body)).toEqual({ valid: true });
 });

@@ -6,6 +6,7 @@ import { Webhook as StandardWebhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import { Webhook as SvixWebhook } from 'svix';
 import type { HmacSchemeConfig, ProviderRuntimeConfig, PublicKeySchemeConfig, SignatureScheme } from '../../src/providers/provider-config';
+import { isoSeconds, sortedForm } from '../../src/providers/signed-content';
 import { verifySignature, type RejectionReason, type VerificationResult } from '../../src/providers/verify';
 
 const NOW = 1_700_000_000;
@@ -705,7 +706,7 @@ const HEADER_NAMES = [
   'authorization', 'x-ts', 'x-signature-ed25519', 'x-signature-timestamp',
   'stripe-signature', 'x-hub-signature-256', 'x-shopify-hmac-sha256', 'x-slack-signature', 'x-slack-request-timestamp',
   'webhook-id', 'webhook-timestamp', 'webhook-signature', 'svix-id', 'svix-timestamp', 'svix-signature',
-  'x-sig', 'x-ts', 'x-api-key', '__proto__', 'constructor',
+  'x-sig', 'x-ts', 'x-api-key', '__proto__', 'constructor', 'x-sig-1', 'x-sig-2', 'x-sig-100',
 ];
 /** Pieces of the signature syntaxes, so generated headers reach deep into the parsers. */
 const SYNTAX_FRAGMENTS = ['Basic ', 'dXNlcjpwYXNz', 'v1a,', 'ts=', 'h1=', ';', '2021-03-25T05:09:27Z', '2021-03-25T05:09:27.123456789Z', '1700000000000', 't=', 'v1=', 'v0=', 'v1,', 'v2,', 'sha256=', ',', ' ', '=', '1700000000', 'a'.repeat(64), 'QUJD', '==', '\u0000', '😀', '\uD800'];
@@ -735,6 +736,9 @@ const hmacSettingsArbitrary = fc.record({
   signatureJsonPath: fc.option(fc.constantFrom('signature.signature', '', '__proto__', 'a.b.c'), { nil: undefined }),
   timestampJsonPath: fc.option(fc.constantFrom('signature.timestamp', 'webhookTimestamp', ''), { nil: undefined }),
   timestampUnit: fc.option(fc.constantFrom('s', 'ms', 'iso', 'bogus'), { nil: undefined }),
+  // Keys given encoded (Adyen hex, Airtable base64) and numbered signature headers (DocuSign).
+  keyEncoding: fc.option(fc.constantFrom('hex', 'base64', 'bogus', '__proto__'), { nil: undefined }),
+  numberedHeaders: fc.option(fc.oneof(fc.integer({ min: -3, max: 150 }), fc.constantFrom(Number.NaN, Infinity)), { nil: undefined }),
 }, { requiredKeys: ['header', 'algorithm', 'encoding'] }) as fc.Arbitrary<HmacSchemeConfig>;
 const publicKeySettingsArbitrary = fc.record({
   algorithm: fc.constantFrom('ed25519', 'ecdsa-p256', 'rsa', ''),
@@ -753,7 +757,7 @@ const configArbitrary = fc.record({
   publicUrl: fc.option(fc.constantFrom('https://example.com/webhook/x', ''), { nil: undefined }),
 }).map((partial) => providerConfig(partial.scheme, partial));
 const secretsArbitrary = fc.array(
-  fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.constant(STANDARD_SECRET), fc.constant('whsec_'), fc.constant(''), fc.constant(FUZZ_ED25519_HEX), fc.constant('user:pass')),
+  fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.constant(STANDARD_SECRET), fc.constant('whsec_'), fc.constant(''), fc.constant(FUZZ_ED25519_HEX), fc.constant('user:pass'), fc.constant('QUJD')),
   { maxLength: 3 },
 );
 const bodyArbitrary = fc.uint8Array({ maxLength: 256 }).map((bytes) => Buffer.from(bytes));
@@ -800,5 +804,54 @@ describe('robustness', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('form parameters (Twilio)', () => {
+  /** The reference: the WHATWG parser, as URLSearchParams implements it. */
+  const reference = (body: Buffer) => {
+    const params = new URLSearchParams(body.toString('utf8'));
+    let text = '';
+    for (const name of [...new Set(params.keys())].sort()) {
+      for (const value of [...new Set(params.getAll(name))].sort()) text += name + value;
+    }
+    return text;
+  };
+
+  test('are read exactly as URLSearchParams reads them, for any body', () => {
+    const piece = fc.oneof(
+      fc.constantFrom('&', '=', '+', '%', '%2', '%20', '%2B', '%C3%A9', '%E2%82', '%FF', '%zz', 'a', 'B', '\u00e9', '😀', '\uD800'),
+      fc.string({ maxLength: 6 }),
+    );
+    fc.assert(fc.property(fc.array(piece, { maxLength: 40 }).map((parts) => parts.join('')), (text) => {
+      const body = Buffer.from(text, 'utf8');
+      return sortedForm(body) === reference(body);
+    }), { numRuns: 2000 });
+  });
+});
+
+describe('ISO 8601 timestamps (Zendesk, Twitch)', () => {
+  /** The reference: Date.parse, with digits beyond milliseconds dropped. */
+  const reference = (text: string) => {
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/.test(text)) return undefined;
+    const ms = Date.parse(text.replace(/(\.\d{3})\d+/, '$1'));
+    return Number.isFinite(ms) ? ms / 1000 : undefined;
+  };
+  const digits = (n: number, max: number) => fc.integer({ min: 0, max }).map((v) => String(v).padStart(n, '0'));
+
+  test('are read exactly as Date.parse reads them, for any date-time of the form', () => {
+    const dateTime = fc.tuple(
+      digits(4, 9999), digits(2, 14), digits(2, 33), digits(2, 25), digits(2, 61), digits(2, 61),
+      fc.option(fc.integer({ min: 1, max: 9 }).chain((n) => digits(n, 10 ** n - 1)), { nil: undefined }),
+      fc.oneof(fc.constant('Z'), fc.tuple(fc.constantFrom('+', '-'), digits(2, 25), digits(2, 61)).map(([sign, h, m]) => `${sign}${h}:${m}`)),
+    ).map(([y, mo, d, h, mi, s, frac, zone]) => `${y}-${mo}-${d}T${h}:${mi}:${s}${frac !== undefined ? `.${frac}` : ''}${zone}`);
+    const anything = fc.oneof(dateTime, fc.string({ maxLength: 30 }));
+    fc.assert(fc.property(anything, (text) => Object.is(isoSeconds(text), reference(text))), { numRuns: 5000 });
+  });
+
+  test('read Twitch\'s nanoseconds and Zendesk\'s whole seconds', () => {
+    expect(isoSeconds('2023-07-19T14:56:51.634234626Z')).toBe(1689778611.634);
+    expect(isoSeconds('2021-03-25T05:09:27Z')).toBe(1616648967);
+    expect(isoSeconds('2024-02-29T23:00:00-01:30')).toBe(Date.parse('2024-03-01T00:30:00Z') / 1000);
   });
 });

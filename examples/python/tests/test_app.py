@@ -7,8 +7,12 @@ from aws_cdk.assertions import Match, Template
 
 from app import WebhooksStack
 
-PROVIDERS = ["stripe", "github", "billing", "acme"]
-SECRETS = ["webhooks/stripe", "webhooks/stripe-next", "webhooks/github", "webhooks/billing", "webhooks/acme"]
+PROVIDERS = ["stripe", "github", "billing", "acme", "zendesk", "twitch", "docusign"]
+PRESETS = ["zendesk", "twitch", "docusign"]
+SECRETS = [
+    "webhooks/stripe", "webhooks/stripe-next", "webhooks/github", "webhooks/billing", "webhooks/acme",
+    "webhooks/zendesk", "webhooks/twitch", "webhooks/docusign",
+]
 
 
 @pytest.fixture(scope="module")
@@ -25,11 +29,12 @@ def ingest_function(template: Template) -> dict:
     return functions[0]
 
 
-def test_five_arm64_nodejs24_functions(template: Template) -> None:
-    # ingest, processor, status, listing, and the event publisher the route turns on
-    template.resource_count_is("AWS::Lambda::Function", 5)
+def test_eight_arm64_nodejs24_functions(template: Template) -> None:
+    # ingest, processor, dead-letter archiver, redrive, status, listing, and the event publisher
+    # and replay functions the route turns on
+    template.resource_count_is("AWS::Lambda::Function", 8)
     template.resource_properties_count_is(
-        "AWS::Lambda::Function", {"Architectures": ["arm64"], "Runtime": "nodejs24.x"}, 5
+        "AWS::Lambda::Function", {"Architectures": ["arm64"], "Runtime": "nodejs24.x"}, 8
     )
 
 
@@ -48,10 +53,19 @@ def test_one_url_output_per_provider(template: Template) -> None:
         assert f"/webhook/{provider}" in json.dumps(outputs[0]["Value"])
 
 
-def test_ingest_function_knows_the_four_providers(template: Template) -> None:
+def test_ingest_function_knows_every_provider(template: Template) -> None:
     config = json.dumps(ingest_function(template)["Properties"]["Environment"]["Variables"]["WEBHOOK_PROVIDERS"])
     for provider in PROVIDERS:
         assert f'\\"n\\":\\"{provider}\\"' in config
+
+
+def test_presets_are_configured_by_name_with_their_own_tolerance(template: Template) -> None:
+    config = json.dumps(ingest_function(template)["Properties"]["Environment"]["Variables"]["WEBHOOK_PROVIDERS"])
+    for preset in PRESETS:
+        assert f'\\"P\\":\\"{preset}\\"' in config
+    # Twitch asks for 10 minutes; the others use the processor's default (5 minutes).
+    assert '\\"n\\":\\"twitch\\",\\"s\\":\\"hmac\\",\\"P\\":\\"twitch\\"' in config
+    assert '\\"t\\":600' in config
 
 
 def test_queue_redrives_to_dead_letter_queue_after_three_receives(template: Template) -> None:
@@ -81,7 +95,7 @@ def test_table_is_on_demand_with_pitr_index_and_ttl(template: Template) -> None:
     })
 
 
-def test_only_the_ingest_function_reads_the_five_secrets(template: Template) -> None:
+def test_only_the_ingest_function_reads_the_secrets(template: Template) -> None:
     statements = [
         (statement, policy["Properties"]["Roles"])
         for policy in template.find_resources("AWS::IAM::Policy").values()
