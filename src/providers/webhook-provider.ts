@@ -569,6 +569,8 @@ export class WebhookProvider {
    */
   public static okta(options: WebhookProviderOptions): WebhookProvider {
     return new WebhookProvider(preset('okta', options));
+  }
+
   // ---- phase 2b presets ----
   /**
    * Zendesk: `X-Zendesk-Webhook-Signature`, base64 HMAC-SHA256 over `X-Zendesk-Webhook-Signature-Timestamp` (ISO 8601) followed by the body, keyed with the webhook's signing secret; delivery id `X-Zendesk-Webhook-Invocation-Id`, type from the body's `type` (event-subscription webhooks; trigger webhooks have the body their admin wrote). Zendesk documents no tolerance: the default applies.
