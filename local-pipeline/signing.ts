@@ -201,6 +201,11 @@ export function sampleDelivery(config: ProviderRuntimeConfig, secret: string, op
     headers['Content-Type'] = 'application/x-www-form-urlencoded';
     json.AccountSid ??= 'AC00000000000000000000000000local';
   }
+  if (config.scheme === 'client-state' && options.body === undefined) {
+    // Microsoft Graph: notifications in `value`, each carrying the subscription's clientState.
+    const first = (json.value as Record<string, unknown> | undefined)?.['0'] as Record<string, unknown> | undefined;
+    json.value = [{ ...first, subscriptionId: 'local-subscription', clientState: secret }];
+  }
   const body = options.body ?? Buffer.from(form ? new URLSearchParams(json as Record<string, string>).toString() : JSON.stringify(json), 'utf8');
   const signed = signatureHeaders(config, secret, body, { timestamp: seconds, deliveryId: options.deliveryId, headers });
   return { provider: config.name, headers: { ...headers, ...signed }, body };
@@ -261,6 +266,12 @@ export function withBadSignature(config: ProviderRuntimeConfig, delivery: Delive
     const holder = parts.slice(0, -1).reduce((node, key) => node[key], json);
     const last = parts[parts.length - 1];
     holder[last] = flipOne(String(holder[last]));
+    return { ...delivery, body: Buffer.from(JSON.stringify(json), 'utf8') };
+  }
+  if (config.scheme === 'client-state') {
+    // Nothing is signed: the body's clientState is what is checked. Break it there.
+    const json = JSON.parse(delivery.body.toString('utf8')) as { value: Array<{ clientState: string }> };
+    json.value[0].clientState = flipOne(json.value[0].clientState);
     return { ...delivery, body: Buffer.from(JSON.stringify(json), 'utf8') };
   }
   const signatureHeader = {

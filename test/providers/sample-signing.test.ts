@@ -34,7 +34,7 @@ function runtimeOf(p: PresetDefinition): ProviderRuntimeConfig {
   const factory = (WebhookProvider as unknown as Record<string, (options: object) => WebhookProvider>)[p.factory];
   const options = p.scheme === 'public-key'
     ? { publicKey: publicKeyFor(p) }
-    : { secrets: [secret], ...(p.signsUrl === true ? { publicUrl: `${LOCAL_PUBLIC_URL}/${p.factory}` } : {}) };
+    : { secrets: [secret], verifyToken: secret, ...(p.signsUrl === true ? { publicUrl: `${LOCAL_PUBLIC_URL}/${p.factory}` } : {}) };
   const config = factory(options)._runtimeConfig(Duration.minutes(5), stack);
   return decodeProviders(JSON.stringify(encodeProviders([config], 300)))[0];
 }
