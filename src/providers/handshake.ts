@@ -13,15 +13,12 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { GET_HANDSHAKES, type HandshakeKind } from './handshake-kinds';
 import type { ProviderRuntimeConfig } from './provider-config';
 import { sha256 } from './secret-keys';
 import { verifySignature } from './verify';
 
-/** The handshakes the ingest function answers. */
-export type HandshakeKind = 'slack' | 'meta' | 'crc' | 'dropbox' | 'okta' | 'graph' | 'zoom' | 'asana' | 'discord';
-
-/** The handshakes that arrive as `GET /webhook/{provider}`. */
-export const GET_HANDSHAKES: readonly HandshakeKind[] = ['meta', 'crc', 'dropbox', 'okta'];
+export { GET_HANDSHAKES, type HandshakeKind };
 
 /**
  * The value an Asana provider's secret holds until a handshake establishes the real one: only

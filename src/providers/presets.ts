@@ -5,7 +5,7 @@
  * (the `WebhookProvider` factories) and the ingest function (which expands a preset's name from
  * its compact environment, see provider-encoding.ts); not part of the public API.
  */
-import type { HandshakeKind } from './handshake';
+import type { HandshakeKind } from './handshake-kinds';
 import type { FieldLocation, HmacSchemeConfig, PublicKeySchemeConfig, SignatureScheme } from './provider-config';
 
 export interface PresetDefinition {

@@ -4,7 +4,7 @@
  * and the handler; not part of the public API.
  */
 
-import type { HandshakeKind } from './handshake';
+import type { HandshakeKind } from './handshake-kinds';
 
 /** How a provider signs its deliveries. */
 export type SignatureScheme =

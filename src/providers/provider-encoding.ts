@@ -5,7 +5,7 @@
  * handler can derive (a preset's id and type fields, the default tolerance and HMAC settings) is
  * left out. Shared by the construct (encode) and the handler (decode); not part of the public API.
  */
-import type { HandshakeKind } from './handshake';
+import type { HandshakeKind } from './handshake-kinds';
 import { presetNamed, type PresetDefinition } from './presets';
 import { PRESET_FIELDS, type FieldLocation, type HmacSchemeConfig, type KeyEncoding, type ProviderRuntimeConfig, type PublicKeySchemeConfig, type SignatureList, type TimestampUnit } from './provider-config';
 

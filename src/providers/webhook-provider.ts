@@ -2,7 +2,7 @@ import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
-import { GET_HANDSHAKES, type HandshakeKind } from './handshake';
+import { GET_HANDSHAKES, type HandshakeKind } from './handshake-kinds';
 import type { PayloadSchema } from './payload-schema';
 import { presetNamed, type PresetDefinition } from './presets';
 import { PRESET_FIELDS, type FieldLocation, type ProviderRuntimeConfig, type ProviderSchemas } from './provider-config';
