@@ -5,7 +5,7 @@
  */
 
 /** The handshakes the ingest function answers. */
-export type HandshakeKind = 'slack' | 'meta' | 'crc' | 'dropbox' | 'okta' | 'graph' | 'zoom' | 'asana' | 'discord';
+export type HandshakeKind = 'slack' | 'meta' | 'crc' | 'dropbox' | 'okta' | 'graph' | 'zoom' | 'asana' | 'discord' | 'twitch';
 
 /** The handshakes that arrive as `GET /webhook/{provider}`. */
 export const GET_HANDSHAKES: readonly HandshakeKind[] = ['meta', 'crc', 'dropbox', 'okta'];

@@ -109,6 +109,7 @@ export function verifiedHandshake(config: ProviderRuntimeConfig, json: unknown, 
     case 'slack': return body.type === 'url_verification' ? slackVerification(body) : undefined;
     case 'zoom': return body.event === 'endpoint.url_validation' ? zoomValidation(body, verifiedWith[0]) : undefined;
     case 'discord': return discordPing(body);
+    case 'twitch': return twitchVerification(body);
     default: return undefined;
   }
 }
@@ -285,6 +286,24 @@ function discordPing(body: Record<string, unknown>): HandshakeOutcome | undefine
   if (body.type === 1 && body.event === undefined) return answer(jsonAnswer(200, { type: 1 }));
   if (body.type === 0) return answer({ statusCode: 204, headers: { 'cache-control': 'no-store' }, body: '' });
   return undefined;
+}
+
+/**
+ * Twitch EventSub: the first message after subscribing is a signed `webhook_callback_verification`
+ * (`Twitch-Eventsub-Message-Type`), whose body carries `challenge` and a subscription with status
+ * `webhook_callback_verification_pending`; the handler answers 200 with the raw challenge as
+ * plain text, or the subscription is not enabled
+ * (https://dev.twitch.tv/docs/eventsub/handling-webhook-events/#responding-to-a-challenge-request).
+ */
+function twitchVerification(body: Record<string, unknown>): HandshakeOutcome | undefined {
+  const subscription = body.subscription;
+  const pending = typeof subscription === 'object' && subscription !== null
+    && (subscription as Record<string, unknown>).status === 'webhook_callback_verification_pending';
+  if (!pending) return undefined;
+  if (typeof body.challenge !== 'string' || body.challenge === '') {
+    return refuse(400, 'malformed_handshake', "A Twitch webhook_callback_verification message needs a string 'challenge'.");
+  }
+  return answer(textResponse(body.challenge));
 }
 
 // ---- helpers ----

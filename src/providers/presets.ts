@@ -226,7 +226,8 @@ export const PRESETS: readonly PresetDefinition[] = [
     eventId: { header: 'twitch-eventsub-message-id' },
     eventType: { header: 'twitch-eventsub-subscription-type' },
     signature: 'HMAC-SHA256 of message id + timestamp + body; 10 minutes',
-    handshake: '`webhook_callback_verification` (phase 2)',
+    handshake: '`webhook_callback_verification` (answered)',
+    answers: 'twitch',
     docs: 'https://dev.twitch.tv/docs/eventsub/handling-webhook-events/#verifying-the-event-message',
   },
   {

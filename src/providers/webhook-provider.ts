@@ -633,7 +633,7 @@ export class WebhookProvider {
   }
 
   /**
-   * Twitch EventSub: `Twitch-Eventsub-Message-Signature: sha256=…`, HMAC-SHA256 over message id, timestamp (RFC 3339) and body, keyed with the subscription's secret; messages older than 10 minutes are refused; delivery id `Twitch-Eventsub-Message-Id`, type `Twitch-Eventsub-Subscription-Type`. Answering the `webhook_callback_verification` challenge is not done yet.
+   * Twitch EventSub: `Twitch-Eventsub-Message-Signature: sha256=…`, HMAC-SHA256 over message id, timestamp (RFC 3339) and body, keyed with the subscription's secret; messages older than 10 minutes are refused; delivery id `Twitch-Eventsub-Message-Id`, type `Twitch-Eventsub-Subscription-Type`. Answers the signed `webhook_callback_verification` message with its `challenge` as plain text (never recorded).
    *
    * @see https://dev.twitch.tv/docs/eventsub/handling-webhook-events/#verifying-the-event-message
    * @param options the provider's secrets, and its route name and tolerance when not the defaults

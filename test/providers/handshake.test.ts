@@ -34,6 +34,7 @@ const graph = runtime(WebhookProvider.microsoftGraph({ secrets: [secret] }));
 const asana = runtime(WebhookProvider.asana({ secrets: [secret] }));
 const okta = runtime(WebhookProvider.okta({ secrets: [secret] }));
 const zoom = runtime(WebhookProvider.zoom({ secrets: [secret] }));
+const twitch = runtime(WebhookProvider.twitch({ secrets: [secret] }));
 const ed = generateKeyPairSync('ed25519');
 const ED_HEX = ed.publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex');
 const discord = runtime(WebhookProvider.discord({ publicKey: ED_HEX }));
@@ -251,6 +252,36 @@ describe('Zoom endpoint.url_validation', () => {
   test('without a plainToken is a 400; other events are deliveries', () => {
     expect(refused(verifiedHandshake(zoom, { event: 'endpoint.url_validation', payload: {} }, ['s']))).toEqual([400, 'malformed_handshake']);
     expect(verifiedHandshake(zoom, { event: 'meeting.started' }, ['s'])).toBeUndefined();
+  });
+});
+
+describe('Twitch EventSub webhook_callback_verification', () => {
+  // Modeled on the verification message in Twitch's documentation (handling-webhook-events).
+  const body = {
+    challenge: 'pogchamp-kappa-360noscope-vohiyo',
+    subscription: {
+      id: 'f1c2a387-161a-49f9-a165-0f21d7a4e1c4',
+      status: 'webhook_callback_verification_pending',
+      type: 'channel.follow',
+      version: '1',
+      cost: 1,
+      condition: { broadcaster_user_id: '12826' },
+      transport: { method: 'webhook', callback: 'https://example.com/webhooks/callback' },
+      created_at: '2019-11-16T10:11:12.634234626Z',
+    },
+  };
+  test('is answered 200 with the raw challenge as plain text', () => {
+    expect(answered(verifiedHandshake(twitch, body, ['s']))).toEqual({
+      status: 200, headers: expect.objectContaining({ 'content-type': 'text/plain; charset=utf-8' }), body: 'pogchamp-kappa-360noscope-vohiyo',
+    });
+  });
+  test('without a challenge is a 400; notifications and revocations are deliveries', () => {
+    expect(refused(verifiedHandshake(twitch, { ...body, challenge: undefined }, ['s']))).toEqual([400, 'malformed_handshake']);
+    expect(verifiedHandshake(twitch, { subscription: { ...body.subscription, status: 'enabled' }, event: { user_id: '1' } }, ['s'])).toBeUndefined();
+    expect(verifiedHandshake(twitch, { subscription: { ...body.subscription, status: 'authorization_revoked' } }, ['s'])).toBeUndefined();
+  });
+  test('the preset answers it: the runtime config names the handshake', () => {
+    expect(twitch.handshake).toBe('twitch');
   });
 });
 
