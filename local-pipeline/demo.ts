@@ -24,6 +24,8 @@ interface Args {
   readonly serve: boolean;
   readonly port: number;
   readonly secrets: Record<string, string>;
+  /** The providers with handshakes instead of the scheme-family ones (they do not fit together). */
+  readonly handshakes: boolean;
 }
 
 interface Case {
@@ -60,7 +62,7 @@ function parseArgs(argv: readonly string[]): Args {
     if (!name || value.length === 0) throw new Error('--secret needs <provider>=<value>');
     secrets[name] = value.join('=');
   });
-  return { serve, port, secrets };
+  return { serve, port, secrets, handshakes: argv.includes('--handshakes') };
 }
 
 /** The sample deliveries: every provider's signed event, and what must be refused. */
@@ -203,7 +205,8 @@ function cases(pipeline: Pipeline): Case[] {
 /** A signed sample and a broken one of each scheme-family provider (LOCAL_SCHEME_FAMILIES). */
 function schemeFamilyCases(pipeline: Pipeline, sample: (provider: string, options: SampleOptions) => Delivery): Case[] {
   return Object.entries(LOCAL_SCHEME_FAMILIES).flatMap(([provider, family]): Case[] => {
-    const config = pipeline.providers.find((p) => p.name === provider)!;
+    const config = pipeline.providers.find((p) => p.name === provider);
+    if (config === undefined) return []; // `--handshakes`: not in this run
     return [
       { provider, label: `signed sample (${family})`, expectedStatus: 202, recorded: true, delivery: sample(provider, { deliveryId: randomUUID(), eventType: 'sample.event' }) },
       { provider, label: 'bad signature', expectedStatus: 401, recorded: false, delivery: withBadSignature(config, sample(provider, { deliveryId: randomUUID() })) },
@@ -361,7 +364,7 @@ async function main(): Promise<number> {
   console.log('Local webhook pipeline: the shipped handler bundles (assets/lambdas) on emulated SQS, S3, Secrets Manager and DynamoDB, with a local EventBridge\n');
   const pipeline = await startPipeline({
     apiPort: args.port,
-    everySchemeFamily: true,
+    everySchemeFamily: !args.handshakes,
     // A short batching window keeps the demo quick; everything else is the construct's defaults.
     props: { processing: { maxBatchingWindow: Duration.seconds(1) } },
     secretOverrides: args.secrets,
@@ -390,7 +393,7 @@ async function main(): Promise<number> {
     o.problems.length === 0 ? 'yes' : `NO: ${o.problems.join('; ')}`,
   ]))}`);
 
-  printSchemeFamilies(outcomes);
+  if (!args.handshakes) printSchemeFamilies(outcomes);
   const problems = outcomes.flatMap((o) => o.problems.map((p) => `${o.testCase.provider} ${o.testCase.label}: ${p}`));
   const lookups: string[][] = [];
   for (const id of new Set(outcomes.filter((o) => o.record).map((o) => o.id!))) {
@@ -405,7 +408,12 @@ async function main(): Promise<number> {
   if (unsigned.status !== 403) problems.push(`unsigned GET /status: ${unsigned.status}, expected 403`);
 
   problems.push(...printRoutedDeliveries(pipeline, records));
-  problems.push(...await printHandshakes(pipeline, records.size));
+  if (pipeline.allProviders.some((p) => p.name === 'meta')) {
+    problems.push(...await printHandshakes(pipeline, records.size));
+  } else {
+    console.log('\nHandshakes: not in this run (the providers with handshakes and the scheme-family ones do not fit one ingest function\'s 4 KB environment);'
+      + ' `npx projen demo --handshakes` shows them, and test/local/handshakes.test.ts checks each.');
+  }
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(problems.length === 0
