@@ -22,9 +22,9 @@ function ingestFunction() {
 }
 
 const checks = {
-  'three functions, all arm64 and nodejs24.x (the default runtime)': () => {
-    template.resourceCountIs('AWS::Lambda::Function', 4);
-    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Architectures: ['arm64'], Runtime: 'nodejs24.x' }, 4);
+  'six functions (ingest, processor, status, listing, dead-letter archiver, redrive), all arm64 and nodejs24.x (the default runtime)': () => {
+    template.resourceCountIs('AWS::Lambda::Function', 6);
+    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Architectures: ['arm64'], Runtime: 'nodejs24.x' }, 6);
   },
   'POST /webhook/{provider} is open (signatures are verified in the function), GET /status/{id} is IAM-authorised': () => {
     template.resourceCountIs('AWS::ApiGateway::Method', 3);
@@ -47,8 +47,8 @@ const checks = {
       if (!config.includes(`\\"n\\":\\"${provider}\\"`)) throw new Error(`provider ${provider} missing from WEBHOOK_PROVIDERS`);
     }
   },
-  'the queue redrives to the dead-letter queue after 3 receives': () => {
-    template.resourceCountIs('AWS::SQS::Queue', 2);
+  'the queue redrives to the dead-letter queue after 3 receives (and that one to the archive-failure queue)': () => {
+    template.resourceCountIs('AWS::SQS::Queue', 3);
     template.hasResourceProperties('AWS::SQS::Queue', {
       RedrivePolicy: { maxReceiveCount: 3, deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeadLetterQueue'), 'Arn'] } },
     });
