@@ -1,3 +1,6 @@
+// Longer than 400 lines: it is the public props of the construct, nearly all documentation
+// (each prop with its default, its AWS limit and a link). Splitting it would scatter one
+// interface's docs across files jsii then merges back into one API.md section anyway.
 import type {
   Duration, RemovalPolicy,
   aws_apigateway as apigw,

@@ -1,5 +1,8 @@
 /**
  * The signature schemes and the options of each kind of WebhookProvider (part of the public API).
+ *
+ * Over 400 lines: one documented options struct per kind of provider, each prop with its
+ * default and the provider documentation it comes from; public API, so kept in one place.
  */
 import type { Duration } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
