@@ -95,6 +95,20 @@ export function validateProps(scope: IConstruct, props: WebhookProcessorProps): 
   const alarms = props.alarms ?? {};
   check(whole(alarms.functionErrorsThreshold) && (alarms.functionErrorsThreshold ?? 0) >= 0, "'alarms.functionErrorsThreshold' must be a whole number, 0 to disable.");
   check(whole(alarms.api5xxThreshold) && (alarms.api5xxThreshold ?? 0) >= 0, "'alarms.api5xxThreshold' must be a whole number, 0 to disable.");
+  const rates = { functionErrorRate: alarms.functionErrorRate, api5xxRate: alarms.api5xxRate, signatureRejectionRate: alarms.signatureRejectionRate };
+  for (const [name, rate] of Object.entries(rates)) {
+    const percent = rate?.thresholdPercent;
+    check(percent === undefined || Token.isUnresolved(percent) || (percent >= 0 && percent <= 100),
+      `'alarms.${name}.thresholdPercent' must be a percentage from 0 to 100 (0 disables the alarm), e.g. 1 for 1 %; ${percent} is not.`);
+    check(within(rate?.minimumCount, 1, Number.MAX_SAFE_INTEGER),
+      `'alarms.${name}.minimumCount' must be a whole number of at least 1 (the count below which the rate is not judged).`);
+    const period = rate?.period;
+    const seconds = period === undefined || period.isUnresolved() ? undefined : period.toSeconds({ integral: false });
+    // Standard-resolution metrics (Lambda, API Gateway, the handlers' EMF) have 1-minute datapoints,
+    // and an alarm's period × evaluation periods may not exceed one day.
+    check(seconds === undefined || (Number.isInteger(seconds / 60) && seconds >= 60 && seconds <= 86400),
+      `'alarms.${name}.period' must be a whole number of minutes from 1 minute to 1 day, e.g. Duration.minutes(5).`);
+  }
 
   const lifecycle = props.lifecycle ?? {};
   const transitions = lifecycle.archiveTransitions ?? [];

@@ -161,6 +161,61 @@ export interface WebhookAlarmOptions {
    * @default 1
    */
   readonly api5xxThreshold?: number;
+
+  /**
+   * An alarm per function on its error rate (Errors / Invocations), next to its count alarm
+   * (`functionErrorsThreshold`): at high traffic a few errors are noise the count alarm cannot
+   * tell from an outage, and the rate can. `thresholdPercent: 0` disables them.
+   *
+   * @default - 1 % of the invocations over 5 minutes, once there are at least 100
+   */
+  readonly functionErrorRate?: WebhookRateAlarmOptions;
+
+  /**
+   * An alarm on the API's 5xx rate (5XXError / Count), next to its count alarm
+   * (`api5xxThreshold`). `thresholdPercent: 0` disables it.
+   *
+   * @default - 1 % of the requests over 5 minutes, once there are at least 100
+   */
+  readonly api5xxRate?: WebhookRateAlarmOptions;
+
+  /**
+   * An alarm per provider on the share of its deliveries whose signature the configured secrets
+   * do not match (reasons `invalid_signature` and `no_secret`) among its deliveries accepted or
+   * so rejected: where a secret rotated at the provider but not yet in Secrets Manager shows up
+   * first. `thresholdPercent: 0` disables them.
+   *
+   * @default - 10 % of a provider's deliveries over 15 minutes, once there are at least 10
+   */
+  readonly signatureRejectionRate?: WebhookRateAlarmOptions;
+}
+
+/**
+ * A rate alarm: a share of failures among a count, as a metric-math alarm that reads 0 while the
+ * count is below `minimumCount`, so that one failure among a handful of requests raises nothing.
+ */
+export interface WebhookRateAlarmOptions {
+  /**
+   * The percentage of failures that raises the alarm, from 0 to 100; 0 disables the alarm.
+   *
+   * @default - see the alarm's prop
+   */
+  readonly thresholdPercent?: number;
+
+  /**
+   * The period over which failures and the count are summed: whole minutes, 1 minute to 1 day.
+   *
+   * @default - see the alarm's prop
+   */
+  readonly period?: Duration;
+
+  /**
+   * The count (invocations, requests or deliveries) below which the rate is not judged (reads 0):
+   * a whole number of at least 1.
+   *
+   * @default - see the alarm's prop
+   */
+  readonly minimumCount?: number;
 }
 
 /** Retention, storage classes and removal of what the construct stores. */
@@ -412,9 +467,13 @@ export interface WebhookProcessorProps {
   readonly archiveAccessLogsBucket?: s3.IBucket;
 
   /**
-   * Whether to create a CloudWatch dashboard of the pipeline: API traffic and errors, deliveries
-   * accepted, rejected and deduplicated, queue backlog and dead letters, function errors and
-   * duration.
+   * Whether to create a CloudWatch dashboard of the pipeline, in rows by concern: alarm states;
+   * API traffic, 5xx rate and latency; deliveries accepted and rejected (by provider and reason),
+   * signature-rejection rates, duplicates, conflicts, replays and invalid payloads; a table of
+   * deliveries by provider, event type and outcome (a CloudWatch Logs Insights query over the
+   * ingest's and processor's JSON logs, billed per GB scanned when the dashboard is viewed);
+   * backlog, dead letters and archive failures; function errors, error rates, duration and
+   * throttles; and, once events are on, events published, failed and replayed.
    *
    * @default false
    */

@@ -14,6 +14,7 @@ import {
   type aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { UNKNOWN_PROVIDER } from './core/delivery-telemetry';
 import { defaultRuntime, type FunctionSettings } from './core/function-base';
 import { HandlerMetrics } from './core/handler-metrics';
 import { EventPublisher } from './delivery/event-publisher';
@@ -23,7 +24,7 @@ import type { WebhookRuleOptions } from './delivery/webhook-rule-options';
 import { RestApiFrontDoor } from './ingress/rest-api-front-door';
 import { RouteAuthorization } from './ingress/routes';
 import { WebhookIngest } from './ingress/webhook-ingest';
-import { metricDeadLetters, metricOldestMessageAge, monitoredPipeline } from './monitoring/monitored-pipeline';
+import { metricDeadLetters, metricOldestMessageAge, monitoredEvents, monitoredPipeline } from './monitoring/monitored-pipeline';
 import { WebhookAlarms } from './monitoring/webhook-alarms';
 import { WebhookDashboard } from './monitoring/webhook-dashboard';
 import { DEAD_LETTER_VISIBILITY_TIMEOUT, DeadLetterArchive } from './pipeline/dead-letter-archive';
@@ -102,6 +103,7 @@ export class WebhookProcessor extends Construct {
   private readonly functionSettings: FunctionSettings;
   private readonly redrive: DeadLetterRedrive;
   private readonly alarmsPart?: WebhookAlarms;
+  private readonly dashboardPart?: WebhookDashboard;
   private readonly replayRate: number;
   private publisher?: EventPublisher;
   private replayPart?: EventReplay;
@@ -209,6 +211,8 @@ export class WebhookProcessor extends Construct {
       archiveFailureQueue: this.archiveFailureQueue,
       handlerMetrics: this.handlerMetrics,
       validatesPayloads: payloadSchemas !== undefined,
+      providerNames: this.providerNames,
+      deliveryLogGroups: [ingest.function.logGroup, processor.function.logGroup],
       functions: [
         { name: 'Ingest', function: ingest.function }, { name: 'Processor', function: processor.function },
         { name: 'Status', function: status.function }, { name: 'Listing', function: listing.function },
@@ -217,11 +221,12 @@ export class WebhookProcessor extends Construct {
     });
     this.alarmsPart = props.alarms?.enabled === false ? undefined : new WebhookAlarms(this, 'Alarms', { pipeline: monitored, options: props.alarms ?? {} });
     this.alarms = this.alarmsPart?.alarms ?? [];
+    if (props.dashboard) {
+      this.dashboardPart = new WebhookDashboard(this, 'Dashboard', { pipeline: monitored, alarms: this.alarms });
+      this.dashboard = this.dashboardPart;
+    }
     if (props.eventBus) {
       this.enableEvents(props.eventBus);
-    }
-    if (props.dashboard) {
-      this.dashboard = new WebhookDashboard(this, 'Dashboard', { pipeline: monitored, alarms: this.alarms });
     }
   }
 
@@ -301,6 +306,9 @@ export class WebhookProcessor extends Construct {
         providerNames: this.providerNames,
         ratePerSecond: this.replayRate,
       });
+      this.dashboardPart?.watchEvents(monitoredEvents(this.handlerMetrics, {
+        publisher: this.publisher.function, replay: this.replayPart.function, failureQueue: this.publisher.failureQueue,
+      }));
     }
     return this.publisher;
   }
@@ -472,6 +480,3 @@ export class WebhookProcessor extends Construct {
     }
   }
 }
-
-/** The provider dimension of rejections of deliveries to a path no provider is configured under. */
-const UNKNOWN_PROVIDER = 'unknown';

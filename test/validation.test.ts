@@ -123,6 +123,23 @@ describe('props validation', () => {
     expect(() => synth({ alarms: { api5xxThreshold: 1.5 } })).toThrow(/'alarms.api5xxThreshold' must be a whole number/);
   });
 
+  test.each([-1, 100.5, Number.NaN])('a rate alarm\'s thresholdPercent must be a percentage from 0 to 100 (%p)', (thresholdPercent) => {
+    expect(() => synth({ alarms: { functionErrorRate: { thresholdPercent } } })).toThrow(/'alarms.functionErrorRate.thresholdPercent' must be a percentage from 0 to 100/);
+  });
+
+  test('a rate alarm\'s minimumCount must be a whole number of at least 1', () => {
+    expect(() => synth({ alarms: { api5xxRate: { minimumCount: 0 } } })).toThrow(/'alarms.api5xxRate.minimumCount' must be a whole number of at least 1/);
+    expect(() => synth({ alarms: { api5xxRate: { minimumCount: 2.5 } } })).toThrow(/'alarms.api5xxRate.minimumCount' must be a whole number of at least 1/);
+  });
+
+  test.each([Duration.seconds(90), Duration.seconds(30), Duration.days(2)])('a rate alarm\'s period must be whole minutes from 1 minute to 1 day (%p)', (period) => {
+    expect(() => synth({ alarms: { signatureRejectionRate: { period } } })).toThrow(/'alarms.signatureRejectionRate.period' must be a whole number of minutes from 1 minute to 1 day/);
+  });
+
+  test('rate alarm options at their bounds are valid', () => {
+    expect(() => synth({ alarms: { functionErrorRate: { thresholdPercent: 100, minimumCount: 1, period: Duration.days(1) }, api5xxRate: { thresholdPercent: 0 } } })).not.toThrow();
+  });
+
   test('IA transitions need at least 30 days', () => {
     const tooSoon = { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(7) };
     expect(() => synth({ lifecycle: { archiveTransitions: [tooSoon] } }))

@@ -1,8 +1,8 @@
 import { Duration, Names, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { IngestMetricName, METRICS_NAMESPACE, PROVIDER_DIMENSION, REASON_DIMENSION, SIGNATURE_MISMATCH_REASONS } from './delivery-telemetry';
 
-/** CloudWatch namespace of the handlers' own metrics; the `service` dimension tells constructs apart. */
-export const METRICS_NAMESPACE = 'WebhookProcessor';
+export { METRICS_NAMESPACE } from './delivery-telemetry';
 
 /** The handler functions that publish metrics, by their Powertools service suffix. */
 export enum HandlerName {
@@ -52,12 +52,40 @@ export class HandlerMetrics {
 
   /** Deliveries rejected by the ingest function, by provider and reason. */
   public rejected(provider: string, reason: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(HandlerName.INGEST, 'WebhooksRejected', { provider, reason }, props);
+    return this.metric(HandlerName.INGEST, IngestMetricName.REJECTED, { [PROVIDER_DIMENSION]: provider, [REASON_DIMENSION]: reason }, props);
+  }
+
+  /**
+   * Rejections of one provider whose signature the configured secrets do not match (or that has
+   * no secret), one metric per reason: the numerator of its signature-rejection rate.
+   */
+  public signatureMismatches(provider: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric[] {
+    return SIGNATURE_MISMATCH_REASONS.map((reason) => this.rejected(provider, reason, props));
+  }
+
+  /**
+   * Every rejection, one time series per provider and reason: a SEARCH expression, which graphs
+   * accept and alarms do not ("You can't create an alarm based on the SEARCH expression",
+   * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-search-expressions.html).
+   */
+  public rejectedByProviderAndReason(period: Duration = Duration.minutes(5)): cloudwatch.MathExpression {
+    const schema = [METRICS_NAMESPACE, 'service', PROVIDER_DIMENSION, REASON_DIMENSION].join(',');
+    return new cloudwatch.MathExpression({
+      expression: `SEARCH('{${schema}} MetricName="${IngestMetricName.REJECTED}" service="${this.serviceName(HandlerName.INGEST)}"', 'Sum', ${period.toSeconds()})`,
+      usingMetrics: {},
+      label: '',
+      period,
+    });
   }
 
   /** Deliveries accepted and queued by the ingest function. */
   public accepted(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(HandlerName.INGEST, 'WebhooksAccepted', {}, props);
+    return this.metric(HandlerName.INGEST, IngestMetricName.ACCEPTED, {}, props);
+  }
+
+  /** Deliveries of one provider accepted and queued by the ingest function. */
+  public acceptedFrom(provider: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(HandlerName.INGEST, IngestMetricName.ACCEPTED, { [PROVIDER_DIMENSION]: provider }, props);
   }
 
   /**
@@ -91,6 +119,21 @@ export class HandlerMetrics {
   /** Dead letters the archiver saved under `dead-letters/` (webhooks that failed processing). */
   public deadLettersArchived(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(HandlerName.DEAD_LETTER_ARCHIVER, 'DeadLettersArchived', {}, props);
+  }
+
+  /** Events a function (publisher or replay) put on the bus. */
+  public eventsPublished(handler: HandlerName, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(handler, 'EventsPublished', {}, props);
+  }
+
+  /** Events a function (publisher or replay) could not put on the bus after its attempts. */
+  public eventsFailed(handler: HandlerName, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(handler, 'EventsFailed', {}, props);
+  }
+
+  /** Events the replay function put on the bus again. */
+  public eventsReplayed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(HandlerName.REPLAY, 'EventsReplayed', {}, props);
   }
 
   /** Duplicate deliveries acknowledged and dropped by the processor. */

@@ -1,5 +1,8 @@
-import { Duration, type aws_apigateway as apigw, type aws_cloudwatch as cloudwatch, type aws_lambda as lambda, type aws_sqs as sqs } from 'aws-cdk-lib';
-import type { HandlerMetrics } from '../core/handler-metrics';
+import {
+  Duration, type aws_apigateway as apigw, type aws_cloudwatch as cloudwatch, type aws_lambda as lambda, type aws_logs as logs, type aws_sqs as sqs,
+} from 'aws-cdk-lib';
+import { restApiTraffic, type FrontDoorTraffic } from './front-door-traffic';
+import { HandlerName, type HandlerMetrics } from '../core/handler-metrics';
 
 /** One function under watch, with the name it has in alarms and graphs (`Ingest`, …). */
 export interface MonitoredFunction {
@@ -7,22 +10,33 @@ export interface MonitoredFunction {
   readonly function: lambda.IFunction;
 }
 
+/** One provider's deliveries: what its signature-rejection rate is taken from. */
+export interface MonitoredProvider {
+  readonly name: string;
+  /** Its deliveries accepted. */
+  readonly accepted: cloudwatch.IMetric;
+  /** Its deliveries whose signature the secrets do not match, one metric per reason. */
+  readonly signatureMismatches: cloudwatch.IMetric[];
+}
+
 /**
  * What the alarms and the dashboard watch, as metrics: they know nothing of which front door or
  * queue produces them, so a new part adds its metrics here without editing them.
  */
-export interface MonitoredPipeline {
+export interface MonitoredPipeline extends FrontDoorTraffic {
   readonly functions: MonitoredFunction[];
-  readonly requests: cloudwatch.IMetric;
-  readonly clientErrors: cloudwatch.IMetric;
-  readonly serverErrors: cloudwatch.IMetric;
-  readonly latency: cloudwatch.IMetric;
-  readonly integrationLatency: cloudwatch.IMetric;
+  readonly providers: MonitoredProvider[];
   readonly accepted: cloudwatch.IMetric;
+  /** Rejections, one series per provider and reason (a SEARCH expression: for graphs only). */
+  readonly rejectedByReason: cloudwatch.IMetric;
   /** Deliveries answered 503 because the signing secrets could not be loaded. */
   readonly secretsUnavailable: cloudwatch.IMetric;
   readonly processed: cloudwatch.IMetric;
   readonly duplicates: cloudwatch.IMetric;
+  readonly conflicts: cloudwatch.IMetric;
+  readonly replays: cloudwatch.IMetric;
+  /** The log groups whose lines carry each delivery's outcome (ingest, processor). */
+  readonly deliveryLogGroups: logs.ILogGroup[];
   /** Deliveries recorded as invalid; only when a provider has payload schemas. */
   readonly invalid?: cloudwatch.IMetric;
   readonly backlog: cloudwatch.IMetric;
@@ -46,9 +60,35 @@ export function metricOldestMessageAge(queue: sqs.IQueue, props?: cloudwatch.Met
   return queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: Duration.minutes(1), ...props });
 }
 
+/** The event publisher and the replay function, once events are on. */
+export interface MonitoredEvents {
+  readonly publisher: lambda.IFunction;
+  readonly replay: lambda.IFunction;
+  readonly published: cloudwatch.IMetric;
+  /** Batches in the publisher's failure queue. */
+  readonly failures: cloudwatch.IMetric;
+  readonly replayed: cloudwatch.IMetric;
+  /** Events the replay function could not put on the bus. */
+  readonly replayFailures: cloudwatch.IMetric;
+}
+
+/** The metrics of the event publisher and the replay function. */
+export function monitoredEvents(handlerMetrics: HandlerMetrics, parts: { publisher: lambda.IFunction; replay: lambda.IFunction; failureQueue: sqs.IQueue }): MonitoredEvents {
+  return {
+    publisher: parts.publisher,
+    replay: parts.replay,
+    published: handlerMetrics.eventsPublished(HandlerName.PUBLISHER, { label: 'published' }),
+    failures: metricDeadLetters(parts.failureQueue, { label: 'publisher batches given up (failure queue)' }),
+    replayed: handlerMetrics.eventsReplayed({ label: 'replayed' }),
+    replayFailures: handlerMetrics.eventsFailed(HandlerName.REPLAY, { label: 'replay events not put' }),
+  };
+}
+
 /** Where the metrics of a pipeline come from. */
 export interface PipelineSources {
   readonly functions: MonitoredFunction[];
+  readonly providerNames: string[];
+  readonly deliveryLogGroups: logs.ILogGroup[];
   readonly api: apigw.RestApi;
   readonly queue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
@@ -61,24 +101,27 @@ export interface PipelineSources {
 /** The metrics of a REST API pipeline. */
 export function monitoredPipeline(sources: PipelineSources): MonitoredPipeline {
   const { queue, handlerMetrics } = sources;
-  // The stage's metrics carry both ApiName and Stage, so they count this API's stage only.
-  const stage = sources.api.deploymentStage;
   return {
+    ...restApiTraffic(sources.api),
     functions: sources.functions,
-    requests: stage.metricCount({ statistic: 'Sum' }),
-    clientErrors: stage.metricClientError({ statistic: 'Sum' }),
-    serverErrors: stage.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
-    latency: stage.metricLatency({ statistic: 'p99' }),
-    integrationLatency: stage.metricIntegrationLatency({ statistic: 'p99' }),
-    accepted: handlerMetrics.accepted(),
+    providers: sources.providerNames.map((name) => ({
+      name,
+      accepted: handlerMetrics.acceptedFrom(name, { label: name }),
+      signatureMismatches: handlerMetrics.signatureMismatches(name),
+    })),
+    deliveryLogGroups: sources.deliveryLogGroups,
+    accepted: handlerMetrics.accepted({ label: 'accepted (all providers)' }),
+    rejectedByReason: handlerMetrics.rejectedByProviderAndReason(),
     secretsUnavailable: handlerMetrics.secretsUnavailable(),
     processed: handlerMetrics.processed(),
     duplicates: handlerMetrics.duplicates(),
+    conflicts: handlerMetrics.conflicts(),
+    replays: handlerMetrics.replays(),
     ...(sources.validatesPayloads ? { invalid: handlerMetrics.invalid() } : {}),
     backlog: queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' }),
-    deadLetters: metricDeadLetters(sources.deadLetterQueue),
-    deadLettersArchived: handlerMetrics.deadLettersArchived(),
-    deadLetterQueueAge: metricOldestMessageAge(sources.deadLetterQueue),
+    deadLetters: metricDeadLetters(sources.deadLetterQueue, { label: 'in the dead-letter queue' }),
+    deadLettersArchived: handlerMetrics.deadLettersArchived({ label: 'archived' }),
+    deadLetterQueueAge: metricOldestMessageAge(sources.deadLetterQueue, { label: 'oldest in the dead-letter queue (s)' }),
     archiveFailures: metricDeadLetters(sources.archiveFailureQueue),
     oldestMessageAge: metricOldestMessageAge(queue),
   };

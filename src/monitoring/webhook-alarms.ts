@@ -7,7 +7,8 @@ import {
   aws_sns as sns,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { MonitoredFunction, MonitoredPipeline } from './monitored-pipeline';
+import type { MonitoredFunction, MonitoredPipeline, MonitoredProvider } from './monitored-pipeline';
+import { API_5XX_RATE, FUNCTION_ERROR_RATE, SIGNATURE_REJECTION_RATE, rateSettings, ratePercent, type RateSettings } from './rates';
 import type { WebhookAlarmOptions } from '../webhook-processor-props';
 
 /** Age of the oldest dead letter that raises the stuck alarm: the archiver should take seconds. */
@@ -21,7 +22,11 @@ export interface WebhookAlarmsProps {
   readonly options: WebhookAlarmOptions;
 }
 
-/** Alarms on function errors, dead letters, backlog, unreadable secrets, invalid payloads and 5xx answers, notifying an optional topic. */
+/**
+ * Alarms on function errors and error rates, dead letters, backlog, unreadable secrets, invalid
+ * payloads, 5xx answers and rates, and per provider on signature rejections, notifying an
+ * optional topic.
+ */
 export class WebhookAlarms extends Construct {
   /** The alarms created. */
   public readonly alarms: cloudwatch.Alarm[] = [];
@@ -62,6 +67,14 @@ export class WebhookAlarms extends Construct {
     if (api5xx > 0) {
       alarm('Api5xx', pipeline.serverErrors, api5xx, `The webhook API answered ${api5xx} or more 5xx responses in 5 minutes.`);
     }
+    const apiRate = rateSettings(options.api5xxRate, API_5XX_RATE);
+    if (apiRate.thresholdPercent > 0) {
+      this.rateAlarm('Api5xxRate', ratePercent('api', { failures: [pipeline.serverErrors], total: pipeline.requests }, apiRate, '5xx %'), apiRate,
+        `The webhook API answered 5xx to ${apiRate.thresholdPercent} % or more of its requests over ${describe(apiRate)}: the ingest fails, times out or cannot queue; providers retry.`);
+    }
+    for (const provider of pipeline.providers) {
+      this.watchSignatures(provider);
+    }
     if (options.alarmTopic) {
       allowAlarmsToPublish(options.alarmTopic, this);
     }
@@ -82,6 +95,32 @@ export class WebhookAlarms extends Construct {
       this.alarm(`${name}Errors`, fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), threshold,
         `The webhook ${name.toLowerCase()} function failed ${threshold} or more times in 5 minutes.`);
     }
+    const rate = rateSettings(this.options.functionErrorRate, FUNCTION_ERROR_RATE);
+    if (rate.thresholdPercent > 0) {
+      const errors = ratePercent('fn', { failures: [fn.metricErrors({ statistic: 'Sum' })], total: fn.metricInvocations({ statistic: 'Sum' }) }, rate, 'error %');
+      this.rateAlarm(`${name}ErrorRate`, errors, rate,
+        `The webhook ${name.toLowerCase()} function failed ${rate.thresholdPercent} % or more of its invocations over ${describe(rate)}.`);
+    }
+  }
+
+  /** The share of a provider's deliveries whose signature the secrets do not match. */
+  private watchSignatures(provider: MonitoredProvider): void {
+    const rate = rateSettings(this.options.signatureRejectionRate, SIGNATURE_REJECTION_RATE);
+    if (rate.thresholdPercent > 0) {
+      const rejected = ratePercent('sig', { failures: provider.signatureMismatches, successes: [provider.accepted] }, rate, `${provider.name} signature rejections %`);
+      this.rateAlarm(`SignatureRejectionRate-${provider.name}`, rejected, rate,
+        `${rate.thresholdPercent} % or more of provider '${provider.name}' deliveries over ${describe(rate)} were refused 401 invalid_signature or no_secret: its signing secret was probably rotated at the provider and not yet in Secrets Manager (README: Operations runbook).`);
+    }
+  }
+
+  /**
+   * A rate alarm treats missing data as not breaching: the rate expression reads 0 while there is
+   * too little traffic, and has no datapoint only when none of its metrics has one, i.e. without
+   * any traffic, which is no failure (and must not keep a recovered alarm in ALARM).
+   */
+  private rateAlarm(name: string, rate: cloudwatch.IMetric, settings: RateSettings, description: string): void {
+    this.alarm(name, rate, settings.thresholdPercent,
+      `${description} (Judged once the period counts ${settings.minimumCount} or more; below that it reads 0.)`);
   }
 
   private alarm(name: string, metric: cloudwatch.IMetric, threshold: number, description: string, evaluationPeriods = 1): void {
@@ -91,6 +130,7 @@ export class WebhookAlarms extends Construct {
       threshold,
       evaluationPeriods,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      // No datapoint means nothing happened: no dead letter, no 5xx, no traffic at all.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     if (this.options.alarmTopic) {
@@ -100,6 +140,11 @@ export class WebhookAlarms extends Construct {
     }
     this.alarms.push(alarm);
   }
+}
+
+/** A rate's period, in words. */
+function describe(settings: RateSettings): string {
+  return settings.period.toHumanString();
 }
 
 /**

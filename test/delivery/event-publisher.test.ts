@@ -53,7 +53,7 @@ describe('events out', () => {
   test('the publisher and its failures are alarmed on like the other functions', () => {
     const { template, processor } = withBus();
     template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda' }, 6);
-    expect(processor.alarms).toHaveLength(synth().processor.alarms.length + 2); // publisher errors, event failures
+    expect(processor.alarms).toHaveLength(synth().processor.alarms.length + 3); // publisher errors and error rate, event failures
   });
 
   test('the events\' bus, publisher and failure queue are exposed', () => {

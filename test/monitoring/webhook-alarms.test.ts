@@ -5,10 +5,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { logicalIdOf, synth } from '../util';
 
 describe('alarms', () => {
-  test('one errors alarm per function, three dead-letter alarms, a backlog alarm, a secrets alarm and an API 5xx alarm by default', () => {
+  test('an errors and an error-rate alarm per function, three dead-letter alarms, a backlog alarm, a secrets alarm, an API 5xx and 5xx-rate alarm and a signature-rejection rate alarm per provider by default', () => {
     const { template, processor } = synth();
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 11);
-    expect(processor.alarms).toHaveLength(11);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 18);
+    expect(processor.alarms).toHaveLength(18);
   });
 
   test('function errors alarm at 5 errors in 5 minutes', () => {
@@ -59,6 +59,7 @@ describe('alarms', () => {
   test('each alarm can be switched off', () => {
     const alarms = {
       functionErrorsThreshold: 0, deadLetterQueue: false, maxMessageAge: Duration.seconds(0), secretsUnavailable: false, api5xxThreshold: 0,
+      functionErrorRate: { thresholdPercent: 0 }, api5xxRate: { thresholdPercent: 0 }, signatureRejectionRate: { thresholdPercent: 0 },
     };
     const { template } = synth({ alarms });
     template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
@@ -71,7 +72,7 @@ describe('alarms', () => {
   test('an alarm topic receives alarm and OK notifications', () => {
     const { template } = synth({}, (stack) => ({ alarms: { alarmTopic: new sns.Topic(stack, 'Alerts') } }));
     const topic = logicalIdOf(template, 'AWS::SNS::Topic', 'Alerts');
-    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: topic }], OKActions: [{ Ref: topic }] }, 11);
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: topic }], OKActions: [{ Ref: topic }] }, 18);
   });
 
   const cloudWatchMayPublish = Match.objectLike({

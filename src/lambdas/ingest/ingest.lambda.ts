@@ -13,6 +13,9 @@ import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { decide, type Answered, type DeliveryContext } from './delivery';
+import {
+  DeliveryOutcome, IngestMetricName, PROVIDER_DIMENSION, REASON_DIMENSION, UNKNOWN_PROVIDER, outcomeFields,
+} from '../../core/delivery-telemetry';
 import type { ProviderRuntimeConfig } from '../../providers/provider-config';
 import { decodeProviders } from '../../providers/provider-encoding';
 import { errorResponse, jsonResponse } from '../../runtime/http';
@@ -73,8 +76,9 @@ async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResul
     return decision.response;
   }
   if (decision.kind === 'rejected') {
-    countRejection(provider, decision.reason);
-    logger.info('webhook rejected', { reason: decision.reason, statusCode: decision.response.statusCode });
+    const counted = providerDimension(provider);
+    countRejection(counted, decision.reason);
+    logger.info('webhook rejected', { ...outcomeFields(DeliveryOutcome.REJECTED, counted, undefined, decision.reason), statusCode: decision.response.statusCode });
     return decision.response;
   }
   if (decision.kind === 'answered') {
@@ -89,8 +93,8 @@ async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResul
     metrics.addMetric('EnqueueFailed', MetricUnit.Count, 1);
     return errorResponse(503, 'enqueue_failed', 'The webhook could not be queued; retry later.');
   }
-  metrics.addMetric('WebhooksAccepted', MetricUnit.Count, 1);
-  logger.info('webhook accepted', { eventType: message.eventType, bodyBytes: message.bodyBytes });
+  countAcceptance(message.provider);
+  logger.info('webhook accepted', { ...outcomeFields(DeliveryOutcome.ACCEPTED, message.provider, message.eventType), bodyBytes: message.bodyBytes });
   return jsonResponse(202, { id: message.id });
 }
 
@@ -133,10 +137,23 @@ async function enqueue(message: WebhookMessage): Promise<void> {
   await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
 }
 
-function countRejection(provider: string | undefined, reason: string): void {
+/** A configured provider's name, else `unknown`: the path is the sender's to choose, the dimension's values are not. */
+function providerDimension(provider: string | undefined): string {
+  return provider && providers.has(provider) ? provider : UNKNOWN_PROVIDER;
+}
+
+function countRejection(provider: string, reason: string): void {
   const metric = metrics.singleMetric();
-  metric.addDimensions({ provider: provider && providers.has(provider) ? provider : 'unknown', reason });
-  metric.addMetric('WebhooksRejected', MetricUnit.Count, 1);
+  metric.addDimensions({ [PROVIDER_DIMENSION]: provider, [REASON_DIMENSION]: reason });
+  metric.addMetric(IngestMetricName.REJECTED, MetricUnit.Count, 1);
+}
+
+/** Counted in total (one metric the dashboard and older alarms read) and per provider (its signature-rejection rate). */
+function countAcceptance(provider: string): void {
+  metrics.addMetric(IngestMetricName.ACCEPTED, MetricUnit.Count, 1);
+  const perProvider = metrics.singleMetric();
+  perProvider.addDimensions({ [PROVIDER_DIMENSION]: provider });
+  perProvider.addMetric(IngestMetricName.ACCEPTED, MetricUnit.Count, 1);
 }
 
 function errorName(error: unknown): string {

@@ -20,6 +20,7 @@ import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { BodyReadError, decodeRecords, type DecodeResult, type DecodedRecord } from './batch';
 import { loadPayloadValidator } from './payloads';
+import { DeliveryOutcome, outcomeFields, type OutcomeFields } from '../../core/delivery-telemetry';
 import { archiveKey, buildArchiveObject, type ArchivePointer } from '../../runtime/archive';
 import { classifyRepeat, conflictUpdate, existingItem, replayGuardPut } from '../../runtime/dedup';
 import type { WebhookMessage } from '../../runtime/message';
@@ -117,12 +118,12 @@ async function writeRecord(batch: PreparedBatch, sqsRecord: SQSRecord): Promise<
   }
   if (replayOf !== undefined) {
     metrics.addMetric('ReplaysRejected', MetricUnit.Count, 1);
-    logger.warn('replay: the same bytes as an earlier webhook under a new id; recorded with status replay, not processed', { correlation_id: message.id, replayOf });
+    logger.warn('replay: the same bytes as an earlier webhook under a new id; recorded with status replay, not processed', { correlation_id: message.id, ...outcomeOf(message, DeliveryOutcome.REPLAY), replayOf });
     return;
   }
   if (invalidReason !== undefined) {
     metrics.addMetric('WebhooksInvalid', MetricUnit.Count, 1);
-    logger.warn('invalid payload: recorded with status invalid, not routed', { correlation_id: message.id, provider: message.provider, eventType: message.eventType, invalidReason });
+    logger.warn('invalid payload: recorded with status invalid, not routed', { correlation_id: message.id, ...outcomeOf(message, DeliveryOutcome.INVALID), invalidReason });
     return;
   }
   metrics.addMetric('WebhooksProcessed', MetricUnit.Count, 1);
@@ -219,11 +220,14 @@ async function handleRepeat(message: WebhookMessage, pointer: ArchivePointer, it
     return;
   }
   metrics.addMetric('DuplicateDeliveries', MetricUnit.Count, 1);
-  logger.info(repeat === 'duplicate' ? 'duplicate delivery acknowledged' : 'retry of a listed conflicting delivery acknowledged', { correlation_id: message.id });
+  logger.info(repeat === 'duplicate' ? 'duplicate delivery acknowledged' : 'retry of a listed conflicting delivery acknowledged', {
+    correlation_id: message.id, ...outcomeOf(message, DeliveryOutcome.DUPLICATE),
+  });
 }
 
 async function recordConflict(message: WebhookMessage, pointer: ArchivePointer): Promise<void> {
   const log = { correlation_id: message.id, bodySha256: message.bodySha256, archive: pointer };
+  const conflict = { ...log, ...outcomeOf(message, DeliveryOutcome.CONFLICT) };
   try {
     await dynamo.send(new UpdateCommand({ TableName: tableName, ...conflictUpdate(message, pointer), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
   } catch (error) {
@@ -237,15 +241,20 @@ async function recordConflict(message: WebhookMessage, pointer: ArchivePointer):
     }
     if (existing.conflictDigests.includes(message.bodySha256)) {
       metrics.addMetric('DuplicateDeliveries', MetricUnit.Count, 1);
-      logger.info('retry of a listed conflicting delivery acknowledged', log);
+      logger.info('retry of a listed conflicting delivery acknowledged', { ...log, ...outcomeOf(message, DeliveryOutcome.DUPLICATE) });
       return;
     }
     metrics.addMetric('DeliveryConflicts', MetricUnit.Count, 1);
-    logger.warn('conflict: a different body under a recorded id; archived and counted, not listed (the record lists the most it may)', log);
+    logger.warn('conflict: a different body under a recorded id; archived and counted, not listed (the record lists the most it may)', conflict);
     return;
   }
   metrics.addMetric('DeliveryConflicts', MetricUnit.Count, 1);
-  logger.warn('conflict: a different body under a recorded id; archived and listed on the record', log);
+  logger.warn('conflict: a different body under a recorded id; archived and listed on the record', conflict);
+}
+
+/** The outcome fields of a delivery's log line, which the dashboard's table counts by provider and type. */
+function outcomeOf(message: WebhookMessage, outcome: DeliveryOutcome): OutcomeFields {
+  return outcomeFields(outcome, message.provider, message.eventType);
 }
 
 function isConditionalCheckFailed(error: unknown): error is ConditionalCheckFailedException {
