@@ -3,7 +3,11 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { apiEvent, stripeHeader } from './events';
+import {
+  DeliveryOutcome, IngestMetricName, NOT_APPLICABLE, OUTCOME_FIELDS, PROVIDER_DIMENSION, REASON_DIMENSION, SIGNATURE_MISMATCH_REASONS, UNKNOWN_PROVIDER, outcomeFields,
+} from '../../src/core/delivery-telemetry';
 import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
+import { verifySignature } from '../../src/providers/verify';
 import { encodeProviders } from '../../src/providers/provider-encoding';
 import { decodeMessage, MAX_BODY_BYTES, MAX_INLINE_MESSAGE_BYTES } from '../../src/runtime/message';
 
@@ -135,6 +139,68 @@ test('rejections are counted in a metric by provider and reason', async () => {
   }
   const emf = lines.map((l) => l.trim()).filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l));
   expect(emf).toContainEqual(expect.objectContaining({ WebhooksRejected: 1, provider: 'stripe', reason: 'invalid_signature' }));
+});
+
+/** What the handler writes to stdout while `run` runs: EMF records and log lines, parsed. */
+async function outputOf(run: () => Promise<unknown>): Promise<{ emf: Array<Record<string, any>>; logs: Array<Record<string, any>> }> {
+  const lines: string[] = [];
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  logger.setLogLevel('INFO');
+  try {
+    await run();
+  } finally {
+    spy.mockRestore();
+    logger.setLogLevel('SILENT');
+  }
+  const parsed = lines.map((l) => l.trim()).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  return { emf: parsed.filter((l) => '_aws' in l), logs: parsed.filter((l) => !('_aws' in l)) };
+}
+
+/** The dimension sets of the EMF records that carry `metricName`. */
+const dimensionSetsOf = (emf: Array<Record<string, any>>, metricName: string): string[][] =>
+  emf.filter((r) => metricName in r).flatMap((r) => r._aws.CloudWatchMetrics[0].Dimensions);
+
+describe('what the signature-rejection rate alarm reads (the same constants as test/monitoring/rate-alarms.test.ts)', () => {
+  test('an accepted delivery is counted in total and per provider', async () => {
+    const { emf } = await outputOf(() => handler(signedStripe('{"id":"evt_acc","type":"x"}')));
+    expect(dimensionSetsOf(emf, IngestMetricName.ACCEPTED)).toEqual([['service', PROVIDER_DIMENSION], ['service']]);
+    expect(emf).toContainEqual(expect.objectContaining({ [IngestMetricName.ACCEPTED]: 1, [PROVIDER_DIMENSION]: 'stripe' }));
+  });
+
+  test('a delivery whose signature the secret does not match is counted under its provider and a signature-mismatch reason', async () => {
+    const { emf } = await outputOf(() => handler(signedStripe('{"id":"evt_rot"}', { 'Stripe-Signature': stripeHeader('whsec_rotated_at_the_provider', '{"id":"evt_rot"}', now()) })));
+    expect(dimensionSetsOf(emf, IngestMetricName.REJECTED)).toEqual([['service', PROVIDER_DIMENSION, REASON_DIMENSION]]);
+    const record = emf.find((r) => IngestMetricName.REJECTED in r)!;
+    expect(record[PROVIDER_DIMENSION]).toBe('stripe');
+    expect(SIGNATURE_MISMATCH_REASONS).toContain(record[REASON_DIMENSION]);
+  });
+
+  test('a provider without a secret value is rejected with a signature-mismatch reason too', () => {
+    const verification = verifySignature(providers[0], [], { 'stripe-signature': stripeHeader(SECRET, '{}', now()) }, Buffer.from('{}'), now());
+    expect(verification.valid).toBe(false);
+    expect(SIGNATURE_MISMATCH_REASONS).toContain((verification as { reason: string }).reason);
+  });
+
+  test('a path no provider is configured under is counted as unknown, so that the dimension stays bounded', async () => {
+    const { emf } = await outputOf(() => handler(apiEvent({ rawBody: '{}', pathParameters: { provider: 'anything-a-scanner-tries' } })));
+    expect(emf.find((r) => IngestMetricName.REJECTED in r)).toMatchObject({ [PROVIDER_DIMENSION]: UNKNOWN_PROVIDER, [REASON_DIMENSION]: 'unknown_provider' });
+  });
+});
+
+test('every accepted or rejected delivery logs its outcome, provider, event type and reason, which the dashboard\'s table counts by', async () => {
+  const { logs } = await outputOf(async () => {
+    await handler(signedStripe('{"id":"evt_o1","type":"invoice.paid"}'));
+    await handler(signedStripe('{"id":"evt_o2"}', { 'Stripe-Signature': `t=${now()},v1=${'0'.repeat(64)}` }));
+  });
+  const outcomes = logs.filter((l) => 'outcome' in l).map((l) => Object.fromEntries(OUTCOME_FIELDS.map((f) => [f, l[f]])));
+  expect(outcomes).toEqual([
+    outcomeFields(DeliveryOutcome.ACCEPTED, 'stripe', 'invoice.paid'),
+    outcomeFields(DeliveryOutcome.REJECTED, 'stripe', undefined, 'invalid_signature'),
+  ]);
+  expect(outcomes[1]).toEqual({ provider: 'stripe', eventType: NOT_APPLICABLE, outcome: 'rejected', reason: 'invalid_signature' });
 });
 
 test('an unknown provider is a JSON 404 and is never enqueued', async () => {

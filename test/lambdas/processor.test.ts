@@ -3,6 +3,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { sqsRecord } from './events';
+import { DeliveryOutcome, OUTCOME_FIELDS, outcomeFields } from '../../src/core/delivery-telemetry';
 import { parseArchiveLine } from '../../src/runtime/archive';
 import { encodeMessage, newMessage, withBodyRef } from '../../src/runtime/message';
 
@@ -18,6 +19,8 @@ mockClient(DynamoDBClient);
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { handler } = require('../../src/lambdas/processor/processor.lambda') as typeof import('../../src/lambdas/processor/processor.lambda');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { logger } = require('../../src/lambdas/shared/powertools') as typeof import('../../src/lambdas/shared/powertools');
 
 function message(id: string, body = `{"id":"${id}"}`) {
   return newMessage({ id: `stripe:${id}`, provider: 'stripe', receivedAt: new Date('2026-11-23T10:00:00Z'), eventType: 'charge.succeeded', headers: { 'content-type': 'application/json' }, rawBody: Buffer.from(body) });
@@ -86,19 +89,39 @@ const typedRecord = (bodySha256: string, conflictDigests?: string[]) => ({
 /** Runs the handler and returns the metrics it published. */
 async function metricsOf(records: ReturnType<typeof sqsRecord>[]) {
   const lines: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+  const capture = (chunk: unknown) => {
     lines.push(String(chunk));
     return true;
-  });
+  };
+  // Warnings and errors go to stderr.
+  const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
   let result;
   try {
     result = await handler({ Records: records });
   } finally {
-    spy.mockRestore();
+    spies.forEach((spy) => spy.mockRestore());
   }
   const emf = lines.filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l) as Record<string, unknown>);
-  return { result, metric: (name: string) => emf.reduce((n, e) => n + (typeof e[name] === 'number' ? e[name] as number : 0), 0) };
+  const logs = lines.map((l) => l.trim()).filter((l) => l.startsWith('{') && !l.includes('"_aws"')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { result, logs, metric: (name: string) => emf.reduce((n, e) => n + (typeof e[name] === 'number' ? e[name] as number : 0), 0) };
 }
+
+test('duplicates and conflicts log their outcome, provider and event type, which the dashboard\'s table counts by', async () => {
+  const outcomes = async (existingSha: string) => {
+    dynamo.reset();
+    dynamo.on(PutCommand).rejects(exists(typedRecord(existingSha)));
+    dynamo.on(UpdateCommand).resolves({});
+    logger.setLogLevel('INFO');
+    try {
+      const { logs } = await metricsOf([record(1)]);
+      return logs.filter((l) => 'outcome' in l).map((l) => Object.fromEntries(OUTCOME_FIELDS.map((f) => [f, l[f]])));
+    } finally {
+      logger.setLogLevel('SILENT');
+    }
+  };
+  expect(await outcomes(message('evt_1').bodySha256)).toEqual([outcomeFields(DeliveryOutcome.DUPLICATE, 'stripe', 'charge.succeeded')]);
+  expect(await outcomes('0'.repeat(64))).toEqual([outcomeFields(DeliveryOutcome.CONFLICT, 'stripe', 'charge.succeeded')]);
+});
 
 test('a retry (record exists with the same bytes) is acknowledged, counted as a duplicate and not rewritten', async () => {
   dynamo.on(PutCommand).rejects(exists(typedRecord(message('evt_1').bodySha256)));
