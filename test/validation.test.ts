@@ -137,7 +137,8 @@ describe('props validation', () => {
   });
 
   test('rate alarm options at their bounds are valid', () => {
-    expect(() => synth({ alarms: { functionErrorRate: { thresholdPercent: 100, minimumCount: 1, period: Duration.days(1) }, api5xxRate: { thresholdPercent: 0 } } })).not.toThrow();
+    const alarms = { functionErrorRate: { thresholdPercent: 100, minimumCount: 1, period: Duration.days(1) }, api5xxRate: { thresholdPercent: 0 } };
+    expect(() => synth({ alarms })).not.toThrow();
   });
 
   test('IA transitions need at least 30 days', () => {

@@ -73,7 +73,10 @@ export interface MonitoredEvents {
 }
 
 /** The metrics of the event publisher and the replay function. */
-export function monitoredEvents(handlerMetrics: HandlerMetrics, parts: { publisher: lambda.IFunction; replay: lambda.IFunction; failureQueue: sqs.IQueue }): MonitoredEvents {
+export function monitoredEvents(
+  handlerMetrics: HandlerMetrics,
+  parts: { publisher: lambda.IFunction; replay: lambda.IFunction; failureQueue: sqs.IQueue },
+): MonitoredEvents {
   return {
     publisher: parts.publisher,
     replay: parts.replay,
@@ -120,8 +123,9 @@ export function monitoredPipeline(sources: PipelineSources): MonitoredPipeline {
     ...(sources.validatesPayloads ? { invalid: handlerMetrics.invalid() } : {}),
     backlog: queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' }),
     deadLetters: metricDeadLetters(sources.deadLetterQueue, { label: 'in the dead-letter queue' }),
-    deadLettersArchived: handlerMetrics.deadLettersArchived({ label: 'archived' }),
-    deadLetterQueueAge: metricOldestMessageAge(sources.deadLetterQueue, { label: 'oldest in the dead-letter queue (s)' }),
+    // No labels on alarmed metrics: a labelled metric makes its alarm a metric-math one (`Metrics`).
+    deadLettersArchived: handlerMetrics.deadLettersArchived(),
+    deadLetterQueueAge: metricOldestMessageAge(sources.deadLetterQueue),
     archiveFailures: metricDeadLetters(sources.archiveFailureQueue),
     oldestMessageAge: metricOldestMessageAge(queue),
   };

@@ -76,7 +76,9 @@ export class WebhookDashboard extends cloudwatch.Dashboard {
       graph('Queue backlog', [pipeline.backlog], 6),
       graph('Oldest queued webhook (s)', [pipeline.oldestMessageAge], 6),
       new cloudwatch.GraphWidget({
-        title: 'Dead letters', width: 6, height: 6,
+        title: 'Dead letters',
+        width: 6,
+        height: 6,
         left: [pipeline.deadLettersArchived, pipeline.deadLetters],
         right: [pipeline.deadLetterQueueAge],
       }),

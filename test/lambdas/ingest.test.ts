@@ -4,11 +4,12 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { apiEvent, stripeHeader } from './events';
 import {
-  DeliveryOutcome, IngestMetricName, NOT_APPLICABLE, OUTCOME_FIELDS, PROVIDER_DIMENSION, REASON_DIMENSION, SIGNATURE_MISMATCH_REASONS, UNKNOWN_PROVIDER, outcomeFields,
+  DeliveryOutcome, IngestMetricName, NOT_APPLICABLE, OUTCOME_FIELDS, PROVIDER_DIMENSION, REASON_DIMENSION,
+  SIGNATURE_MISMATCH_REASONS, UNKNOWN_PROVIDER, outcomeFields,
 } from '../../src/core/delivery-telemetry';
 import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
-import { verifySignature } from '../../src/providers/verify';
 import { encodeProviders } from '../../src/providers/provider-encoding';
+import { verifySignature } from '../../src/providers/verify';
 import { decodeMessage, MAX_BODY_BYTES, MAX_INLINE_MESSAGE_BYTES } from '../../src/runtime/message';
 
 const SECRET = 'whsec_test_secret';

@@ -5,7 +5,8 @@ import { WebhookProvider } from '../../src';
 import { IngestMetricName, METRICS_NAMESPACE, PROVIDER_DIMENSION, REASON_DIMENSION, SIGNATURE_MISMATCH_REASONS } from '../../src/core/delivery-telemetry';
 import { logicalIdOf, synth } from '../util';
 
-type Query = { Id: string; Expression?: string; ReturnData?: boolean; MetricStat?: { Metric: { MetricName: string; Namespace: string; Dimensions: Array<{ Name: string; Value: unknown }> }; Period: number; Stat: string } };
+type Stat = { Metric: { MetricName: string; Namespace: string; Dimensions: Array<{ Name: string; Value: unknown }> }; Period: number; Stat: string };
+type Query = { Id: string; Expression?: string; ReturnData?: boolean; MetricStat?: Stat };
 type AlarmProps = { Metrics?: Query[]; Threshold: number; TreatMissingData: string; ComparisonOperator: string; AlarmDescription: string };
 
 /** The metric-math alarms whose inputs include a metric named `metricName`. */

@@ -58,8 +58,14 @@ describe('alarms', () => {
 
   test('each alarm can be switched off', () => {
     const alarms = {
-      functionErrorsThreshold: 0, deadLetterQueue: false, maxMessageAge: Duration.seconds(0), secretsUnavailable: false, api5xxThreshold: 0,
-      functionErrorRate: { thresholdPercent: 0 }, api5xxRate: { thresholdPercent: 0 }, signatureRejectionRate: { thresholdPercent: 0 },
+      functionErrorsThreshold: 0,
+      deadLetterQueue: false,
+      maxMessageAge: Duration.seconds(0),
+      secretsUnavailable: false,
+      api5xxThreshold: 0,
+      functionErrorRate: { thresholdPercent: 0 },
+      api5xxRate: { thresholdPercent: 0 },
+      signatureRejectionRate: { thresholdPercent: 0 },
     };
     const { template } = synth({ alarms });
     template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
