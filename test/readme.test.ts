@@ -107,3 +107,19 @@ describe('the provider table is generated from the presets', () => {
     expect(typeof (WebhookProvider as unknown as Record<string, unknown>)[factory]).toBe('function');
   });
 });
+
+test('the runbook has an entry for every alarm the construct can create', () => {
+  const runbook = readme.slice(readme.indexOf('### Alarm → meaning → action'), readme.indexOf('### Redrive from the archive'));
+  const stack = new Stack(new App(), 'Runbook');
+  const secrets = [new secretsmanager.Secret(stack, 'Secret')];
+  const processor = new WebhookProcessor(stack, 'Webhooks', {
+    providers: [WebhookProvider.stripe({ secrets, schema: PayloadSchema.fromObject({ type: 'object' }) })],
+  });
+  processor.onWebhook('All');
+  const ids = processor.alarms.map((alarm) => alarm.node.id);
+  expect(ids).toEqual(expect.arrayContaining(['IngestErrorRate', 'Api5xxRate', 'SignatureRejectionRate-stripe', 'EventFailures', 'InvalidPayloads']));
+  for (const id of ids) {
+    const kind = id.replace(/^SignatureRejectionRate-.*$/, 'SignatureRejectionRate-<provider>').replace(/^[A-Za-z]+(Errors|ErrorRate)$/, '<Function>$1');
+    expect(`${id}: ${runbook.includes(`\`${id}\``) || runbook.includes(`\`${kind}\``)}`).toBe(`${id}: true`);
+  }
+});
