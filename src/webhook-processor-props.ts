@@ -397,7 +397,8 @@ export interface WebhookProcessorProps {
   readonly processing?: WebhookProcessingOptions;
 
   /**
-   * Alarms on errors, dead letters, backlog, unreadable signing secrets and API failures.
+   * Alarms on errors and error rates, dead letters, backlog, unreadable signing secrets, API
+   * failures and 5xx rate, and per provider on the rate of signature rejections.
    *
    * @default - all alarms, without notification
    */
