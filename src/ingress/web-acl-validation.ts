@@ -37,9 +37,9 @@ export function webAclProblems(api: WebhookApiOptions, providerNames: readonly s
     check((r.ipv4?.length ?? 0) + (r.ipv6?.length ?? 0) > 0,
       `${where} lists no address: give 'ipv4' or 'ipv6' ranges, or leave the provider out (any address may then deliver).`);
     const badV4 = (r.ipv4 ?? []).filter((c) => !Token.isUnresolved(c) && !isCidr(c, 4));
-    check(badV4.length === 0, `${where}: ${badV4.join(', ')} ${badV4.length === 1 ? 'is' : 'are'} not IPv4 CIDR ranges (e.g. '3.18.12.63/32' for one address, prefix /1 to /32).`);
+    check(badV4.length === 0, `${where}: ${badV4.join(', ')} ${badV4.length === 1 ? 'is not an IPv4 CIDR range' : 'are not IPv4 CIDR ranges'} (e.g. '3.18.12.63/32' for one address, prefix /1 to /32).`);
     const badV6 = (r.ipv6 ?? []).filter((c) => !Token.isUnresolved(c) && !isCidr(c, 6));
-    check(badV6.length === 0, `${where}: ${badV6.join(', ')} ${badV6.length === 1 ? 'is' : 'are'} not IPv6 CIDR ranges (e.g. '2001:db8::1/128' for one address, prefix /1 to /128).`);
+    check(badV6.length === 0, `${where}: ${badV6.join(', ')} ${badV6.length === 1 ? 'is not an IPv6 CIDR range' : 'are not IPv6 CIDR ranges'} (e.g. '2001:db8::1/128' for one address, prefix /1 to /128).`);
     check(Math.max(r.ipv4?.length ?? 0, r.ipv6?.length ?? 0) <= MAX_IP_SET_ADDRESSES,
       `${where}: a WAF IP set holds at most ${MAX_IP_SET_ADDRESSES} ranges per IP version; merge adjacent ranges.`);
   }
