@@ -155,7 +155,7 @@ export class ManagedWebAcl extends Construct {
         scope: 'REGIONAL',
         ipAddressVersion: version,
         addresses: addresses!,
-        description: `Published webhook source addresses of ${ranges.provider} (${version})`,
+        description: `Published webhook source addresses of ${ranges.provider}, ${version}`,
       });
       this.ipSets.push(set);
       return set;
