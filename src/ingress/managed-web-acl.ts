@@ -191,3 +191,12 @@ function fromAnyOf(sets: wafv2.CfnIPSet[]): wafv2.CfnWebACL.StatementProperty {
 function jsonBody(error: string, message: string): wafv2.CfnWebACL.CustomResponseBodyProperty {
   return { contentType: 'APPLICATION_JSON', content: JSON.stringify({ error, message }) };
 }
+
+/** The README's table of counted rules (a test checks that the README shows it exactly). */
+export function countedRulesTable(): string {
+  const rows = [
+    ...COMMON_RULES_COUNTED.map((rule) => ({ rule, group: 'core rule set' })),
+    ...KNOWN_BAD_INPUTS_COUNTED.map((rule) => ({ rule, group: 'known bad inputs' })),
+  ];
+  return rows.map(({ rule, group }) => `| \`${rule.name}\` (${group}) | ${rule.why[0].toUpperCase()}${rule.why.slice(1)}. |`).join('\n');
+}

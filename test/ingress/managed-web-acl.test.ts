@@ -1,8 +1,10 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { greaterThanPattern } from '../../src/ingress/content-length-pattern';
-import { COMMON_RULES_COUNTED, KNOWN_BAD_INPUTS_COUNTED } from '../../src/ingress/managed-web-acl';
+import { COMMON_RULES_COUNTED, KNOWN_BAD_INPUTS_COUNTED, countedRulesTable } from '../../src/ingress/managed-web-acl';
 import { MAX_BODY_BYTES } from '../../src/runtime/message';
 import { WebhookProvider, WebhookWebAcl } from '../../src';
 import { synth } from '../util';
@@ -97,10 +99,12 @@ describe('managed web ACL (api.webAcl)', () => {
       ['Log4JRCE_BODY', 'JavaDeserializationRCE_BODY'].map((name) => ({ Name: name, ActionToUse: { Count: {} } })));
   });
 
-  test('every counted rule says why', () => {
+  test('every counted rule says why, and the README shows each reason as the code has it', () => {
     for (const rule of [...COMMON_RULES_COUNTED, ...KNOWN_BAD_INPUTS_COUNTED]) {
       expect(rule.why.length).toBeGreaterThan(40);
     }
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    expect(readme).toContain(countedRulesTable());
   });
 
   test('every rule and the web ACL publish CloudWatch metrics and sampled requests, under names of their own', () => {
