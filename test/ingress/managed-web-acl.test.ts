@@ -3,10 +3,10 @@ import { join } from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { WebhookProvider, WebhookWebAcl } from '../../src';
 import { greaterThanPattern } from '../../src/ingress/content-length-pattern';
 import { COMMON_RULES_COUNTED, KNOWN_BAD_INPUTS_COUNTED, countedRulesTable } from '../../src/ingress/managed-web-acl';
 import { MAX_BODY_BYTES } from '../../src/runtime/message';
-import { WebhookProvider, WebhookWebAcl } from '../../src';
 import { synth } from '../util';
 
 type Rule = { Name: string; Priority: number; Statement: any; Action?: any; OverrideAction?: any; VisibilityConfig: any };

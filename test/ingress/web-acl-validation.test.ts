@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { isCidr } from '../../src/ingress/web-acl-validation';
 import { WebhookProvider, WebhookProviderIpRanges, WebhookWebAcl } from '../../src';
+import { isCidr } from '../../src/ingress/web-acl-validation';
 import { synth } from '../util';
 
 const ranges = (...entries: WebhookProviderIpRanges[]) => ({ api: { webAcl: WebhookWebAcl.managed({ providerIpRanges: entries }) } });

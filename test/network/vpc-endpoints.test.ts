@@ -56,7 +56,10 @@ describe('VPC endpoints (vpcEndpoints)', () => {
     expect(ingress.map((r) => r.Properties)).toEqual([{
       GroupId: { 'Fn::GetAtt': [endpointGroup, 'GroupId'] },
       SourceSecurityGroupId: { 'Fn::GetAtt': [functionsGroup, 'GroupId'] },
-      IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: 'HTTPS from the webhook functions',
+      IpProtocol: 'tcp',
+      FromPort: 443,
+      ToPort: 443,
+      Description: 'HTTPS from the webhook functions',
     }]);
     for (const endpoint of Object.values(template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } }))) {
       expect(endpoint.Properties.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [endpointGroup, 'GroupId'] }]);
@@ -112,10 +115,12 @@ describe('VPC endpoints (vpcEndpoints)', () => {
 
   test('gateway endpoints follow vpcSubnets', () => {
     const { template } = synth({}, (stack) => ({
-      vpc: isolatedVpc(stack, { subnetConfiguration: [
-        { name: 'functions', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-        { name: 'other', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-      ] }),
+      vpc: isolatedVpc(stack, {
+        subnetConfiguration: [
+          { name: 'functions', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+          { name: 'other', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+        ],
+      }),
       vpcSubnets: { subnetGroupName: 'functions' },
       vpcEndpoints: WebhookVpcEndpoints.create(),
     }));
