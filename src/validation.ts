@@ -157,7 +157,7 @@ export function validateProps(scope: IConstruct, props: WebhookProcessorProps): 
     check(aclScope !== 'global', `'api.webAclArn' (${acl}) is a CloudFront (global) web ACL; a REST API stage needs one of scope REGIONAL, in the stack's region.`);
   }
 
-  errors.push(...webAclProblems(api, names));
+  errors.push(...webAclProblems(props));
   errors.push(...vpcEndpointProblems(props));
 
   if (errors.length > 0) {

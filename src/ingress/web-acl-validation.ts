@@ -1,17 +1,19 @@
 import { isIPv4, isIPv6 } from 'net';
 import { Token } from 'aws-cdk-lib';
 import { RATE_LIMIT_WINDOWS } from './managed-web-acl';
-import type { WebhookApiOptions } from '../webhook-processor-props';
+import type { WebhookProcessorProps } from '../webhook-processor-props';
 
 /** Addresses one WAF IP set holds at most (https://docs.aws.amazon.com/waf/latest/developerguide/limits.html). */
 const MAX_IP_SET_ADDRESSES = 10000;
 
 /**
  * The problems of the web ACL props (`api.webAcl`, `api.webAclArn`), each naming the props and
- * the fix. `providerNames` are the configured providers. A front door that cannot carry a web ACL
- * adds its own rule here.
+ * the fix. Only the REST API front door carries a web ACL: a front door that cannot (an HTTP API,
+ * a function URL) adds its rule here, naming both props.
  */
-export function webAclProblems(api: WebhookApiOptions, providerNames: readonly string[]): string[] {
+export function webAclProblems(props: WebhookProcessorProps): string[] {
+  const api = props.api ?? {};
+  const providerNames = props.providers.map((p) => p.name);
   const problems: string[] = [];
   const check = (ok: boolean, message: string) => { if (!ok) problems.push(message); };
   check(api.webAcl === undefined || api.webAclArn === undefined,
