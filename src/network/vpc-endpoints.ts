@@ -51,8 +51,12 @@ export class FunctionEndpoints extends Construct {
     this.functionsSecurityGroup = new ec2.SecurityGroup(this, 'FunctionsSecurityGroup', {
       vpc,
       description: 'Webhook functions: HTTPS to the AWS services they call (through the VPC endpoints)',
-      allowAllOutbound: true,
+      allowAllOutbound: false,
     });
+    // Every call is HTTPS to an AWS API: the interface endpoints, or S3 and DynamoDB through the
+    // gateway endpoints' routes (their addresses are public, hence any destination). DNS queries to
+    // the VPC's resolver are not subject to security groups.
+    this.functionsSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs');
     this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
       vpc,
       description: 'Interface endpoints of the webhook functions: HTTPS from the functions only',

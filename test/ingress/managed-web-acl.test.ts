@@ -165,6 +165,12 @@ describe('managed web ACL (api.webAcl)', () => {
     expect(rulesOf(template).map((r) => r.Name).filter((n) => n.startsWith('AllowList-'))).toEqual(['AllowList-stripe']);
   });
 
+  test('the stage no longer accepts cdk-nag\'s AwsSolutions-APIG3 (no web ACL) once the managed one is on', () => {
+    const apig3 = (template: Template) => JSON.stringify(Object.values(template.findResources('AWS::ApiGateway::Stage'))[0].Metadata ?? {}).includes('AwsSolutions-APIG3');
+    expect(apig3(synth().template)).toBe(true);
+    expect(apig3(synth({ api: { webAcl: WebhookWebAcl.managed() } }).template)).toBe(false);
+  });
+
   test('with the user\'s own web ACL (api.webAclArn), none is created', () => {
     const { template } = synth({ api: { webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/mine/1234abcd' } });
     template.resourceCountIs('AWS::WAFv2::WebACL', 0);

@@ -67,6 +67,15 @@ describe('VPC endpoints (vpcEndpoints)', () => {
     expect(processor.functionsSecurityGroup).toBeDefined();
   });
 
+  test('the functions may send HTTPS and nothing else', () => {
+    const { template } = synth({}, (stack) => ({ vpc: isolatedVpc(stack), vpcEndpoints: WebhookVpcEndpoints.create() }));
+    const groups = template.findResources('AWS::EC2::SecurityGroup');
+    const functionsGroup = Object.keys(groups).find((id) => id.startsWith('WebhooksVpcEndpointsFunctionsSecurityGroup'))!;
+    expect(groups[functionsGroup].Properties.SecurityGroupEgress).toEqual([
+      { CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: 'HTTPS to AWS APIs' },
+    ]);
+  });
+
   test('every function runs in the functions\' security group', () => {
     const { template } = synth({}, (stack) => ({ vpc: isolatedVpc(stack), vpcEndpoints: WebhookVpcEndpoints.create(), eventBus: new events.EventBus(stack, 'Bus') }));
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
