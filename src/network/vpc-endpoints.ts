@@ -54,8 +54,9 @@ export class FunctionEndpoints extends Construct {
       allowAllOutbound: false,
     });
     // Every call is HTTPS to an AWS API: the interface endpoints, or S3 and DynamoDB through the
-    // gateway endpoints' routes (their addresses are public, hence any destination). DNS queries to
-    // the VPC's resolver are not subject to security groups.
+    // gateway endpoints' routes (their addresses are public, hence any destination). DNS needs no
+    // rule: "Security groups cannot block DNS requests to or from the Route 53 Resolver"
+    // (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).
     this.functionsSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs');
     this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
       vpc,
