@@ -2,3 +2,5 @@ export * from './webhook-processor';
 export * from './webhook-processor-props';
 export * from './providers/webhook-provider';
 export * from './delivery/webhook-rule-options';
+export * from './ingress/web-acl-options';
+export * from './network/vpc-endpoint-options';

@@ -2,6 +2,8 @@ import { Annotations, Token, aws_s3 as s3, type Duration } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { MIN_NODE_MAJOR, nodeMajorOf } from './core/function-base';
 import { MAX_REPLAY_RATE } from './delivery/event-replay';
+import { webAclProblems } from './ingress/web-acl-validation';
+import { vpcEndpointProblems } from './network/vpc-endpoint-validation';
 import { payloadSchemasOf } from './pipeline/payload-schemas-layer';
 import { compileAllProblem } from './providers/schema-compiler';
 import { SignatureScheme } from './providers/webhook-provider';
@@ -168,6 +170,9 @@ export function validateProps(scope: IConstruct, props: WebhookProcessorProps): 
     check(aclScope !== undefined, `'api.webAclArn' (${acl}) is not the ARN of a WAF web ACL (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>).`);
     check(aclScope !== 'global', `'api.webAclArn' (${acl}) is a CloudFront (global) web ACL; a REST API stage needs one of scope REGIONAL, in the stack's region.`);
   }
+
+  errors.push(...webAclProblems(props));
+  errors.push(...vpcEndpointProblems(props));
 
   if (errors.length > 0) {
     throw invalidProps(scope, errors);

@@ -12,6 +12,8 @@ import type {
   aws_s3 as s3,
   aws_sns as sns,
 } from 'aws-cdk-lib';
+import type { WebhookWebAcl } from './ingress/web-acl-options';
+import type { WebhookVpcEndpoints } from './network/vpc-endpoint-options';
 import type { WebhookProvider } from './providers/webhook-provider';
 
 /** Concurrency limits of the functions. */
@@ -312,11 +314,22 @@ export interface WebhookApiOptions {
 
   /**
    * ARN of an AWS WAF web ACL (scope REGIONAL) to associate with the stage, e.g. with the AWS
-   * managed common rule set and a rate-based rule per source IP.
+   * managed common rule set and a rate-based rule per source IP. Not with `webAcl`.
    *
    * @default - no web ACL
    */
   readonly webAclArn?: string;
+
+  /**
+   * A web ACL the construct creates and associates with the stage:
+   * `WebhookWebAcl.managed({ rateLimit, providerIpRanges })`, with a `413` above the ingest's
+   * maximum body size, a rate limit per source IP and the AWS managed rule sets tuned for
+   * webhook bodies (see the README's "Managed WAF"). Billed per web ACL, rule and request. Not
+   * with `webAclArn`.
+   *
+   * @default - no web ACL
+   */
+  readonly webAcl?: WebhookWebAcl;
 
   /**
    * A custom domain for the API (an ACM certificate in the stack's region), e.g.
@@ -419,9 +432,9 @@ export interface WebhookProcessorProps {
   readonly api?: WebhookApiOptions;
 
   /**
-   * A VPC to run the three functions in, for accounts that require it. The subnets need routes
-   * to SQS, S3, DynamoDB and Secrets Manager: VPC endpoints (S3 and DynamoDB gateway endpoints,
-   * SQS and Secrets Manager interface endpoints) or a NAT gateway.
+   * A VPC to run the functions in, for accounts that require it. The subnets need routes to S3,
+   * DynamoDB, SQS, Secrets Manager and, with events, EventBridge: VPC endpoints (which
+   * `vpcEndpoints` can create) or a NAT gateway.
    *
    * @default - the functions run outside any VPC, on Lambda's own network
    */
@@ -433,6 +446,17 @@ export interface WebhookProcessorProps {
    * @default - the VPC's private subnets with egress
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * How the functions in `vpc` reach S3, DynamoDB, SQS, Secrets Manager and EventBridge:
+   * `WebhookVpcEndpoints.create()` creates the gateway and interface endpoints (with private DNS,
+   * admitting HTTPS from the functions' security group only) in the functions' subnets;
+   * `WebhookVpcEndpoints.EXISTING` creates none, for a VPC with its own endpoints or a NAT
+   * gateway. Interface endpoints are billed per hour and Availability Zone. Needs `vpc`.
+   *
+   * @default WebhookVpcEndpoints.EXISTING
+   */
+  readonly vpcEndpoints?: WebhookVpcEndpoints;
 
   /**
    * The Lambda runtime of the three functions: a Node.js runtime of version 22 or later, which

@@ -6,12 +6,14 @@ import {
   type aws_apigateway as apigw,
   aws_cloudwatch as cloudwatch,
   type aws_dynamodb as dynamodb,
+  type aws_ec2 as ec2,
   type aws_iam as iam,
   type aws_lambda as lambda,
   aws_logs as logs,
   aws_events as events,
   type aws_s3 as s3,
   type aws_sqs as sqs,
+  type aws_wafv2 as wafv2,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { UNKNOWN_PROVIDER } from './core/delivery-telemetry';
@@ -21,12 +23,14 @@ import { EventPublisher } from './delivery/event-publisher';
 import { DEFAULT_REPLAY_RATE, EventReplay } from './delivery/event-replay';
 import { WebhookRoutes } from './delivery/webhook-routes';
 import type { WebhookRuleOptions } from './delivery/webhook-rule-options';
+import { ManagedWebAcl } from './ingress/managed-web-acl';
 import { RestApiFrontDoor } from './ingress/rest-api-front-door';
 import { RouteAuthorization } from './ingress/routes';
 import { WebhookIngest } from './ingress/webhook-ingest';
 import { metricDeadLetters, metricOldestMessageAge, monitoredEvents, monitoredPipeline } from './monitoring/monitored-pipeline';
 import { WebhookAlarms } from './monitoring/webhook-alarms';
 import { WebhookDashboard } from './monitoring/webhook-dashboard';
+import { FunctionEndpoints } from './network/vpc-endpoints';
 import { DEAD_LETTER_VISIBILITY_TIMEOUT, DeadLetterArchive } from './pipeline/dead-letter-archive';
 import { DeadLetterRedrive } from './pipeline/dead-letter-redrive';
 import { payloadSchemasOf } from './pipeline/payload-schemas-layer';
@@ -34,6 +38,7 @@ import { RecordProcessor, visibilityTimeoutFor } from './pipeline/record-process
 import { LONGEST_MESSAGE_LIFE, WebhookQueues } from './pipeline/webhook-queues';
 import { StatusQuery } from './query/status-query';
 import { WebhookListing } from './query/webhook-listing';
+import { MAX_BODY_BYTES } from './runtime/message';
 import { STATUS_INDEX, WebhookStore } from './store/webhook-store';
 import { validateProps } from './validation';
 import type { WebhookProcessorProps } from './webhook-processor-props';
@@ -93,6 +98,10 @@ export class WebhookProcessor extends Construct {
   public readonly dashboard?: cloudwatch.Dashboard;
   /** The alarms created (empty when `alarms.enabled` is false). */
   public readonly alarms: cloudwatch.IAlarm[];
+  /** The web ACL the construct created (`api.webAcl`); only with `api.webAcl`. */
+  public readonly webAcl?: wafv2.CfnWebACL;
+  /** The security group of every function, which the VPC endpoints admit; only with `vpcEndpoints: WebhookVpcEndpoints.create()`. */
+  public readonly functionsSecurityGroup?: ec2.ISecurityGroup;
   /** Name of the table's index listing webhooks by `providerDate` (`<provider>#<YYYY-MM-DD>`) and `receivedAt`. */
   public readonly statusIndexName: string = STATUS_INDEX;
 
@@ -108,6 +117,7 @@ export class WebhookProcessor extends Construct {
   private publisher?: EventPublisher;
   private replayPart?: EventReplay;
   private routes?: WebhookRoutes;
+  private readonly endpoints?: FunctionEndpoints;
 
   constructor(scope: Construct, id: string, props: WebhookProcessorProps) {
     super(scope, id);
@@ -121,6 +131,13 @@ export class WebhookProcessor extends Construct {
     const concurrency = props.concurrency ?? {};
     const removalPolicy = lifecycle.removalPolicy ?? RemovalPolicy.RETAIN;
     const logRetention = lifecycle.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    this.endpoints = props.vpc && props.vpcEndpoints?.creates ? new FunctionEndpoints(this, 'VpcEndpoints', {
+      vpc: props.vpc,
+      subnets: props.vpcSubnets,
+      endpoints: props.vpcEndpoints,
+      readsSecrets: props.providers.some((p) => p.secrets.length > 0 || p._handshakeSecrets().length > 0),
+    }) : undefined;
+    this.functionsSecurityGroup = this.endpoints?.functionsSecurityGroup;
     const functions: FunctionSettings = {
       runtime: props.runtime ?? defaultRuntime(),
       logRetention,
@@ -128,6 +145,7 @@ export class WebhookProcessor extends Construct {
       tracing: props.tracing ?? false,
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
+      securityGroups: this.endpoints ? [this.endpoints.functionsSecurityGroup] : undefined,
       encryptionKey: props.encryptionKey,
       metrics: this.handlerMetrics,
     };
@@ -167,8 +185,14 @@ export class WebhookProcessor extends Construct {
     });
     const status = new StatusQuery(this, 'Status', { functions, store });
     const listing = new WebhookListing(this, 'Listing', { functions, store, providerNames: this.providerNames });
+    const apiOptions = props.api ?? {};
+    const managedAcl = apiOptions.webAcl
+      ? new ManagedWebAcl(this, 'WebAcl', { options: apiOptions.webAcl.options, maxBodyBytes: MAX_BODY_BYTES })
+      : undefined;
+    this.webAcl = managedAcl?.webAcl;
     const frontDoor = new RestApiFrontDoor(this, 'Api', {
-      options: props.api ?? {},
+      // The created web ACL is associated like one of the user's.
+      options: managedAcl ? { ...apiOptions, webAclArn: managedAcl.webAclArn } : apiOptions,
       logRetention,
       removalPolicy,
       tracing: props.tracing ?? false,
@@ -291,9 +315,15 @@ export class WebhookProcessor extends Construct {
     return this.frontDoor.urlForPath(`/webhook/${providerName}`);
   }
 
+  /** The VPC endpoints the construct created (`vpcEndpoints`); empty otherwise. */
+  public get vpcEndpoints(): ec2.IVpcEndpoint[] {
+    return this.endpoints?.endpoints ?? [];
+  }
+
   /** Creates the event publisher on first use. */
   private enableEvents(eventBus?: events.IEventBus): EventPublisher {
     if (this.publisher === undefined) {
+      this.endpoints?.enableEventBridge();
       this.publisher = new EventPublisher(this, 'Events', {
         functions: this.functionSettings, store: this.store, eventBus, processorName: this.handlerMetrics.prefix,
       });

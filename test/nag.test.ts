@@ -1,4 +1,6 @@
 import { App, Aspects, CfnResource, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
@@ -6,7 +8,7 @@ import {
   NagPackSuppression, NagSuppressions, ServerlessChecks,
 } from 'cdk-nag';
 import { allOptionsProps } from './fixtures';
-import { WebhookProcessor, WebhookProcessorProps, WebhookProvider } from '../src';
+import { WebhookProcessor, WebhookProcessorProps, WebhookProvider, WebhookVpcEndpoints, WebhookWebAcl } from '../src';
 import { ACKNOWLEDGED_RULES } from '../src/core/findings';
 
 /**
@@ -110,6 +112,19 @@ const configs: Record<string, (stack: Stack) => WebhookProcessorProps> = {
     api: { accessLogging: false, executionLogging: false },
   }),
   'all options': allOptionsProps,
+  'managed web ACL and VPC endpoints': (stack) => ({
+    providers: [WebhookProvider.stripe({ secrets: [secret(stack, 'StripeSecret')] })],
+    api: { webAcl: WebhookWebAcl.managed({ providerIpRanges: [{ provider: 'stripe', ipv4: ['3.18.12.63/32'] }] }) },
+    vpc: new ec2.Vpc(stack, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+      flowLogs: { rejected: { trafficType: ec2.FlowLogTrafficType.REJECT } },
+      restrictDefaultSecurityGroup: false,
+    }),
+    vpcEndpoints: WebhookVpcEndpoints.create(),
+    eventBus: new events.EventBus(stack, 'Bus'),
+  }),
 };
 
 const cases = Object.keys(configs).flatMap((name) => [false, true].map((flag) => ({

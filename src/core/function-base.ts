@@ -53,6 +53,8 @@ export interface FunctionSettings {
   readonly vpc?: ec2.IVpc;
   /** Subnets of `vpc`. */
   readonly vpcSubnets?: ec2.SubnetSelection;
+  /** The security groups of the functions in `vpc` (one per function, created by Lambda's construct, if not given). */
+  readonly securityGroups?: ec2.ISecurityGroup[];
   /** The customer managed key of the construct's data, if any. */
   readonly encryptionKey?: kms.IKey;
   /** Metric naming of the owning construct. */
@@ -67,6 +69,7 @@ export interface FunctionBase {
   readonly tracing?: lambda.Tracing;
   readonly vpc?: ec2.IVpc;
   readonly vpcSubnets?: ec2.SubnetSelection;
+  readonly securityGroups?: ec2.ISecurityGroup[];
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
 }
@@ -97,7 +100,7 @@ export function functionBase(scope: Construct, description: string, settings: Fu
     architecture: lambda.Architecture.ARM_64,
     loggingFormat: lambda.LoggingFormat.JSON,
     tracing: settings.tracing ? lambda.Tracing.ACTIVE : undefined,
-    ...(settings.vpc ? { vpc: settings.vpc, vpcSubnets: settings.vpcSubnets } : {}),
+    ...(settings.vpc ? { vpc: settings.vpc, vpcSubnets: settings.vpcSubnets, securityGroups: settings.securityGroups } : {}),
     role,
     logGroup,
   };
