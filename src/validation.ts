@@ -2,6 +2,7 @@ import { Annotations, Token, aws_s3 as s3, type Duration } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { MIN_NODE_MAJOR, nodeMajorOf } from './core/function-base';
 import { MAX_REPLAY_RATE } from './delivery/event-replay';
+import { internalSendersProblems } from './ingress/internal-senders';
 import { payloadSchemasOf } from './pipeline/payload-schemas-layer';
 import { compileAllProblem } from './providers/schema-compiler';
 import { SignatureScheme } from './providers/webhook-provider';
@@ -154,6 +155,9 @@ export function validateProps(scope: IConstruct, props: WebhookProcessorProps): 
     check(aclScope !== undefined, `'api.webAclArn' (${acl}) is not the ARN of a WAF web ACL (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>).`);
     check(aclScope !== 'global', `'api.webAclArn' (${acl}) is a CloudFront (global) web ACL; a REST API stage needs one of scope REGIONAL, in the stack's region.`);
   }
+
+  // REST API only: a front door without usage plans, AWS integrations or IAuthorizers refuses internalSenderFeatures().
+  errors.push(...internalSendersProblems(props.internalSenders, names));
 
   if (errors.length > 0) {
     throw invalidProps(scope, errors);
