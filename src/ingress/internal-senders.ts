@@ -16,7 +16,7 @@ import {
 import { Construct } from 'constructs';
 import { queuedResponseTemplate, sqsMessageTemplate } from './sqs-message-template';
 import type { IamSenderOptions, InternalSendersOptions } from './internal-senders-options';
-import { accept } from '../core/findings';
+import { accept, acceptPolicyFindings } from '../core/findings';
 import { PROVIDER_NAME_PATTERN } from '../runtime/ids';
 
 /** Default header of an IAM-signed sender's delivery id. */
@@ -144,6 +144,13 @@ export class InternalSenders extends Construct {
         description: 'API Gateway sends IAM-signed webhook senders\' deliveries to the queue',
       });
       props.queue.grantSendMessages(this.sendRole);
+      if (props.queue.encryptionMasterKey) {
+        acceptPolicyFindings(this.sendRole, [{
+          nag: 'AwsSolutions-IAM5',
+          reason: 'Sending to the queue encrypted with encryptionKey needs kms:GenerateDataKey* and kms:ReEncrypt* on that one key, as SQS documents for KMS-encrypted queues; CDK grants them with the wildcard suffix.',
+          appliesTo: ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*'],
+        }]);
+      }
     }
     for (const sender of senders) {
       const method = webhook.addResource(sender.name).addMethod('POST', this.sqsIntegration(props.queue, sender), {
