@@ -10,7 +10,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { WebhookProcessor, WebhookProvider } from '../src';
 
 const app = new App();
-const stack = new Stack(app, 'WebhookProcessorInternalSenders');
+const stack = new Stack(app, 'WebhookSenders');
 const secret = (id: string) => new secretsmanager.Secret(stack, id, { removalPolicy: RemovalPolicy.DESTROY });
 
 // The user's token authorizer (seed 003): here one that allows a fixed token, for the test only.
