@@ -14,8 +14,8 @@ import {
   type aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { queuedResponseTemplate, sqsMessageTemplate } from './sqs-message-template';
 import type { IamSenderOptions, InternalSendersOptions } from './internal-senders-options';
+import { queuedResponseTemplate, sqsMessageTemplate } from './sqs-message-template';
 import { accept, acceptPolicyFindings } from '../core/findings';
 import { PROVIDER_NAME_PATTERN } from '../runtime/ids';
 
@@ -29,8 +29,11 @@ export const DEFAULT_SENDER_CONTENT_TYPES = ['application/json', 'application/oc
 /**
  * The largest body an IAM-signed sender should send (180 KiB). The queue message carries the body
  * base64-encoded (4/3 of its size) and the headers (API Gateway admits 10 KB of them, 4/3 again
- * once encoded), and SQS refuses messages over 256 KiB unless the queue allows more; this route has
- * no claim check (the ingest function's, for bodies up to 4 MiB, needs code in the path).
+ * once encoded), and SQS refuses a message over the queue's MaximumMessageSize, "Default: 262,144
+ * (256 KiB)" in the CreateQueue reference
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html;
+ * queues where SQS's 2025 increase to 1 MiB applies take more). This route has no claim check: the
+ * ingest function's, for bodies up to 4 MiB, needs code in the path.
  */
 export const MAX_DIRECT_BODY_BYTES = 180 * 1024;
 

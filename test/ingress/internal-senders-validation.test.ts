@@ -46,8 +46,8 @@ describe('internalSenders validation', () => {
   describe('authorizers', () => {
     function withAuthorizers(providers: string[], iamSenders: string[] = []) {
       return () => synth({}, (stack) => {
-        const fn = new lambda.Function(stack, 'AuthFn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>({})') });
-        const authorizer = new apigw.TokenAuthorizer(stack, 'Auth', { handler: fn });
+        const handler = lambda.Function.fromFunctionArn(stack, 'AuthFn', 'arn:aws:lambda:us-east-1:123456789012:function:authorizer');
+        const authorizer = new apigw.TokenAuthorizer(stack, 'Auth', { handler });
         return { internalSenders: { iamSenders: iamSenders.map((name) => ({ name })), authorizers: providers.map((provider) => ({ provider, authorizer })) } };
       });
     }

@@ -15,8 +15,12 @@ const template = sqsMessageTemplate({ provider: 'billing', deliveryIdHeader: 'x-
 const receivedAt = new Date('2026-11-24T15:30:00.123Z');
 // The ingest's view of the same sender: unverified (IAM did that), ids and types from the same headers.
 const billing: ProviderRuntimeConfig = {
-  name: 'billing', scheme: 'unverified', secretArns: [], toleranceSeconds: 300,
-  eventId: { header: 'x-webhook-id' }, eventType: { header: 'x-webhook-type' },
+  name: 'billing',
+  scheme: 'unverified',
+  secretArns: [],
+  toleranceSeconds: 300,
+  eventId: { header: 'x-webhook-id' },
+  eventType: { header: 'x-webhook-type' },
 };
 const ingestContext: DeliveryContext = {
   providers: new Map([['billing', billing]]),
