@@ -17,7 +17,9 @@ export interface SqsAnswer {
 }
 
 /** Sends the request of `event` (built as for a proxy integration) through the integration. */
-export async function integrateSqs(integration: SqsRouteIntegration, event: APIGatewayProxyEvent, queueUrl: string, region: string): Promise<SqsAnswer> {
+export async function integrateSqs(
+  integration: SqsRouteIntegration, event: APIGatewayProxyEvent, queueUrl: string, region: string,
+): Promise<SqsAnswer> {
   const contentType = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
   const mediaType = (contentType ?? 'application/json').split(';', 1)[0].trim().toLowerCase();
   const template = integration.requestTemplates[mediaType];

@@ -48,7 +48,8 @@ describe('internalSenders validation', () => {
       return () => synth({}, (stack) => {
         const handler = lambda.Function.fromFunctionArn(stack, 'AuthFn', 'arn:aws:lambda:us-east-1:123456789012:function:authorizer');
         const authorizer = new apigw.TokenAuthorizer(stack, 'Auth', { handler });
-        return { internalSenders: { iamSenders: iamSenders.map((name) => ({ name })), authorizers: providers.map((provider) => ({ provider, authorizer })) } };
+        const authorizers = providers.map((provider) => ({ provider, authorizer }));
+        return { internalSenders: { iamSenders: iamSenders.map((name) => ({ name })), authorizers } };
       });
     }
 
