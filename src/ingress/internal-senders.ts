@@ -17,7 +17,6 @@ import { Construct } from 'constructs';
 import type { IamSenderOptions, InternalSendersOptions } from './internal-senders-options';
 import { queuedResponseTemplate, sqsMessageTemplate } from './sqs-message-template';
 import { accept, acceptPolicyFindings } from '../core/findings';
-import { PROVIDER_NAME_PATTERN } from '../runtime/ids';
 
 /** Default header of an IAM-signed sender's delivery id. */
 export const DEFAULT_DELIVERY_ID_HEADER = 'x-webhook-id';
@@ -47,6 +46,8 @@ export function internalSenderFeatures(options: InternalSendersOptions | undefin
   ];
 }
 
+/** Route names, as provider names (src/runtime/ids.ts's PROVIDER_NAME_PATTERN, which library code cannot import). */
+const ROUTE_NAME = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
 const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
 
 /** Problems with `internalSenders`, each naming the prop and the fix. */
@@ -56,7 +57,7 @@ export function internalSendersProblems(options: InternalSendersOptions | undefi
   const senders = options.iamSenders ?? [];
   const senderNames = senders.map((s) => s.name);
   for (const sender of senders) {
-    if (!PROVIDER_NAME_PATTERN.test(sender.name)) {
+    if (!ROUTE_NAME.test(sender.name)) {
       errors.push(`'internalSenders.iamSenders' name '${sender.name}' must be 1-32 lower-case letters, digits and hyphens, starting and ending with a letter or digit.`);
     }
     if (providerNames.includes(sender.name)) {

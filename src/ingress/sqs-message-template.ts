@@ -13,8 +13,13 @@
  * Only `$util` functions and `$map.keySet()`/`$map.get()` are used: they behave the same in API
  * Gateway and in the velocityjs evaluator the tests and the local pipeline render it with.
  */
-import { INTEGRATION_MESSAGE_VIA } from '../runtime/integration-message';
-import { MESSAGE_VERSION } from '../runtime/message';
+
+// The runtime's constants, repeated: library code cannot import src/runtime/, which is bundled
+// into the handlers and left out of the package (a test checks they agree).
+/** `MESSAGE_VERSION` of src/runtime/message.ts. */
+export const TEMPLATE_MESSAGE_VERSION = 1;
+/** `INTEGRATION_MESSAGE_VIA` of src/runtime/integration-message.ts. */
+export const TEMPLATE_MESSAGE_VIA = 'apigateway-sqs';
 
 /** Header names of a request that carry credentials: their values never enter the message. */
 const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'x-amz-security-token'];
@@ -32,7 +37,7 @@ export interface SqsMessageTemplateOptions {
 /** The request mapping template (one line of output: a form body). */
 export function sqsMessageTemplate(options: SqsMessageTemplateOptions): string {
   // The fixed parts of the JSON, URL-encoded as the form needs (names are checked at synth: [a-z0-9-]).
-  const head = form(`{"v":${MESSAGE_VERSION},"via":"${INTEGRATION_MESSAGE_VIA}","provider":"${options.provider}",`
+  const head = form(`{"v":${TEMPLATE_MESSAGE_VERSION},"via":"${TEMPLATE_MESSAGE_VIA}","provider":"${options.provider}",`
     + `"idHeader":"${options.deliveryIdHeader}","typeHeader":"${options.eventTypeHeader}","requestId":"`);
   const credential = CREDENTIAL_HEADERS.map((name) => `$lower == "${name}"`).join(' || ');
   return [

@@ -4,10 +4,11 @@
  * and so the same record, as the ingest function makes of the same request.
  */
 import { renderMappingTemplate, type TemplateRequest } from '../../local-pipeline/stand-ins/mapping-template';
-import { sqsMessageTemplate } from '../../src/ingress/sqs-message-template';
+import { sqsMessageTemplate, TEMPLATE_MESSAGE_VERSION, TEMPLATE_MESSAGE_VIA } from '../../src/ingress/sqs-message-template';
+import { INTEGRATION_MESSAGE_VIA } from '../../src/runtime/integration-message';
 import { decide, type DeliveryContext } from '../../src/lambdas/ingest/delivery';
 import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
-import { decodeMessage, inlineBody, REDACTED, type WebhookMessage } from '../../src/runtime/message';
+import { decodeMessage, inlineBody, MESSAGE_VERSION, REDACTED, type WebhookMessage } from '../../src/runtime/message';
 import { toRecord } from '../../src/runtime/record';
 import { apiEvent } from '../lambdas/events';
 
@@ -56,6 +57,10 @@ async function ingested(headers: Record<string, string>, bytes: Buffer): Promise
   if (decision.kind !== 'accepted') throw new Error(`ingest did not accept: ${decision.kind}`);
   return decision.message;
 }
+
+test('the template writes the version and marker the runtime reads (library code repeats them)', () => {
+  expect([TEMPLATE_MESSAGE_VERSION, TEMPLATE_MESSAGE_VIA]).toEqual([MESSAGE_VERSION, INTEGRATION_MESSAGE_VIA]);
+});
 
 test('the rendered template is one SendMessage form', () => {
   const { form } = queued({ bytes: Buffer.from('{"a":1}') });
