@@ -168,3 +168,17 @@ describe('your own authorizer on a provider route', () => {
     template.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'TOKEN' });
   });
 });
+
+describe('IAM-signed senders are providers to the rest of the pipeline', () => {
+  test('the listing accepts their name', () => {
+    const { template } = synth({ internalSenders: { iamSenders } });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ PROVIDER_NAMES: 'stripe,billing' }) },
+    });
+  });
+
+  test('webhookUrl() names their route', () => {
+    const { processor, stack } = synth({ internalSenders: { iamSenders } });
+    expect(stack.resolve(processor.webhookUrl('billing'))).toEqual(expect.objectContaining({ 'Fn::Join': expect.arrayContaining([expect.arrayContaining(['/webhook/billing'])]) }));
+  });
+});
