@@ -5,9 +5,9 @@
  */
 import { renderMappingTemplate, type TemplateRequest } from '../../local-pipeline/stand-ins/mapping-template';
 import { sqsMessageTemplate, TEMPLATE_MESSAGE_VERSION, TEMPLATE_MESSAGE_VIA } from '../../src/ingress/sqs-message-template';
-import { INTEGRATION_MESSAGE_VIA } from '../../src/runtime/integration-message';
 import { decide, type DeliveryContext } from '../../src/lambdas/ingest/delivery';
 import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
+import { INTEGRATION_MESSAGE_VIA } from '../../src/runtime/integration-message';
 import { decodeMessage, inlineBody, MESSAGE_VERSION, REDACTED, type WebhookMessage } from '../../src/runtime/message';
 import { toRecord } from '../../src/runtime/record';
 import { apiEvent } from '../lambdas/events';
