@@ -1,3 +1,5 @@
+// Longer than 400 lines: one reader per kind of resource the local pipeline emulates (functions,
+// API routes and integrations, event sources, rules), each small, sharing the resolver below.
 /**
  * Reads what the local pipeline needs from a synthesized CloudFormation template: resources by
  * type, the functions, the API routes and the SQS event source mappings, and resolves the
