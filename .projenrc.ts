@@ -83,6 +83,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock@^4',
     'aws-sdk-client-mock-jest@^4',
     'uuid@^11',
+    'velocityjs@^2',
     `@aws-cdk/integ-runner@${INTEG_RUNNER_VERSION}`,
     `@aws-cdk/integ-tests-alpha@${CDK_VERSION}-alpha.0`,
     'cdk-nag@^2.36',

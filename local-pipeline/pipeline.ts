@@ -261,12 +261,13 @@ async function build(
     gatewayResponses: settings.gatewayResponses,
     accountId: LOCAL_ACCOUNT_ID,
     region: LOCAL_REGION,
+    queueUrls: new Map(provisioned.queues.map((q) => [q.logicalId, q.url])),
     callers: [CALLER_CREDENTIALS],
     port: options.apiPort ?? 0,
     onRequest: options.onApiRequest,
   });
   stoppers.push(api.stop);
-  step(`API on ${api.url}: ${routes.map((r) => `${r.httpMethod} ${r.resourcePath}${r.authorizationType === 'AWS_IAM' ? ' (IAM)' : ''} → ${bundleByFunction.get(r.functionLogicalId)!.name}`).join(', ')}`);
+  step(`API on ${api.url}: ${routes.map((r) => `${r.httpMethod} ${r.resourcePath}${r.authorizationType === 'AWS_IAM' ? ' (IAM)' : ''} → ${r.sqs ? 'SQS' : bundleByFunction.get(r.functionLogicalId)!.name}`).join(', ')}`);
 
   const { mapping, deadLetterMapping } = webhookMappings(sqsEventSources(template), provisioned);
   const resources = localResources(provisioned, mapping);

@@ -4,3 +4,4 @@ export * from './providers/webhook-provider';
 export * from './delivery/webhook-rule-options';
 export * from './ingress/web-acl-options';
 export * from './network/vpc-endpoint-options';
+export * from './ingress/internal-senders-options';

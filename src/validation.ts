@@ -4,6 +4,7 @@ import { MIN_NODE_MAJOR, nodeMajorOf } from './core/function-base';
 import { MAX_REPLAY_RATE } from './delivery/event-replay';
 import { webAclProblems } from './ingress/web-acl-validation';
 import { vpcEndpointProblems } from './network/vpc-endpoint-validation';
+import { internalSendersProblems } from './ingress/internal-senders';
 import { payloadSchemasOf } from './pipeline/payload-schemas-layer';
 import { compileAllProblem } from './providers/schema-compiler';
 import { SignatureScheme } from './providers/webhook-provider';
@@ -173,6 +174,8 @@ export function validateProps(scope: IConstruct, props: WebhookProcessorProps): 
 
   errors.push(...webAclProblems(props));
   errors.push(...vpcEndpointProblems(props));
+  // REST API only: a front door without usage plans, AWS integrations or IAuthorizers refuses internalSenderFeatures().
+  errors.push(...internalSendersProblems(props.internalSenders, names));
 
   if (errors.length > 0) {
     throw invalidProps(scope, errors);

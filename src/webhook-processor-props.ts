@@ -14,6 +14,7 @@ import type {
 } from 'aws-cdk-lib';
 import type { WebhookWebAcl } from './ingress/web-acl-options';
 import type { WebhookVpcEndpoints } from './network/vpc-endpoint-options';
+import type { InternalSendersOptions } from './ingress/internal-senders-options';
 import type { WebhookProvider } from './providers/webhook-provider';
 
 /** Concurrency limits of the functions. */
@@ -524,4 +525,13 @@ export interface WebhookProcessorProps {
    * @default - see WebhookReplayOptions
    */
   readonly replay?: WebhookReplayOptions;
+
+  /**
+   * Senders you operate or issue credentials to: API keys with a usage plan on chosen routes,
+   * senders that sign with AWS IAM (SigV4) whose deliveries API Gateway queues itself, and your
+   * own authorizer on a provider's route. See the README's "Internal senders".
+   *
+   * @default - none: every provider posts to the shared route, authenticated by its signature
+   */
+  readonly internalSenders?: InternalSendersOptions;
 }

@@ -24,6 +24,7 @@ import { DEFAULT_REPLAY_RATE, EventReplay } from './delivery/event-replay';
 import { WebhookRoutes } from './delivery/webhook-routes';
 import type { WebhookRuleOptions } from './delivery/webhook-rule-options';
 import { ManagedWebAcl } from './ingress/managed-web-acl';
+import { InternalSenders } from './ingress/internal-senders';
 import { RestApiFrontDoor } from './ingress/rest-api-front-door';
 import { RouteAuthorization } from './ingress/routes';
 import { WebhookIngest } from './ingress/webhook-ingest';
@@ -102,10 +103,15 @@ export class WebhookProcessor extends Construct {
   public readonly webAcl?: wafv2.CfnWebACL;
   /** The security group of every function, which the VPC endpoints admit; only with `vpcEndpoints: WebhookVpcEndpoints.create()`. */
   public readonly functionsSecurityGroup?: ec2.ISecurityGroup;
+  /** The usage plan of the senders' API keys; only with `internalSenders.apiKeys`. */
+  public readonly usagePlan?: apigw.UsagePlan;
+  /** The API keys created from `internalSenders.apiKeys.keyNames` (empty otherwise). */
+  public readonly apiKeys: apigw.IApiKey[];
   /** Name of the table's index listing webhooks by `providerDate` (`<provider>#<YYYY-MM-DD>`) and `receivedAt`. */
   public readonly statusIndexName: string = STATUS_INDEX;
 
   private readonly providerNames: string[];
+  private readonly iamSenderNames: string[];
   private readonly frontDoor: RestApiFrontDoor;
   private readonly store: WebhookStore;
   private readonly handlerMetrics: HandlerMetrics;
@@ -122,7 +128,9 @@ export class WebhookProcessor extends Construct {
   constructor(scope: Construct, id: string, props: WebhookProcessorProps) {
     super(scope, id);
     validateProps(this, props);
-    this.providerNames = props.providers.map((p) => p.name);
+    this.iamSenderNames = (props.internalSenders?.iamSenders ?? []).map((s) => s.name);
+    // IAM-signed senders' webhooks are recorded, listed and replayed under their names, as providers' are.
+    this.providerNames = [...props.providers.map((p) => p.name), ...this.iamSenderNames];
     this.handlerMetrics = new HandlerMetrics(this);
     this.replayRate = props.replay?.ratePerSecond ?? DEFAULT_REPLAY_RATE;
 
@@ -206,6 +214,15 @@ export class WebhookProcessor extends Construct {
         { method: 'GET', path: ['webhooks'], handler: listing.function, authorization: RouteAuthorization.IAM, operationName: 'ListWebhooks' },
       ],
     });
+    const internalSenders = props.internalSenders === undefined ? undefined : new InternalSenders(this, 'InternalSenders', {
+      api: frontDoor.api,
+      ingest: ingest.target,
+      queue: queues.queue,
+      getHandshakeProviders: props.providers.filter((p) => p._hasGetHandshake()).map((p) => p.name),
+      options: props.internalSenders,
+    });
+    this.usagePlan = internalSenders?.usagePlan;
+    this.apiKeys = internalSenders?.apiKeys ?? [];
 
     this.store = store;
     this.table = store.table;
@@ -350,6 +367,22 @@ export class WebhookProcessor extends Construct {
    */
   public grantStatusRead(grantee: iam.IGrantable): iam.Grant {
     return this.frontDoor.grantInvoke(grantee, 'GET', '/status/*');
+  }
+
+  /**
+   * Allows a principal to send webhooks as an IAM-signed sender (`internalSenders.iamSenders`):
+   * `execute-api:Invoke` on its `POST /webhook/{name}`, and on nothing else. The principal signs
+   * its requests with SigV4 (service `execute-api`).
+   *
+   * @param grantee the principal
+   * @param senderName the IAM sender's `name`
+   */
+  public grantSend(grantee: iam.IGrantable, senderName: string): iam.Grant {
+    if (!Token.isUnresolved(senderName) && !this.iamSenderNames.includes(senderName)) {
+      const configured = this.iamSenderNames.length > 0 ? `IAM senders: ${this.iamSenderNames.join(', ')}` : 'no internalSenders.iamSenders are configured';
+      throw new Error(`grantSend(): no IAM sender is named '${senderName}' (${configured}). Providers' routes are not IAM-authorised.`);
+    }
+    return this.frontDoor.grantInvoke(grantee, 'POST', `/webhook/${senderName}`);
   }
 
   /**

@@ -1,7 +1,9 @@
 import { App, Aspects, CfnResource, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
   AwsSolutionsChecks, INagLogger, NagLoggerErrorData, NagLoggerNonComplianceData, NagLoggerSuppressedData,
@@ -124,6 +126,18 @@ const configs: Record<string, (stack: Stack) => WebhookProcessorProps> = {
     }),
     vpcEndpoints: WebhookVpcEndpoints.create(),
     eventBus: new events.EventBus(stack, 'Bus'),
+  }),
+  'internal senders, with a customer managed key': (stack) => ({
+    providers: [WebhookProvider.stripe({ secrets: [secret(stack, 'StripeSecret')] })],
+    encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
+    internalSenders: {
+      apiKeys: { senders: ['stripe', 'billing'], throttle: { rateLimit: 10, burstLimit: 20 }, quota: { limit: 1000, period: apigw.Period.DAY }, keyNames: ['partner'] },
+      iamSenders: [{ name: 'billing' }],
+      authorizers: [{
+        provider: 'stripe',
+        authorizer: new apigw.TokenAuthorizer(stack, 'Authorizer', { handler: lambda.Function.fromFunctionArn(stack, 'AuthorizerFunction', 'arn:aws:lambda:us-east-1:123456789012:function:authorizer') }),
+      }],
+    },
   }),
 };
 

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ts from 'typescript';
 import { PayloadSchema, WebhookProcessor, WebhookProvider } from '../src';
@@ -91,6 +93,22 @@ test('the payload validation example synthesizes: a layer of schemas for the pro
   const template = Template.fromStack(stack);
   template.resourceCountIs('AWS::Lambda::LayerVersion', 1);
   template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'WebhooksInvalid' });
+});
+
+test('the internal senders example synthesizes: an IAM route to the queue, metered by a usage plan, granted to the role', () => {
+  const section = readme.slice(readme.indexOf('### Internal senders'), readme.indexOf('### cdk-nag and checkov'));
+  const code = /```ts\n([\s\S]*?)```/.exec(section)![1];
+  const js = ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const stack = new Stack(new App(), 'Example');
+  const stripeSecret = new secretsmanager.Secret(stack, 'StripeSecret');
+  const billingServiceRole = new iam.Role(stack, 'BillingService', { assumedBy: new iam.AccountRootPrincipal() });
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  new Function('WebhookProcessor', 'WebhookProvider', 'apigw', 'stripeSecret', 'billingServiceRole', js)
+    .call(stack, WebhookProcessor, WebhookProvider, apigw, stripeSecret, billingServiceRole);
+  const template = Template.fromStack(stack);
+  template.hasResourceProperties('AWS::ApiGateway::Method', { AuthorizationType: 'AWS_IAM', ApiKeyRequired: true, Integration: Match.objectLike({ Type: 'AWS' }) });
+  template.hasResourceProperties('AWS::ApiGateway::UsagePlan', { Quota: { Limit: 100000, Period: 'DAY' } });
+  template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [Match.objectLike({ Action: 'execute-api:Invoke' })] } });
 });
 
 describe('the provider table is generated from the presets', () => {

@@ -12,6 +12,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { onCleanup } from '../cleanup';
 import type { InvocationResult, LocalFunction } from './functions';
 import { checkSignature, type Credentials } from './sigv4';
+import { integrateSqs } from './sqs-integration';
 import type { ApiRoute, GatewayResponseSpec } from '../template/template';
 
 /** API Gateway's payload limit (10 MB); larger requests are refused before any integration runs. */
@@ -32,7 +33,9 @@ export interface RouteMatch {
  */
 export function matchRoute(routes: readonly ApiRoute[], method: string, path: string): RouteMatch | undefined {
   const segments = path.split('/').slice(1);
-  for (const route of routes) {
+  // API Gateway prefers a literal segment to a parameter (`/webhook/billing` over `/webhook/{provider}`).
+  const literalFirst = [...routes].sort((a, b) => parameterCount(a) - parameterCount(b));
+  for (const route of literalFirst) {
     if (route.httpMethod !== method && route.httpMethod !== 'ANY') continue;
     const pattern = route.resourcePath.split('/').slice(1);
     if (pattern.length !== segments.length) continue;
@@ -48,6 +51,10 @@ export function matchRoute(routes: readonly ApiRoute[], method: string, path: st
     if (matches) return { route, pathParameters: Object.keys(parameters).length > 0 ? parameters : null };
   }
   return undefined;
+}
+
+function parameterCount(route: ApiRoute): number {
+  return route.resourcePath.split('/').filter((part) => part.startsWith('{')).length;
 }
 
 /** Whether API Gateway base64-encodes a body of this content type (it defaults to application/json). */
@@ -231,6 +238,8 @@ export interface ApiServerOptions {
   readonly gatewayResponses?: Readonly<Record<string, GatewayResponseSpec>>;
   readonly accountId: string;
   readonly region: string;
+  /** Queue URLs by logical id, for SQS integrations. */
+  readonly queueUrls?: ReadonlyMap<string, string>;
   /** Callers accepted on AWS_IAM routes. */
   readonly callers: readonly Credentials[];
   /** 0 for any free port. */
@@ -301,12 +310,19 @@ async function handleRequest(req: http.IncomingMessage, options: ApiServerOption
     accessKeyId = check.accessKeyId;
   }
 
-  const fn = options.functions.get(match.route.functionLogicalId);
-  if (fn === undefined) return gateway(undefined, INTERNAL_ERROR());
   const event = toProxyEvent(
     { method, url, rawHeaders: req.rawHeaders, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' },
     { match, stage: options.stage, binaryMediaTypes: options.binaryMediaTypes, accountId: options.accountId, apiId, accessKeyId },
   );
+  const sqs = match.route.sqs;
+  if (sqs !== undefined) {
+    const queueUrl = options.queueUrls?.get(sqs.queueLogicalId);
+    if (queueUrl === undefined) return gateway(undefined, INTERNAL_ERROR());
+    const answer = await integrateSqs(sqs, event, queueUrl, options.region);
+    return { statusCode: answer.statusCode, headers: [['Content-Type', 'application/json']], body: Buffer.from(answer.body) };
+  }
+  const fn = options.functions.get(match.route.functionLogicalId);
+  if (fn === undefined) return gateway(undefined, INTERNAL_ERROR());
   if (Buffer.byteLength(JSON.stringify(event)) > MAX_INVOKE_PAYLOAD_BYTES) return gateway(undefined, INTERNAL_ERROR());
   const result = await Promise.race([
     fn.invoke(event),

@@ -1,3 +1,5 @@
+// Longer than 400 lines: one reader per kind of resource the local pipeline emulates (functions,
+// API routes and integrations, event sources, rules), each small, sharing the resolver below.
 /**
  * Reads what the local pipeline needs from a synthesized CloudFormation template: resources by
  * type, the functions, the API routes and the SQS event source mappings, and resolves the
@@ -36,8 +38,18 @@ export interface ApiRoute {
   readonly resourcePath: string;
   readonly resourceLogicalId: string;
   readonly authorizationType: string;
-  /** Logical id of the Lambda function of an AWS_PROXY integration. */
+  /** Logical id of the Lambda function of an AWS_PROXY integration (empty for an SQS integration). */
   readonly functionLogicalId: string;
+  /** The SQS `SendMessage` integration of an IAM-signed sender's route (src/ingress/internal-senders.ts). */
+  readonly sqs?: SqsRouteIntegration;
+}
+
+/** An AWS integration with SQS: the queue, the request templates by content type, the responses. */
+export interface SqsRouteIntegration {
+  readonly queueLogicalId: string;
+  readonly requestTemplates: Readonly<Record<string, string>>;
+  /** `[status code, selection pattern (undefined: the default), response template]`, in order. */
+  readonly responses: ReadonlyArray<readonly [string, string | undefined, string]>;
 }
 
 export interface SqsEventSource {
@@ -275,6 +287,11 @@ export function apiRoutes(template: CfnTemplate): ApiRoute[] {
   return resourcesOfType(template, 'AWS::ApiGateway::Method').map(([logicalId, resource]) => {
     const p = propertiesOf(resource);
     const integration = p.Integration as { Type?: string; Uri?: unknown } | undefined;
+    const sqs = sqsIntegrationOf(template, integration);
+    if (sqs !== undefined) {
+      const { path, id } = pathOf(p.ResourceId);
+      return { httpMethod: String(p.HttpMethod), resourcePath: path, resourceLogicalId: id, authorizationType: String(p.AuthorizationType ?? 'NONE'), functionLogicalId: '', sqs };
+    }
     const functionIds = referencedIds(integration?.Uri).filter((id) => template.Resources[id]?.Type === 'AWS::Lambda::Function');
     if (integration?.Type !== 'AWS_PROXY' || functionIds.length !== 1) {
       throw new Error(`method ${logicalId} is not a Lambda proxy integration; only those are emulated`);
@@ -288,6 +305,23 @@ export function apiRoutes(template: CfnTemplate): ApiRoute[] {
       functionLogicalId: functionIds[0],
     };
   });
+}
+
+/** The SQS integration of a method (`arn:aws:apigateway:<region>:sqs:path/<account>/<queue>`), if it is one. */
+function sqsIntegrationOf(template: CfnTemplate, integration: Record<string, unknown> | undefined): SqsRouteIntegration | undefined {
+  if (integration?.Type !== 'AWS' || !JSON.stringify(integration.Uri).includes(':sqs:path/')) return undefined;
+  const queueIds = referencedIds(integration.Uri).filter((id) => template.Resources[id]?.Type === 'AWS::SQS::Queue');
+  if (queueIds.length !== 1) throw new Error(`SQS integration ${JSON.stringify(integration.Uri)} names no queue of this template`);
+  const responses = (integration.IntegrationResponses ?? []) as Array<Record<string, unknown>>;
+  return {
+    queueLogicalId: queueIds[0],
+    requestTemplates: (integration.RequestTemplates ?? {}) as Record<string, string>,
+    responses: responses.map((r) => [
+      String(r.StatusCode),
+      r.SelectionPattern === undefined ? undefined : String(r.SelectionPattern),
+      String((r.ResponseTemplates as Record<string, string> | undefined)?.['application/json'] ?? ''),
+    ] as const),
+  };
 }
 
 export function apiSettings(template: CfnTemplate): ApiSettings {

@@ -31,6 +31,18 @@ function append(target: Record<string, string>, name: string, value: string): vo
 }
 
 /**
+ * The provider a delivery is addressed to: the `{provider}` path parameter of the shared route, or
+ * the last segment of a provider's own resource (`/webhook/stripe`, created for API keys or an
+ * authorizer), where API Gateway passes no path parameters.
+ */
+export function providerNameOf(event: Pick<APIGatewayProxyEvent, 'pathParameters' | 'resource'>): string | undefined {
+  const parameter = event.pathParameters?.provider;
+  if (parameter !== undefined) return parameter;
+  const match = /^\/webhook\/([^/{}]+)$/.exec(event.resource ?? '');
+  return match ? match[1] : undefined;
+}
+
+/**
  * Query parameters with every value, decoded. "API Gateway passes to the integrated Lambda
  * function an event object, except that the order of the request parameters is not preserved"
  * and repeated parameters are in `multiValueQueryStringParameters`, while `queryStringParameters`

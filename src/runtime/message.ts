@@ -3,6 +3,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Headers } from './http';
+import { integrationMessageInput, isIntegrationMessage } from './integration-message';
 
 export const MESSAGE_VERSION = 1;
 
@@ -104,8 +105,10 @@ export function encodeMessage(message: WebhookMessage): string {
 
 /** Parses and validates a message; throws with a reason when it is not one. */
 export function decodeMessage(text: string): WebhookMessage {
-  const value: unknown = JSON.parse(text);
-  if (!isRecord(value)) throw new Error('message is not a JSON object');
+  const parsed: unknown = JSON.parse(text);
+  if (!isRecord(parsed)) throw new Error('message is not a JSON object');
+  // API Gateway's own message for an IAM-signed sender, completed as the ingest would have built it.
+  const value: Record<string, unknown> = isIntegrationMessage(parsed) ? { ...newMessage(integrationMessageInput(parsed)) } : parsed;
   if (value.v !== MESSAGE_VERSION) throw new Error(`unsupported message version ${String(value.v)}`);
   for (const field of ['id', 'provider', 'receivedAt', 'bodySha256'] as const) {
     if (typeof value[field] !== 'string' || value[field] === '') throw new Error(`message field '${field}' is missing`);

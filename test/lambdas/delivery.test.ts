@@ -32,6 +32,11 @@ const idOf = async (event: ReturnType<typeof apiEvent>, ctx = context) => {
   return decision.kind === 'accepted' ? decision.message.id : `${decision.kind}: ${'response' in decision ? decision.response.body : ''}`;
 };
 
+test("a provider's own resource (/webhook/partner, for API keys or an authorizer) reaches its provider without path parameters", async () => {
+  const event = { ...fromPartner('{"id":"p-1"}'), resource: '/webhook/partner', pathParameters: null };
+  expect(await idOf(event)).toBe('partner:p-1');
+});
+
 test("Slack's URL verification is answered with the challenge and not enqueued", async () => {
   const decision = await decide(signed('{"type":"url_verification","challenge":"c-123"}'), context);
   expect(decision.kind).toBe('answered');

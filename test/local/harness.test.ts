@@ -82,6 +82,12 @@ describe('API Gateway stand-in', () => {
     expect(matchRoute(routes, 'POST', '/webhook/a/b')).toBeUndefined();
   });
 
+  test('a literal segment wins over a parameter, whatever the order of the methods', () => {
+    const billing: ApiRoute = { httpMethod: 'POST', resourcePath: '/webhook/billing', resourceLogicalId: 'R3', authorizationType: 'AWS_IAM', functionLogicalId: '' };
+    expect(matchRoute([...routes, billing], 'POST', '/webhook/billing')?.route).toBe(billing);
+    expect(matchRoute([...routes, billing], 'POST', '/webhook/stripe')?.route.resourcePath).toBe('/webhook/{provider}');
+  });
+
   test('with binaryMediaTypes */* every body is base64, byte for byte', () => {
     const bytes = Buffer.from([0xff, 0xfe, 0x00, 0x41, 0xc3]);
     const event = toProxyEvent(

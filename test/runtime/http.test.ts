@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { isJsonContentType, isStrictBase64, normalizeHeaders, parseJsonBody, rawBodyOf } from '../../src/runtime/http';
+import { isJsonContentType, isStrictBase64, normalizeHeaders, parseJsonBody, providerNameOf, rawBodyOf } from '../../src/runtime/http';
 
 test('headers are lower-cased and repeated ones joined', () => {
   expect(normalizeHeaders({ headers: { 'X-One': 'a', 'X-Two': 'last' }, multiValueHeaders: { 'X-Two': ['first', 'last'] } }))
@@ -73,5 +73,16 @@ describe('JSON bodies', () => {
   test('a byte order mark anywhere else is still malformed', () => {
     expect(parseJsonBody(Buffer.from('{"id":"x"}\uFEFF')).ok).toBe(false);
     expect(parseJsonBody(Buffer.from('\uFEFF\uFEFF{}')).ok).toBe(false);
+  });
+});
+
+describe('providerNameOf', () => {
+  test('reads the {provider} path parameter of the shared route', () => {
+    expect(providerNameOf({ resource: '/webhook/{provider}', pathParameters: { provider: 'stripe' } })).toBe('stripe');
+  });
+
+  test("reads a provider's own resource, where API Gateway passes no path parameters", () => {
+    expect(providerNameOf({ resource: '/webhook/stripe', pathParameters: null })).toBe('stripe');
+    expect(providerNameOf({ resource: '/status/{id}', pathParameters: null })).toBeUndefined();
   });
 });

@@ -10,7 +10,7 @@ import {
 } from '../../providers/handshake';
 import type { ProviderRuntimeConfig } from '../../providers/provider-config';
 import { verifySignature, type RejectionReason } from '../../providers/verify';
-import { errorResponse, isJsonContentType, normalizeHeaders, parseJsonBody, queryOf, rawBodyOf, type JsonBody } from '../../runtime/http';
+import { errorResponse, isJsonContentType, normalizeHeaders, parseJsonBody, providerNameOf, queryOf, rawBodyOf, type JsonBody } from '../../runtime/http';
 import { webhookId } from '../../runtime/ids';
 import { newMessage, type WebhookMessage } from '../../runtime/message';
 
@@ -74,7 +74,7 @@ export async function decide(event: APIGatewayProxyEvent, context: DeliveryConte
   if (event.httpMethod !== 'POST' && event.httpMethod !== 'GET') {
     return reject(405, 'method_not_allowed', 'Webhooks are delivered with POST.');
   }
-  const name = event.pathParameters?.provider ?? '';
+  const name = providerNameOf(event) ?? '';
   const provider = context.providers.get(name);
   if (provider === undefined) {
     return reject(404, 'unknown_provider', 'No webhook provider is configured under this path.');

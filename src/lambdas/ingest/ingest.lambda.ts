@@ -18,7 +18,7 @@ import {
 } from '../../core/delivery-telemetry';
 import type { ProviderRuntimeConfig } from '../../providers/provider-config';
 import { decodeProviders } from '../../providers/provider-encoding';
-import { errorResponse, jsonResponse } from '../../runtime/http';
+import { errorResponse, jsonResponse, providerNameOf } from '../../runtime/http';
 import { encodeMessage, MAX_BODY_BYTES, MAX_INLINE_MESSAGE_BYTES, oversizeBodyKey, withBodyRef, type WebhookMessage } from '../../runtime/message';
 import { logger, metrics, requiredEnv } from '../shared/powertools';
 
@@ -67,7 +67,7 @@ export async function handler(event: APIGatewayProxyEvent, lambdaContext?: Conte
 }
 
 async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-  const provider = event.pathParameters?.provider;
+  const provider = providerNameOf(event);
   logger.appendKeys({ provider });
   const decision = await decide(event, context);
   if (decision.kind === 'unavailable') {
