@@ -4,6 +4,7 @@ import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from
 import { mockClient } from 'aws-sdk-client-mock';
 import { sqsRecord } from './events';
 import { parseArchiveLine } from '../../src/runtime/archive';
+import { indexShard } from '../../src/runtime/index-shards';
 import { encodeMessage, newMessage, withBodyRef } from '../../src/runtime/message';
 
 process.env.TABLE_NAME = 'webhooks';
@@ -244,7 +245,7 @@ test('an oversized body that cannot be read is retried, not treated as poison', 
 test('records carry the index key and no TTL unless configured', async () => {
   await handler({ Records: [record(1)] });
   const item = dynamo.commandCalls(PutCommand)[0].args[0].input.Item!;
-  expect(item).toMatchObject({ providerDate: 'stripe#2026-11-23', receivedAt: '2026-11-23T10:00:00.000Z', status: 'processed', eventType: 'charge.succeeded' });
+  expect(item).toMatchObject({ providerDate: `stripe#2026-11-23#${indexShard(String(item.id))}`, receivedAt: '2026-11-23T10:00:00.000Z', status: 'processed', eventType: 'charge.succeeded' });
   expect(item.expiresAt).toBeUndefined();
 });
 
