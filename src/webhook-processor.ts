@@ -92,7 +92,11 @@ export class WebhookProcessor extends Construct {
   public readonly dashboard?: cloudwatch.Dashboard;
   /** The alarms created (empty when `alarms.enabled` is false). */
   public readonly alarms: cloudwatch.IAlarm[];
-  /** Name of the table's index listing webhooks by `providerDate` (`<provider>#<YYYY-MM-DD>`) and `receivedAt`. */
+  /**
+   * Name of the table's index listing webhooks by `providerDate` and `receivedAt`. `providerDate` is
+   * `<provider>#<YYYY-MM-DD>#<shard>` (shard 0-15, from the webhook id; `<provider>#<YYYY-MM-DD>` on
+   * records written before sharding): query every shard of a day and merge by `receivedAt`.
+   */
   public readonly statusIndexName: string = STATUS_INDEX;
 
   private readonly providerNames: string[];
