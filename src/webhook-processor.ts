@@ -145,6 +145,7 @@ export class WebhookProcessor extends Construct {
       // A day beyond the longest a message can point at its body, so the body never goes first.
       oversizeExpiration: LONGEST_MESSAGE_LIFE.plus(Duration.days(1)),
       deadLetterExpiration: lifecycle.deadLetterExpiration,
+      warmThroughput: props.tableWarmThroughput,
     });
     const maxReceiveCount = processing.maxReceiveCount ?? 3;
     const queues = new WebhookQueues(this, 'Queues', {

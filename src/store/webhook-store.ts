@@ -64,6 +64,8 @@ export interface WebhookStoreProps {
   readonly oversizeExpiration: Duration;
   /** When archived dead letters (`dead-letters/`, `dead-letters-redriven/`) are deleted; never when not given. */
   readonly deadLetterExpiration?: Duration;
+  /** Warm throughput of the table and of its index, each. */
+  readonly warmThroughput?: { readonly readUnitsPerSecond?: number; readonly writeUnitsPerSecond?: number };
 }
 
 /**
@@ -104,6 +106,19 @@ export class WebhookStore extends Construct {
       projectionType: dynamodb.ProjectionType.INCLUDE,
       nonKeyAttributes: ['status', 'eventType', 'processedAt'],
     });
+    const warm = props.warmThroughput;
+    if (warm && (warm.readUnitsPerSecond !== undefined || warm.writeUnitsPerSecond !== undefined)) {
+      // Set on the L1 resource, which every aws-cdk-lib this library supports has ("Update
+      // requires: No interruption",
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-warmthroughput.html).
+      const value = {
+        ...(warm.readUnitsPerSecond !== undefined ? { ReadUnitsPerSecond: warm.readUnitsPerSecond } : {}),
+        ...(warm.writeUnitsPerSecond !== undefined ? { WriteUnitsPerSecond: warm.writeUnitsPerSecond } : {}),
+      };
+      const cfn = this.table.node.defaultChild as dynamodb.CfnTable;
+      cfn.addPropertyOverride('WarmThroughput', value);
+      cfn.addPropertyOverride('GlobalSecondaryIndexes.0.WarmThroughput', value);
+    }
 
     this.bucket = new s3.Bucket(this, 'Archive', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
