@@ -81,7 +81,9 @@ export function encodeCursor(position: ListingPosition, query: ListingQuery): st
 
 function decodeCursor(cursor: string, query: ListingQuery): ListingPosition | undefined {
   try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { q?: string; p?: unknown; s?: unknown };
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { q?: string; p?: unknown; s?: unknown; k?: unknown };
+    // `k`: a cursor from before the index was sharded, whose one key no longer says where each shard stands.
+    if (value.k !== undefined) return undefined;
     const all = partitions(query);
     const partition = value.p as number;
     if (value.q !== fingerprint(query) || !Number.isInteger(partition) || partition < 0 || partition >= all.length) return undefined;

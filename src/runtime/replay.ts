@@ -150,6 +150,8 @@ export function decodeReplayCursor(cursor: string, selection: ReplaySelection): 
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
     const count = (n: unknown) => Number.isInteger(n) && (n as number) >= 0;
+    // `k`: a cursor from before the index was sharded, whose one key no longer says where each shard stands.
+    if (v.k !== undefined) return undefined;
     if (v.q !== fingerprint(selection) || typeof v.r !== 'string' || typeof v.t !== 'string' || !isIsoTime(v.t) || !count(v.o) || !count(v.p)) return undefined;
     let shards: ShardState[] | undefined;
     if (v.s !== undefined) {

@@ -64,3 +64,11 @@ test('a cursor past the listing\'s partitions, or with the wrong number of shard
   expect(parse({ ...params, cursor: encodeCursor({ partition: 2 }, query(params)) })).toMatchObject({ ok: false, error: 'malformed_cursor' });
   expect(parse({ ...params, cursor: encodeCursor({ partition: 0, shards: [{ kind: 'done' }] }, query(params)) })).toMatchObject({ ok: false, error: 'malformed_cursor' });
 });
+
+test('a cursor from before the index was sharded (one DynamoDB key) is refused, so that the listing starts again', () => {
+  const params = { provider: 'stripe', from: '2026-11-23T00:00:00Z', to: '2026-11-24T00:00:00Z' };
+  const fingerprint = ['stripe', query(params).from, query(params).to, '', ''].join('|');
+  const old = Buffer.from(JSON.stringify({ q: fingerprint, p: 0, k: { id: 'stripe:evt_9', providerDate: 'stripe#2026-11-24', receivedAt: '2026-11-24T05:00:00.000Z' } })).toString('base64url');
+  expect(parse({ ...params, cursor: old })).toMatchObject({ ok: false, error: 'malformed_cursor' });
+  expect(parse({ ...params, cursor: Buffer.from(JSON.stringify({ q: fingerprint, p: 0 })).toString('base64url') })).toMatchObject({ ok: true });
+});

@@ -87,6 +87,14 @@ describe('replay cursors', () => {
     expect(decodeReplayCursor(idsCursor, { kind: 'ids', ids: ['stripe:a'] })).toBeUndefined();
   });
 
+  test('a cursor from before the index was sharded (one DynamoDB key) is refused, so that no partition is replayed twice', () => {
+    const fingerprint = `range|stripe|${range.kind === 'range' ? `${range.from}|${range.to}` : ''}|`;
+    const fields = { q: fingerprint, r: 'r-1', t: '2026-11-24T12:00:00.000Z', o: 0, p: 1 };
+    const old = Buffer.from(JSON.stringify({ ...fields, k: { id: 'stripe:e', providerDate: 'stripe#2026-11-24', receivedAt: 'x' } })).toString('base64url');
+    expect(decodeReplayCursor(old, range)).toBeUndefined();
+    expect(decodeReplayCursor(Buffer.from(JSON.stringify(fields)).toString('base64url'), range)).toMatchObject({ partition: 1 });
+  });
+
   test('a cursor whose shard states do not fit its partition is refused', () => {
     const short = encodeReplayCursor({ ...position, shards: position.shards!.slice(1) }, range);
     expect(decodeReplayCursor(short, range)).toBeUndefined();
