@@ -117,7 +117,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     ignorePatterns: ['*.js', '*.d.ts', 'node_modules/', '*.generated.ts', 'coverage', 'examples/', 'test/*.snapshot/', 'assets/'],
   },
 
-  gitignore: ['/node_modules', '.venv/', '.venv-checks/', 'cdk.out/', 'test/*.snapshot/asset.*', '.emulators/', 'bench/results/', 'dynamodb-local-metadata.json'],
+  gitignore: ['/node_modules', '.venv/', '.venv-checks/', 'cdk.out/', 'test/*.snapshot/asset.*', '.emulators/', 'bench/results/', '.bench/', 'dynamodb-local-metadata.json'],
   npmignoreEnabled: true,
 
   jestOptions: {
@@ -215,7 +215,7 @@ project.testTask.spawn(testLocal);
 
 // ---- benchmarks: ratios measured side by side in one run, never timed assertions in tests ----
 const benchTask = project.addTask('bench', { description: 'Run every benchmark under bench/' });
-for (const name of ['signatures', 'bundles']) {
+for (const name of ['signatures', 'bundles', 'scale']) {
   const task = project.addTask(`bench:${name}`, {
     description: `Run bench/${name}.bench.ts`,
     exec: `ts-node --project tsconfig.dev.json bench/${name}.bench.ts`,
@@ -223,6 +223,8 @@ for (const name of ['signatures', 'bundles']) {
   benchTask.spawn(task);
 }
 if (bundle) project.tasks.tryFind('bench:bundles')?.prependSpawn(bundle);
+// The scale model counts what the shipped bundles write on the local pipeline.
+if (bundle) project.tasks.tryFind('bench:scale')?.prependSpawn(bundle);
 
 // ---- checks a construct user would run (issue 5) ----
 const checkApiDocs = project.addTask('check:api-docs', {

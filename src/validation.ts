@@ -158,6 +158,10 @@ export function validateProps(scope: IConstruct, props: WebhookProcessorProps): 
     errors.push(`'lifecycle.deadLetterExpiration' (${deadLetterDays} days) must not be shorter than 'lifecycle.recordExpiration': a dead_lettered record would outlive the dead letter it points at.`);
   }
 
+  const warm = props.tableWarmThroughput ?? {};
+  check(within(warm.writeUnitsPerSecond, 1, Number.MAX_SAFE_INTEGER), "'tableWarmThroughput.writeUnitsPerSecond' must be a whole number of at least 1 (e.g. 12000 for 10,000 webhooks a second).");
+  check(within(warm.readUnitsPerSecond, 1, Number.MAX_SAFE_INTEGER), "'tableWarmThroughput.readUnitsPerSecond' must be a whole number of at least 1.");
+
   const api = props.api ?? {};
   check(api.throttlingRateLimit === undefined || api.throttlingRateLimit > 0, "'api.throttlingRateLimit' must be greater than 0.");
   check(within(api.throttlingBurstLimit, 1, 1_000_000), "'api.throttlingBurstLimit' must be a whole number of at least 1.");

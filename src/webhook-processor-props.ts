@@ -383,6 +383,30 @@ export interface WebhookReplayOptions {
   readonly ratePerSecond?: number;
 }
 
+/**
+ * Warm throughput of the record table and of its by-provider index: the reads and writes a second
+ * each can take at once. "New on-demand tables will be able to sustain up to 4,000 writes per
+ * second and 12,000 reads per second", then up to twice their previous peak
+ * (https://docs.amazonaws.cn/en_us/amazondynamodb/latest/developerguide/pre-warming-on-demand-capacity-mode.html);
+ * one provider at 10,000 webhooks a second writes about 10,000 units a second to each (see the
+ * README's Scale section). DynamoDB bills raising it once.
+ */
+export interface WebhookWarmThroughput {
+  /**
+   * Write units a second the table and the index each take at once (at least 1).
+   *
+   * @default - DynamoDB's: 4,000 for a new on-demand table and index, then what traffic reached
+   */
+  readonly writeUnitsPerSecond?: number;
+
+  /**
+   * Read units a second the table and the index each take at once (at least 1).
+   *
+   * @default - DynamoDB's: 12,000 for a new on-demand table and index, then what traffic reached
+   */
+  readonly readUnitsPerSecond?: number;
+}
+
 /** Properties of a WebhookProcessor. */
 export interface WebhookProcessorProps {
   /** The providers that deliver webhooks, each at `POST /webhook/{name}`. At least one. */
@@ -534,4 +558,14 @@ export interface WebhookProcessorProps {
    * @default - none: every provider posts to the shared route, authenticated by its signature
    */
   readonly internalSenders?: InternalSendersOptions;
+
+  /**
+   * Pre-warms the record table and its by-provider index for a known peak (e.g. 10,000 webhooks a
+   * second from one provider: `{ writeUnitsPerSecond: 12000 }`), so that they do not throttle
+   * while on-demand capacity catches up. Raising it later is an in-place update; DynamoDB does not
+   * lower warm throughput.
+   *
+   * @default - DynamoDB's on-demand starting point, then what traffic reached
+   */
+  readonly tableWarmThroughput?: WebhookWarmThroughput;
 }

@@ -107,7 +107,11 @@ export class WebhookProcessor extends Construct {
   public readonly usagePlan?: apigw.UsagePlan;
   /** The API keys created from `internalSenders.apiKeys.keyNames` (empty otherwise). */
   public readonly apiKeys: apigw.IApiKey[];
-  /** Name of the table's index listing webhooks by `providerDate` (`<provider>#<YYYY-MM-DD>`) and `receivedAt`. */
+  /**
+   * Name of the table's index listing webhooks by `providerDate` and `receivedAt`. `providerDate` is
+   * `<provider>#<YYYY-MM-DD>#<shard>` (shard 0-15, from the webhook id; `<provider>#<YYYY-MM-DD>` on
+   * records written before sharding): query every shard of a day and merge by `receivedAt`.
+   */
   public readonly statusIndexName: string = STATUS_INDEX;
 
   private readonly providerNames: string[];
@@ -169,6 +173,7 @@ export class WebhookProcessor extends Construct {
       // A day beyond the longest a message can point at its body, so the body never goes first.
       oversizeExpiration: LONGEST_MESSAGE_LIFE.plus(Duration.days(1)),
       deadLetterExpiration: lifecycle.deadLetterExpiration,
+      warmThroughput: props.tableWarmThroughput,
     });
     const maxReceiveCount = processing.maxReceiveCount ?? 3;
     const queues = new WebhookQueues(this, 'Queues', {

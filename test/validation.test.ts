@@ -27,6 +27,14 @@ describe('props validation', () => {
     expect(() => synth({ runtime })).toThrow(new RegExp(`'runtime' must be a Node.js runtime of version 22 or later .*; '${name.replace('.', '\\.')}' is not`));
   });
 
+  test.each([
+    [{ writeUnitsPerSecond: 0 }, /'tableWarmThroughput\.writeUnitsPerSecond' must be a whole number of at least 1/],
+    [{ writeUnitsPerSecond: 1.5 }, /'tableWarmThroughput\.writeUnitsPerSecond' must be a whole number of at least 1/],
+    [{ readUnitsPerSecond: -1 }, /'tableWarmThroughput\.readUnitsPerSecond' must be a whole number of at least 1/],
+  ])('tableWarmThroughput %j is refused', (tableWarmThroughput, message) => {
+    expect(() => synth({ tableWarmThroughput })).toThrow(message);
+  });
+
   test('verified providers need a secret', () => {
     expect(() => synth({ providers: [WebhookProvider.github({ secrets: [] })] })).toThrow(/WebhookProvider 'github': 'secrets' must list at least one secret/);
   });

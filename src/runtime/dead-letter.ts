@@ -5,6 +5,7 @@
  * byte, to the archive bucket and marks its record `dead_lettered`. Redrive sends an archived dead
  * letter back to the queue exactly as it was. Pure: no AWS clients.
  */
+import { providerDateOf } from './index-shards';
 import { decodeMessage, type WebhookMessage } from './message';
 import { STATUS_DEAD_LETTERED } from './record';
 
@@ -139,7 +140,7 @@ export function deadLetteredPut(message: WebhookMessage, key: string, archivedAt
     Item: {
       id: message.id,
       provider: message.provider,
-      providerDate: `${message.provider}#${message.receivedAt.slice(0, 10)}`,
+      providerDate: providerDateOf(message.provider, message.receivedAt, message.id),
       ...(message.eventType !== undefined ? { eventType: message.eventType } : {}),
       status: STATUS_DEAD_LETTERED,
       receivedAt: message.receivedAt,

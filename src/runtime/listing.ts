@@ -1,9 +1,11 @@
 /**
  * `GET /webhooks`: which index partitions to read, in which order, and the opaque cursor that
- * resumes a listing. The `byProviderDate` index has one partition per provider and day, so a
- * listing walks the days from the newest back, and each day's providers in turn, newest first
- * within a partition. Pure: no AWS clients.
+ * resumes a listing. The `byProviderDate` index has one partition (INDEX_SHARDS keys, plus the
+ * unsharded key of older records, see index-shards.ts) per provider and day, so a listing walks
+ * the days from the newest back, and each day's providers in turn, newest first within a
+ * partition, its keys merged. Pure: no AWS clients.
  */
+import { decodeShardStates, encodeShardStates, providerDayKeys, type MergedPosition } from './index-shards';
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;
@@ -20,11 +22,8 @@ export interface ListingQuery {
   readonly limit: number;
 }
 
-/** Where a listing resumes: the partition, and DynamoDB's key within it. */
-export interface ListingPosition {
-  readonly partition: number;
-  readonly lastKey?: Readonly<Record<string, unknown>>;
-}
+/** Where a listing resumes: the partition, and each of its keys' positions. */
+export type ListingPosition = MergedPosition;
 
 export type ParseResult =
   | { readonly ok: true; readonly query: ListingQuery; readonly position: ListingPosition }
@@ -63,27 +62,34 @@ export function parseListingRequest(
   return position ? { ok: true, query, position } : fail('malformed_cursor', "'cursor' is not one this listing returned; start again without it.");
 }
 
-/** The index partition keys of a listing (`<provider>#<day>`), newest day first. */
-export function partitions(query: ListingQuery): string[] {
-  const keys: string[] = [];
+/** The index partitions of a listing, newest day first: each the keys of one provider and day. */
+export function partitions(query: ListingQuery): string[][] {
+  const keys: string[][] = [];
   for (let day = Date.parse(query.to.slice(0, 10)); day >= Date.parse(query.from.slice(0, 10)); day -= DAY_MS) {
     const date = new Date(day).toISOString().slice(0, 10);
-    for (const provider of query.providers) keys.push(`${provider}#${date}`);
+    for (const provider of query.providers) keys.push(providerDayKeys(provider, date));
   }
   return keys;
 }
 
 /** An opaque cursor: the position, bound to the query it belongs to. */
 export function encodeCursor(position: ListingPosition, query: ListingQuery): string {
-  return Buffer.from(JSON.stringify({ q: fingerprint(query), p: position.partition, k: position.lastKey })).toString('base64url');
+  return Buffer.from(JSON.stringify({
+    q: fingerprint(query), p: position.partition, ...(position.shards ? { s: encodeShardStates(position.shards) } : {}),
+  })).toString('base64url');
 }
 
 function decodeCursor(cursor: string, query: ListingQuery): ListingPosition | undefined {
   try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { q?: string; p?: unknown; k?: unknown };
-    if (value.q !== fingerprint(query) || !Number.isInteger(value.p) || (value.p as number) < 0) return undefined;
-    if (value.k !== undefined && (typeof value.k !== 'object' || value.k === null)) return undefined;
-    return { partition: value.p as number, ...(value.k ? { lastKey: value.k as Record<string, unknown> } : {}) };
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { q?: string; p?: unknown; s?: unknown; k?: unknown };
+    // `k`: a cursor from before the index was sharded, whose one key no longer says where each shard stands.
+    if (value.k !== undefined) return undefined;
+    const all = partitions(query);
+    const partition = value.p as number;
+    if (value.q !== fingerprint(query) || !Number.isInteger(partition) || partition < 0 || partition >= all.length) return undefined;
+    if (value.s === undefined) return { partition: value.p as number };
+    const shards = decodeShardStates(value.s, all[value.p as number].length);
+    return shards ? { partition: value.p as number, shards } : undefined;
   } catch {
     return undefined;
   }

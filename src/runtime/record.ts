@@ -3,6 +3,7 @@
  * Pure: no AWS clients.
  */
 import type { ArchivePointer } from './archive';
+import { providerDateOf } from './index-shards';
 import type { WebhookMessage } from './message';
 
 /** A webhook recorded for the first time: consumers act on it. */
@@ -34,7 +35,7 @@ export interface ConflictEntry {
 export interface WebhookRecord {
   readonly id: string;
   readonly provider: string;
-  /** `<provider>#<YYYY-MM-DD>` of receipt: the partition key of the by-provider index. */
+  /** `<provider>#<YYYY-MM-DD>#<shard>` of receipt (see index-shards.ts): the partition key of the by-provider index. */
   readonly providerDate: string;
   readonly eventType?: string;
   readonly status: string;
@@ -89,7 +90,7 @@ export function toRecord(message: WebhookMessage, archive: ArchivePointer, proce
   return {
     id: message.id,
     provider: message.provider,
-    providerDate: `${message.provider}#${message.receivedAt.slice(0, 10)}`,
+    providerDate: providerDateOf(message.provider, message.receivedAt, message.id),
     ...(message.eventType !== undefined ? { eventType: message.eventType } : {}),
     status: statusOf(options),
     receivedAt: message.receivedAt,

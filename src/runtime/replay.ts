@@ -4,6 +4,7 @@
  * the pacing that keeps it under a rate. Pure: no AWS clients.
  */
 import { isValidWebhookId } from './ids';
+import { decodeShardStates, encodeShardStates, providerDayKeys, type ShardState } from './index-shards';
 import { MAX_RANGE_DAYS } from './listing';
 
 /** Ids one request may name: one BatchGetItem reads them all. */
@@ -39,9 +40,9 @@ export interface ReplayPosition {
   readonly requestedAt: string;
   /** With ids: how many of them are done. */
   readonly offset: number;
-  /** With a range: the index partition (`partitions()`), and DynamoDB's key within it. */
+  /** With a range: the index partition (`replayPartitions()`), and each of its keys' positions. */
   readonly partition: number;
-  readonly lastKey?: Readonly<Record<string, unknown>>;
+  readonly shards?: readonly ShardState[];
 }
 
 export interface ReplayRequest {
@@ -119,11 +120,11 @@ export function parseReplayRequest(input: unknown, providers: readonly string[],
     : fail('malformed_cursor', "'cursor' is not a nextCursor of a replay with this selection; send the same ids or range with it, or start again without it.");
 }
 
-/** The index partition keys of a range (`<provider>#<day>`), oldest day first. */
-export function replayPartitions(selection: Extract<ReplaySelection, { kind: 'range' }>): string[] {
-  const keys: string[] = [];
+/** The index partitions of a range, oldest day first: each the keys of the provider's day. */
+export function replayPartitions(selection: Extract<ReplaySelection, { kind: 'range' }>): string[][] {
+  const keys: string[][] = [];
   for (let day = Date.parse(selection.from.slice(0, 10)); day <= Date.parse(selection.to.slice(0, 10)); day += DAY_MS) {
-    keys.push(`${selection.provider}#${new Date(day).toISOString().slice(0, 10)}`);
+    keys.push(providerDayKeys(selection.provider, new Date(day).toISOString().slice(0, 10)));
   }
   return keys;
 }
@@ -136,7 +137,12 @@ export function isFinished(selection: ReplaySelection, position: ReplayPosition)
 /** An opaque cursor: the position, bound to the selection it belongs to. */
 export function encodeReplayCursor(position: ReplayPosition, selection: ReplaySelection): string {
   return Buffer.from(JSON.stringify({
-    q: fingerprint(selection), r: position.replayId, t: position.requestedAt, o: position.offset, p: position.partition, k: position.lastKey,
+    q: fingerprint(selection),
+    r: position.replayId,
+    t: position.requestedAt,
+    o: position.offset,
+    p: position.partition,
+    ...(position.shards ? { s: encodeShardStates(position.shards) } : {}),
   })).toString('base64url');
 }
 
@@ -144,14 +150,21 @@ export function decodeReplayCursor(cursor: string, selection: ReplaySelection): 
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
     const count = (n: unknown) => Number.isInteger(n) && (n as number) >= 0;
+    // `k`: a cursor from before the index was sharded, whose one key no longer says where each shard stands.
+    if (v.k !== undefined) return undefined;
     if (v.q !== fingerprint(selection) || typeof v.r !== 'string' || typeof v.t !== 'string' || !isIsoTime(v.t) || !count(v.o) || !count(v.p)) return undefined;
-    if (v.k !== undefined && (typeof v.k !== 'object' || v.k === null || Array.isArray(v.k))) return undefined;
+    let shards: ShardState[] | undefined;
+    if (v.s !== undefined) {
+      const all = selection.kind === 'range' ? replayPartitions(selection) : [];
+      shards = (v.p as number) < all.length ? decodeShardStates(v.s, all[v.p as number].length) : undefined;
+      if (!shards) return undefined;
+    }
     return {
       replayId: v.r,
       requestedAt: v.t,
       offset: v.o as number,
       partition: v.p as number,
-      ...(v.k !== undefined ? { lastKey: v.k as Record<string, unknown> } : {}),
+      ...(shards ? { shards } : {}),
     };
   } catch {
     return undefined;

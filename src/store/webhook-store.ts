@@ -30,7 +30,15 @@ export const DEFAULT_ARCHIVE_TRANSITIONS: readonly s3.Transition[] = [
   { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(90) },
 ];
 
-/** The index listing webhooks by `providerDate` (`<provider>#<YYYY-MM-DD>`) and `receivedAt`. */
+/**
+ * The index listing webhooks by `providerDate` (`<provider>#<YYYY-MM-DD>#<shard>`, see
+ * src/runtime/index-shards.ts) and `receivedAt`. Its name and key schema are promises to deployed
+ * stacks: a new key schema is a new index, and CloudFormation "can delete or add one global
+ * secondary index without interruption. If you do both in the same update (for example, by
+ * changing the index's logical ID), the update fails."
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dynamodb-table.html)
+ * Sharding therefore changes only the values written, never the schema.
+ */
 export const STATUS_INDEX = 'byProviderDate';
 
 /** Properties of the record table and the raw archive. */
@@ -56,6 +64,8 @@ export interface WebhookStoreProps {
   readonly oversizeExpiration: Duration;
   /** When archived dead letters (`dead-letters/`, `dead-letters-redriven/`) are deleted; never when not given. */
   readonly deadLetterExpiration?: Duration;
+  /** Warm throughput of the table and of its index, each. */
+  readonly warmThroughput?: { readonly readUnitsPerSecond?: number; readonly writeUnitsPerSecond?: number };
 }
 
 /**
@@ -86,8 +96,9 @@ export class WebhookStore extends Construct {
       stream: props.stream ? dynamodb.StreamViewType.NEW_IMAGE : undefined,
       removalPolicy: props.removalPolicy,
     });
-    // One partition per provider and day spreads the index's writes, which a single provider
-    // key would funnel into one partition (1,000 writes/s at most).
+    // INDEX_SHARDS keys per provider and day spread the index's writes, which a single key would
+    // funnel into one partition (1,000 writes/s at most; and a throttled index throttles the
+    // table's writes too).
     this.table.addGlobalSecondaryIndex({
       indexName: STATUS_INDEX,
       partitionKey: { name: 'providerDate', type: dynamodb.AttributeType.STRING },
@@ -95,6 +106,19 @@ export class WebhookStore extends Construct {
       projectionType: dynamodb.ProjectionType.INCLUDE,
       nonKeyAttributes: ['status', 'eventType', 'processedAt'],
     });
+    const warm = props.warmThroughput;
+    if (warm && (warm.readUnitsPerSecond !== undefined || warm.writeUnitsPerSecond !== undefined)) {
+      // Set on the L1 resource, which every aws-cdk-lib this library supports has ("Update
+      // requires: No interruption",
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-warmthroughput.html).
+      const value = {
+        ...(warm.readUnitsPerSecond !== undefined ? { ReadUnitsPerSecond: warm.readUnitsPerSecond } : {}),
+        ...(warm.writeUnitsPerSecond !== undefined ? { WriteUnitsPerSecond: warm.writeUnitsPerSecond } : {}),
+      };
+      const cfn = this.table.node.defaultChild as dynamodb.CfnTable;
+      cfn.addPropertyOverride('WarmThroughput', value);
+      cfn.addPropertyOverride('GlobalSecondaryIndexes.0.WarmThroughput', value);
+    }
 
     this.bucket = new s3.Bucket(this, 'Archive', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,

@@ -5,6 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { sqsRecord } from './events';
 import { DeliveryOutcome, OUTCOME_FIELDS, outcomeFields } from '../../src/core/delivery-telemetry';
 import { parseArchiveLine } from '../../src/runtime/archive';
+import { indexShard } from '../../src/runtime/index-shards';
 import { encodeMessage, newMessage, withBodyRef } from '../../src/runtime/message';
 
 process.env.TABLE_NAME = 'webhooks';
@@ -267,7 +268,7 @@ test('an oversized body that cannot be read is retried, not treated as poison', 
 test('records carry the index key and no TTL unless configured', async () => {
   await handler({ Records: [record(1)] });
   const item = dynamo.commandCalls(PutCommand)[0].args[0].input.Item!;
-  expect(item).toMatchObject({ providerDate: 'stripe#2026-11-23', receivedAt: '2026-11-23T10:00:00.000Z', status: 'processed', eventType: 'charge.succeeded' });
+  expect(item).toMatchObject({ providerDate: `stripe#2026-11-23#${indexShard(String(item.id))}`, receivedAt: '2026-11-23T10:00:00.000Z', status: 'processed', eventType: 'charge.succeeded' });
   expect(item.expiresAt).toBeUndefined();
 });
 

@@ -5,6 +5,7 @@ import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/
 import { mockClient } from 'aws-sdk-client-mock';
 import { buildArchiveObject, type ArchiveEntry } from '../../src/runtime/archive';
 import { recordedWebhook, toEventEntry } from '../../src/runtime/event';
+import { INDEX_SHARDS, providerDayKeys } from '../../src/runtime/index-shards';
 import { newMessage } from '../../src/runtime/message';
 import { toRecord, type WebhookRecord } from '../../src/runtime/record';
 
@@ -96,11 +97,13 @@ test('by ids: the processed ones are put again, exactly as published plus the re
   expect(entry).toMatchObject({ Source: 'cdk-webhook-processor', DetailType: 'Webhook Received', EventBusName: 'bus' });
 });
 
-test('a range: reads the index partition oldest first, then the records, and pages with a cursor', async () => {
+test('a range: reads the day\'s index shards in parallel, merged oldest first, then the records, and pages with a cursor', async () => {
   const { records } = fixture(6);
   serveRecords(records);
-  const index = records.map((r) => ({ id: r.id, providerDate: r.providerDate, receivedAt: r.receivedAt, status: r.status, eventType: r.eventType }));
-  dynamo.on(QueryCommand).callsFake((input: { Limit: number; ExclusiveStartKey?: { id: string } }) => {
+  const all = records.map((r) => ({ id: r.id, providerDate: r.providerDate, receivedAt: r.receivedAt, status: r.status, eventType: r.eventType }));
+  expect(new Set(all.map((i) => i.providerDate)).size).toBeGreaterThan(1); // spread over shards
+  dynamo.on(QueryCommand).callsFake((input: { Limit: number; ExclusiveStartKey?: { id: string }; ExpressionAttributeValues: { ':pd': string } }) => {
+    const index = all.filter((i) => i.providerDate === input.ExpressionAttributeValues[':pd']);
     const start = input.ExclusiveStartKey ? index.findIndex((i) => i.id === input.ExclusiveStartKey!.id) + 1 : 0;
     const page = index.slice(start, start + input.Limit);
     return { Items: page, ...(start + input.Limit < index.length ? { LastEvaluatedKey: page[page.length - 1] } : {}) };
@@ -115,8 +118,10 @@ test('a range: reads the index partition oldest first, then the records, and pag
     ScanIndexForward: true,
     Limit: 4,
     KeyConditionExpression: 'providerDate = :pd AND receivedAt BETWEEN :from AND :to',
-    ExpressionAttributeValues: { ':pd': 'stripe#2026-11-24', ':from': '2026-11-24T09:00:00.000Z', ':to': '2026-11-24T11:00:00.000Z' },
+    ExpressionAttributeValues: { ':pd': 'stripe#2026-11-24#0', ':from': '2026-11-24T09:00:00.000Z', ':to': '2026-11-24T11:00:00.000Z' },
   });
+  expect(dynamo.commandCalls(QueryCommand).slice(0, INDEX_SHARDS + 1).map((c) => c.args[0].input.ExpressionAttributeValues![':pd']))
+    .toEqual(providerDayKeys('stripe', '2026-11-24'));
   const second = await handler({ ...input, cursor: first.nextCursor }) as { replayId: string; replayed: number; nextCursor?: string };
   expect(second.replayed).toBe(2);
   expect(second.nextCursor).toBeUndefined();

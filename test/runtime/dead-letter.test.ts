@@ -1,6 +1,7 @@
 import {
   buildDeadLetter, deadLetteredPut, deadLetterKey, movedKey, oversizeCopyKey, parseDeadLetter, sendableAttributes, webhookMessageOf,
 } from '../../src/runtime/dead-letter';
+import { indexShard } from '../../src/runtime/index-shards';
 import { encodeMessage, newMessage } from '../../src/runtime/message';
 
 const message = newMessage({
@@ -66,7 +67,7 @@ describe('dead letters', () => {
     expect(put.Item).toMatchObject({
       id: 'stripe:evt_1',
       status: 'dead_lettered',
-      providerDate: 'stripe#2026-11-23',
+      providerDate: `stripe#2026-11-23#${indexShard('stripe:evt_1')}`,
       deadLetteredAt: '2026-11-23T10:05:00.000Z',
       deadLetter: { key: 'dead-letters/k.json' },
       expiresAt: Date.parse('2026-11-24T10:05:00Z') / 1000,

@@ -1,3 +1,4 @@
+import { indexShard } from '../../src/runtime/index-shards';
 import { newMessage } from '../../src/runtime/message';
 import { PUBLIC_ATTRIBUTES, STATUS_INVALID, STATUS_PROCESSED, STATUS_REPLAY, toPublicStatus, toRecord } from '../../src/runtime/record';
 
@@ -15,7 +16,7 @@ test('a webhook is recorded as processed, without TTL unless configured', () => 
 
 test('a replay is recorded with its own id, status replay and the id it replays', () => {
   const record = toRecord(message, pointer, processedAt, { replayOf: 'github:d-1' });
-  expect(record).toMatchObject({ id: 'github:d-2', status: STATUS_REPLAY, replayOf: 'github:d-1', providerDate: 'github#2026-11-23' });
+  expect(record).toMatchObject({ id: 'github:d-2', status: STATUS_REPLAY, replayOf: 'github:d-1', providerDate: `github#2026-11-23#${indexShard('github:d-2')}` });
 });
 
 test('/status shows a replay and the number of conflicting bodies', () => {

@@ -1,3 +1,4 @@
+import { INDEX_SHARDS } from '../../src/runtime/index-shards';
 import {
   decodeReplayCursor, encodeReplayCursor, isFinished, MAX_REPLAY_IDS, pageLimit, parseReplayRequest, replayPartitions, sendTime,
   type ReplayPosition, type ReplaySelection,
@@ -61,7 +62,11 @@ describe('replay requests', () => {
 describe('replay cursors', () => {
   const range: ReplaySelection = { kind: 'range', provider: 'stripe', from: '2026-11-23T22:00:00.000Z', to: '2026-11-25T01:00:00.000Z' };
   const position: ReplayPosition = {
-    replayId: 'r-1', requestedAt: '2026-11-24T12:00:00.000Z', offset: 0, partition: 1, lastKey: { id: 'stripe:e', providerDate: 'stripe#2026-11-24', receivedAt: 'x' },
+    replayId: 'r-1',
+    requestedAt: '2026-11-24T12:00:00.000Z',
+    offset: 0,
+    partition: 1,
+    shards: [...Array.from({ length: INDEX_SHARDS - 1 }, () => ({ kind: 'done' as const })), { kind: 'after', receivedAt: 'x', id: 'stripe:e' }, { kind: 'start' }],
   };
 
   test('a cursor round-trips and keeps the replay\'s identity', () => {
@@ -77,13 +82,27 @@ describe('replay cursors', () => {
     expect(decodeReplayCursor(cursor, { ...range, type: 'charge.succeeded' })).toBeUndefined();
     expect(decodeReplayCursor(cursor, { ...range, to: '2026-11-25T02:00:00.000Z' })).toBeUndefined();
     const ids: ReplaySelection = { kind: 'ids', ids: ['stripe:a', 'stripe:b'] };
-    const idsCursor = encodeReplayCursor({ ...position, offset: 1, partition: 0, lastKey: undefined }, ids);
+    const idsCursor = encodeReplayCursor({ ...position, offset: 1, partition: 0, shards: undefined }, ids);
     expect(decodeReplayCursor(idsCursor, ids)?.offset).toBe(1);
     expect(decodeReplayCursor(idsCursor, { kind: 'ids', ids: ['stripe:a'] })).toBeUndefined();
   });
 
-  test('a range reads one partition per day, oldest first, and is finished past the last', () => {
-    expect(replayPartitions(range)).toEqual(['stripe#2026-11-23', 'stripe#2026-11-24', 'stripe#2026-11-25']);
+  test('a cursor from before the index was sharded (one DynamoDB key) is refused, so that no partition is replayed twice', () => {
+    const fingerprint = `range|stripe|${range.kind === 'range' ? `${range.from}|${range.to}` : ''}|`;
+    const fields = { q: fingerprint, r: 'r-1', t: '2026-11-24T12:00:00.000Z', o: 0, p: 1 };
+    const old = Buffer.from(JSON.stringify({ ...fields, k: { id: 'stripe:e', providerDate: 'stripe#2026-11-24', receivedAt: 'x' } })).toString('base64url');
+    expect(decodeReplayCursor(old, range)).toBeUndefined();
+    expect(decodeReplayCursor(Buffer.from(JSON.stringify(fields)).toString('base64url'), range)).toMatchObject({ partition: 1 });
+  });
+
+  test('a cursor whose shard states do not fit its partition is refused', () => {
+    const short = encodeReplayCursor({ ...position, shards: position.shards!.slice(1) }, range);
+    expect(decodeReplayCursor(short, range)).toBeUndefined();
+  });
+
+  test('a range reads one partition per day, oldest first, each the day\'s shards and its unsharded key; finished past the last', () => {
+    expect(replayPartitions(range).map((keys) => keys[keys.length - 1])).toEqual(['stripe#2026-11-23', 'stripe#2026-11-24', 'stripe#2026-11-25']);
+    expect(replayPartitions(range)[1].slice(0, 2)).toEqual(['stripe#2026-11-24#0', 'stripe#2026-11-24#1']);
     expect(isFinished(range, { ...position, partition: 2 })).toBe(false);
     expect(isFinished(range, { ...position, partition: 3 })).toBe(true);
     expect(isFinished({ kind: 'ids', ids: ['stripe:a'] }, { ...position, offset: 1 })).toBe(true);

@@ -22,6 +22,33 @@ describe('table', () => {
     });
   });
 
+  test('the index key schema is unchanged by sharding: the shard is in providerDate\'s value, not a new attribute', () => {
+    const [table] = Object.values(synth().template.findResources('AWS::DynamoDB::Table')) as Array<{ Properties: Record<string, unknown[]> }>;
+    expect(table.Properties.GlobalSecondaryIndexes).toHaveLength(1);
+    expect(table.Properties.AttributeDefinitions).toEqual([
+      { AttributeName: 'id', AttributeType: 'S' },
+      { AttributeName: 'providerDate', AttributeType: 'S' },
+      { AttributeName: 'receivedAt', AttributeType: 'S' },
+    ]);
+  });
+
+  test('no warm throughput unless tableWarmThroughput is set', () => {
+    synth().template.hasResourceProperties('AWS::DynamoDB::Table', {
+      WarmThroughput: Match.absent(),
+      GlobalSecondaryIndexes: [Match.objectLike({ WarmThroughput: Match.absent() })],
+    });
+  });
+
+  test('tableWarmThroughput pre-warms the table and its index alike', () => {
+    synth({ tableWarmThroughput: { writeUnitsPerSecond: 12_000 } }).template.hasResourceProperties('AWS::DynamoDB::Table', {
+      WarmThroughput: { WriteUnitsPerSecond: 12_000 },
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byProviderDate', WarmThroughput: { WriteUnitsPerSecond: 12_000 } })],
+    });
+    synth({ tableWarmThroughput: { writeUnitsPerSecond: 12_000, readUnitsPerSecond: 15_000 } }).template.hasResourceProperties('AWS::DynamoDB::Table', {
+      WarmThroughput: { WriteUnitsPerSecond: 12_000, ReadUnitsPerSecond: 15_000 },
+    });
+  });
+
   test('TTL is always on expiresAt (replay guards expire); records get it only with lifecycle.recordExpiration', () => {
     synth().template.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
     synth().template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ TABLE_NAME: Match.anyValue(), RECORD_TTL_SECONDS: Match.absent() }) } });

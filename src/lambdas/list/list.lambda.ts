@@ -1,22 +1,27 @@
 /**
  * GET /webhooks?provider=&from=&to=&type=&status=&limit=&cursor= (IAM-authorised): the records
  * of a time range from the `byProviderDate` index, newest day first and, within a day, provider
- * by provider, newest first; paged with an opaque cursor. 400 for a malformed query.
+ * by provider, newest first (the provider-day's index shards read in parallel and merged); paged
+ * with an opaque cursor. 400 for a malformed query.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { errorResponse, jsonResponse } from '../../runtime/http';
-import { encodeCursor, parseListingRequest, partitions, type ListingPosition } from '../../runtime/listing';
-import { toPublicStatus, type PublicStatus } from '../../runtime/record';
+import { readMerged, type ShardQuery } from '../../runtime/index-shards';
+import { encodeCursor, parseListingRequest, partitions, type ListingQuery } from '../../runtime/listing';
+import { toPublicStatus } from '../../runtime/record';
 import { logger, requiredEnv } from '../shared/powertools';
 
 const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const tableName = requiredEnv('TABLE_NAME');
 const indexName = requiredEnv('INDEX_NAME');
 const providers = requiredEnv('PROVIDER_NAMES').split(',');
-/** Partitions one request may read before it answers with what it has and a cursor. */
-const MAX_QUERIES = 60;
+/**
+ * Queries one request may send before it answers with what it has and a cursor: a provider-day
+ * is INDEX_SHARDS + 1 keys read in parallel, so this is a few rounds of a few provider-days.
+ */
+const MAX_QUERIES = 120;
 
 export async function handler(event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {
   logger.resetKeys();
@@ -26,17 +31,25 @@ export async function handler(event: APIGatewayProxyEvent, context?: Context): P
     return errorResponse(400, parsed.error, parsed.message);
   }
   const { query } = parsed;
-  const keys = partitions(query);
-  const items: PublicStatus[] = [];
-  let position: ListingPosition | undefined = parsed.position;
-  const unfinished = (p: ListingPosition | undefined): p is ListingPosition => p !== undefined && p.partition < keys.length;
-  for (let queries = 0; unfinished(position) && items.length < query.limit && queries < MAX_QUERIES; queries++) {
-    const providerDate: string = keys[position.partition];
-    const filters = [
-      ...(query.type !== undefined ? ['eventType = :type'] : []),
-      ...(query.status !== undefined ? ['#status = :status'] : []),
-    ];
-    const response: QueryCommandOutput = await dynamo.send(new QueryCommand({
+  const all = partitions(query);
+  const read = await readMerged({
+    partitions: all, position: parsed.position, limit: query.limit, descending: true, maxQueries: MAX_QUERIES, query: queryKey(query),
+  });
+  const items = read.items.map((item) => {
+    const providerDate = String(item.providerDate);
+    return toPublicStatus({ ...item, provider: providerDate.slice(0, providerDate.indexOf('#')) });
+  });
+  return jsonResponse(200, { items, ...(read.position.partition < all.length ? { cursor: encodeCursor(read.position, query) } : {}) });
+}
+
+/** One page of one index key, newest first, with the listing's range and filters. */
+function queryKey(query: ListingQuery): ShardQuery {
+  const filters = [
+    ...(query.type !== undefined ? ['eventType = :type'] : []),
+    ...(query.status !== undefined ? ['#status = :status'] : []),
+  ];
+  return async (providerDate, startKey, limit) => {
+    const response = await dynamo.send(new QueryCommand({
       TableName: tableName,
       IndexName: indexName,
       KeyConditionExpression: 'providerDate = :pd AND receivedAt BETWEEN :from AND :to',
@@ -50,14 +63,9 @@ export async function handler(event: APIGatewayProxyEvent, context?: Context): P
       },
       ...(query.status !== undefined ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
       ScanIndexForward: false,
-      Limit: query.limit - items.length,
-      ...(position.lastKey ? { ExclusiveStartKey: position.lastKey } : {}),
+      Limit: limit,
+      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
     }));
-    const provider = providerDate.slice(0, providerDate.lastIndexOf('#'));
-    items.push(...(response.Items ?? []).map((item) => toPublicStatus({ ...item, provider })));
-    position = response.LastEvaluatedKey
-      ? { partition: position.partition, lastKey: response.LastEvaluatedKey }
-      : { partition: position.partition + 1 };
-  }
-  return jsonResponse(200, { items, ...(unfinished(position) ? { cursor: encodeCursor(position, query) } : {}) });
+    return { items: response.Items ?? [], ...(response.LastEvaluatedKey ? { lastKey: response.LastEvaluatedKey } : {}) };
+  };
 }

@@ -2,8 +2,8 @@
  * Replay of events (invoked, IAM-authorised by lambda:InvokeFunction): puts the `Webhook
  * Received` events of the selected webhooks on the bus again, built exactly as the publisher
  * builds them (same toEventEntry, same archive read) plus a `replay` marker. Selects by ids
- * (BatchGetItem) or by provider, time range and type (the `byProviderDate` index, then
- * BatchGetItem for the archive pointers). Only processed records made an event, so only they are
+ * (BatchGetItem) or by provider, time range and type (the `byProviderDate` index, its shards
+ * read in parallel and merged oldest first, then BatchGetItem for the archive pointers). Only processed records made an event, so only they are
  * replayed; the others are reported as skipped. Paced to REPLAY_RATE_PER_SECOND events a second,
  * it stops well within the AWS CLI's 60-second read timeout and returns a `nextCursor` to
  * continue. Bad input is answered with `{ error, message }`; failures of AWS calls are thrown.
@@ -16,6 +16,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { recordedWebhook, toEventEntry, type RecordedWebhook, type ReplayMarker } from '../../runtime/event';
+import { readMerged } from '../../runtime/index-shards';
 import { STATUS_PROCESSED } from '../../runtime/record';
 import {
   encodeReplayCursor, isFinished, pageLimit, parseReplayRequest, replayPartitions, sendTime, SkipReason,
@@ -49,6 +50,8 @@ export const WORK_MS = 40_000;
 const MARGIN_MS = 10_000;
 /** Attempts at keys BatchGetItem returns unprocessed (throttling) before the invocation fails. */
 const BATCH_GET_ATTEMPTS = 5;
+/** Index queries one page may send (a provider-day is INDEX_SHARDS + 1 keys, read in parallel). */
+const MAX_PAGE_QUERIES = 60;
 
 export interface ReplayResult {
   readonly replayId: string;
@@ -154,25 +157,37 @@ async function idsPage(selection: Extract<ReplaySelection, { kind: 'ids' }>, pos
   return { webhooks, skipped, next: { ...position, offset: position.offset + ids.length } };
 }
 
-/** Up to `limit` records of the range from one index partition, oldest first, then their full records. */
+/**
+ * Up to `limit` records of the range from the index, oldest first (a provider-day's shards
+ * merged; a page may span days), then their full records.
+ */
 async function rangePage(selection: Extract<ReplaySelection, { kind: 'range' }>, position: ReplayPosition, limit: number): Promise<Page> {
-  const partitions = replayPartitions(selection);
-  const response = await dynamo.send(new QueryCommand({
-    TableName: tableName,
-    IndexName: indexName,
-    KeyConditionExpression: 'providerDate = :pd AND receivedAt BETWEEN :from AND :to',
-    ...(selection.type !== undefined ? { FilterExpression: 'eventType = :type' } : {}),
-    ExpressionAttributeValues: {
-      ':pd': partitions[position.partition],
-      ':from': selection.from,
-      ':to': selection.to,
-      ...(selection.type !== undefined ? { ':type': selection.type } : {}),
+  const read = await readMerged({
+    partitions: replayPartitions(selection),
+    position,
+    limit,
+    descending: false,
+    maxQueries: MAX_PAGE_QUERIES,
+    query: async (providerDate, startKey, want) => {
+      const response = await dynamo.send(new QueryCommand({
+        TableName: tableName,
+        IndexName: indexName,
+        KeyConditionExpression: 'providerDate = :pd AND receivedAt BETWEEN :from AND :to',
+        ...(selection.type !== undefined ? { FilterExpression: 'eventType = :type' } : {}),
+        ExpressionAttributeValues: {
+          ':pd': providerDate,
+          ':from': selection.from,
+          ':to': selection.to,
+          ...(selection.type !== undefined ? { ':type': selection.type } : {}),
+        },
+        ScanIndexForward: true,
+        Limit: want,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }));
+      return { items: response.Items ?? [], ...(response.LastEvaluatedKey ? { lastKey: response.LastEvaluatedKey } : {}) };
     },
-    ScanIndexForward: true,
-    Limit: limit,
-    ...(position.lastKey ? { ExclusiveStartKey: position.lastKey } : {}),
-  }));
-  const listed = response.Items ?? [];
+  });
+  const listed = read.items;
   const skipped: SkippedWebhook[] = listed.filter((i) => i.status !== STATUS_PROCESSED).map((i) => skipOf(String(i.id), i));
   const processedIds = listed.filter((i) => i.status === STATUS_PROCESSED).map((i) => String(i.id));
   const items = await getRecords(processedIds);
@@ -182,9 +197,13 @@ async function rangePage(selection: Extract<ReplaySelection, { kind: 'range' }>,
     if (webhook) webhooks.push(webhook);
     else skipped.push(skipOf(id, items.get(id)));
   }
-  const next: ReplayPosition = response.LastEvaluatedKey
-    ? { ...position, lastKey: response.LastEvaluatedKey }
-    : { replayId: position.replayId, requestedAt: position.requestedAt, offset: 0, partition: position.partition + 1 };
+  const next: ReplayPosition = {
+    replayId: position.replayId,
+    requestedAt: position.requestedAt,
+    offset: 0,
+    partition: read.position.partition,
+    ...(read.position.shards ? { shards: read.position.shards } : {}),
+  };
   return { webhooks, skipped, next };
 }
 
