@@ -1,5 +1,6 @@
-import { Duration, type aws_apigateway as apigw, type aws_cloudwatch as cloudwatch, type aws_lambda as lambda, type aws_sqs as sqs } from 'aws-cdk-lib';
+import { Duration, type aws_cloudwatch as cloudwatch, type aws_lambda as lambda, type aws_sqs as sqs } from 'aws-cdk-lib';
 import type { HandlerMetrics } from '../core/handler-metrics';
+import type { FrontDoorMetrics } from '../ingress/front-door';
 
 /** One function under watch, with the name it has in alarms and graphs (`Ingest`, …). */
 export interface MonitoredFunction {
@@ -17,7 +18,8 @@ export interface MonitoredPipeline {
   readonly clientErrors: cloudwatch.IMetric;
   readonly serverErrors: cloudwatch.IMetric;
   readonly latency: cloudwatch.IMetric;
-  readonly integrationLatency: cloudwatch.IMetric;
+  /** Time spent in the function; only where the front door measures it apart (API Gateway). */
+  readonly integrationLatency?: cloudwatch.IMetric;
   readonly accepted: cloudwatch.IMetric;
   /** Deliveries answered 503 because the signing secrets could not be loaded. */
   readonly secretsUnavailable: cloudwatch.IMetric;
@@ -49,7 +51,8 @@ export function metricOldestMessageAge(queue: sqs.IQueue, props?: cloudwatch.Met
 /** Where the metrics of a pipeline come from. */
 export interface PipelineSources {
   readonly functions: MonitoredFunction[];
-  readonly api: apigw.RestApi;
+  /** The front door's traffic metrics (REST API, HTTP API or function URL). */
+  readonly frontDoor: FrontDoorMetrics;
   readonly queue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
   readonly archiveFailureQueue: sqs.IQueue;
@@ -58,18 +61,16 @@ export interface PipelineSources {
   readonly validatesPayloads?: boolean;
 }
 
-/** The metrics of a REST API pipeline. */
+/** The metrics of a pipeline, whatever its front door. */
 export function monitoredPipeline(sources: PipelineSources): MonitoredPipeline {
-  const { queue, handlerMetrics } = sources;
-  // The stage's metrics carry both ApiName and Stage, so they count this API's stage only.
-  const stage = sources.api.deploymentStage;
+  const { queue, handlerMetrics, frontDoor } = sources;
   return {
     functions: sources.functions,
-    requests: stage.metricCount({ statistic: 'Sum' }),
-    clientErrors: stage.metricClientError({ statistic: 'Sum' }),
-    serverErrors: stage.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
-    latency: stage.metricLatency({ statistic: 'p99' }),
-    integrationLatency: stage.metricIntegrationLatency({ statistic: 'p99' }),
+    requests: frontDoor.requests,
+    clientErrors: frontDoor.clientErrors,
+    serverErrors: frontDoor.serverErrors,
+    latency: frontDoor.latency,
+    ...(frontDoor.integrationLatency ? { integrationLatency: frontDoor.integrationLatency } : {}),
     accepted: handlerMetrics.accepted(),
     secretsUnavailable: handlerMetrics.secretsUnavailable(),
     processed: handlerMetrics.processed(),

@@ -19,7 +19,7 @@ export class WebhookDashboard extends cloudwatch.Dashboard {
     const perFunction = (metric: (fn: MonitoredPipeline['functions'][number]) => cloudwatch.IMetric) => pipeline.functions.map(metric);
     this.addWidgets(
       graph('API requests', [pipeline.requests, pipeline.clientErrors, pipeline.serverErrors]),
-      graph('API latency p99', [pipeline.latency, pipeline.integrationLatency]),
+      graph('API latency p99', [pipeline.latency, ...(pipeline.integrationLatency ? [pipeline.integrationLatency] : [])]),
       graph('Webhooks', [pipeline.accepted, pipeline.processed, pipeline.duplicates]),
     );
     this.addWidgets(
