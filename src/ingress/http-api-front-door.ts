@@ -52,7 +52,7 @@ export class HttpApiFrontDoor extends Construct implements FrontDoor {
   /** The custom domain; only with `domainName`. */
   public readonly domainName?: apigwv2.DomainName;
 
-  private readonly basePath?: string;
+  private readonly customDomain?: apigw.DomainNameOptions;
 
   constructor(scope: Construct, id: string, props: HttpApiFrontDoorProps) {
     super(scope, id);
@@ -117,7 +117,7 @@ export class HttpApiFrontDoor extends Construct implements FrontDoor {
     }
     if (options.domainName) {
       const domain = options.domainName;
-      this.basePath = domain.basePath;
+      this.customDomain = domain;
       this.domainName = new apigwv2.DomainName(this, 'DomainName', {
         domainName: domain.domainName,
         certificate: domain.certificate,
@@ -137,9 +137,10 @@ export class HttpApiFrontDoor extends Construct implements FrontDoor {
 
   /** The public URL of a path, on the custom domain when there is one. */
   public urlForPath(path: string): string {
-    if (this.domainName) {
-      const basePath = this.basePath ? `/${this.basePath}` : '';
-      return `https://${this.domainName.name}${basePath}${path}`;
+    const domain = this.customDomain;
+    if (domain) {
+      const basePath = domain.basePath ? `/${domain.basePath}` : '';
+      return `https://${domain.domainName}${basePath}${path}`;
     }
     return `https://${this.api.apiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}${path}`;
   }
