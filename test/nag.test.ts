@@ -6,7 +6,7 @@ import {
   NagPackSuppression, NagSuppressions, ServerlessChecks,
 } from 'cdk-nag';
 import { allOptionsProps } from './fixtures';
-import { WebhookProcessor, WebhookProcessorProps, WebhookProvider } from '../src';
+import { WebhookFrontDoor, WebhookProcessor, WebhookProcessorProps, WebhookProvider } from '../src';
 import { ACKNOWLEDGED_RULES } from '../src/core/findings';
 
 /**
@@ -110,6 +110,19 @@ const configs: Record<string, (stack: Stack) => WebhookProcessorProps> = {
     api: { accessLogging: false, executionLogging: false },
   }),
   'all options': allOptionsProps,
+  'HTTP API': (stack) => ({
+    providers: [WebhookProvider.stripe({ secrets: [secret(stack, 'StripeSecret')] })],
+    frontDoor: WebhookFrontDoor.HTTP_API,
+  }),
+  'HTTP API without access logs': (stack) => ({
+    providers: [WebhookProvider.stripe({ secrets: [secret(stack, 'StripeSecret')] })],
+    frontDoor: WebhookFrontDoor.HTTP_API,
+    api: { accessLogging: false },
+  }),
+  'function URLs': (stack) => ({
+    providers: [WebhookProvider.stripe({ secrets: [secret(stack, 'StripeSecret')] })],
+    frontDoor: WebhookFrontDoor.FUNCTION_URL,
+  }),
 };
 
 const cases = Object.keys(configs).flatMap((name) => [false, true].map((flag) => ({
