@@ -1,5 +1,5 @@
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { Match } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { WebhookFrontDoor } from '../../src';
 import { logicalIdOf, synth } from '../util';
 
@@ -48,10 +48,12 @@ describe('function URL front door', () => {
     // The URL's FunctionArn attribute: the listing function's ARN.
     const listing = { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::Lambda::Url', 'WebhooksFunctionUrlsList'), 'FunctionArn'] };
     template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([
-        { Action: 'lambda:InvokeFunctionUrl', Effect: 'Allow', Resource: listing, Condition: { StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' } } },
-        { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: listing, Condition: { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } } },
-      ]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          { Action: 'lambda:InvokeFunctionUrl', Effect: 'Allow', Resource: listing, Condition: { StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' } } },
+          { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: listing, Condition: { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } } },
+        ]),
+      },
     });
   });
 

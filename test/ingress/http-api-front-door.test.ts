@@ -1,6 +1,6 @@
+import { Match } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Match } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { WebhookFrontDoor, WebhookProvider } from '../../src';
 import { logicalIdOf, synth } from '../util';
@@ -68,10 +68,12 @@ describe('HTTP API front door', () => {
     const fixture = httpApi();
     fixture.processor.grantStatusRead(new iam.Role(fixture.stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() }));
     fixture.template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: [Match.objectLike({
-        Action: 'execute-api:Invoke',
-        Resource: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/\\$default/GET/status/\\*$')])] },
-      })] },
+      PolicyDocument: {
+        Statement: [Match.objectLike({
+          Action: 'execute-api:Invoke',
+          Resource: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/\\$default/GET/status/\\*$')])] },
+        })],
+      },
     });
   });
 

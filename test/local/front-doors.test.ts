@@ -11,11 +11,11 @@
 import { createHash } from 'node:crypto';
 import { Duration } from 'aws-cdk-lib';
 import { say, UNICODE_TEXT } from './support';
-import { WebhookFrontDoor } from '../../src';
 import { performHandshakes } from '../../local-pipeline/handshakes';
 import { destroyHttpAgent, getStatus, listWebhooks, postDelivery, request, scanRecords, waitForDrain, type HttpResult } from '../../local-pipeline/inspect';
 import { startPipeline, type Pipeline } from '../../local-pipeline/pipeline';
 import { sampleDelivery, withBadSignature } from '../../local-pipeline/signing';
+import { WebhookFrontDoor } from '../../src';
 
 interface Sent {
   readonly provider: string;

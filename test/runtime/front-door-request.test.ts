@@ -6,8 +6,19 @@ import { bodyOf, matchRoute, parseQueryString, requestOf, singleValues } from '.
 import { apiEvent } from '../lambdas/events';
 
 /** A payload format 2.0 event: an HTTP API's (routeKey given) or a function URL's (`$default`). */
-function v2Event(overrides: { method?: string; rawPath?: string; rawQueryString?: string; headers?: Record<string, string>; cookies?: string[];
-  body?: string; isBase64Encoded?: boolean; routeKey?: string; pathParameters?: Record<string, string> } = {}): APIGatewayProxyEventV2 {
+interface V2Overrides {
+  readonly method?: string;
+  readonly rawPath?: string;
+  readonly rawQueryString?: string;
+  readonly headers?: Record<string, string>;
+  readonly cookies?: string[];
+  readonly body?: string;
+  readonly isBase64Encoded?: boolean;
+  readonly routeKey?: string;
+  readonly pathParameters?: Record<string, string>;
+}
+
+function v2Event(overrides: V2Overrides = {}): APIGatewayProxyEventV2 {
   return {
     version: '2.0',
     routeKey: overrides.routeKey ?? '$default',
