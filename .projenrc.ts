@@ -215,7 +215,7 @@ project.testTask.spawn(testLocal);
 
 // ---- benchmarks: ratios measured side by side in one run, never timed assertions in tests ----
 const benchTask = project.addTask('bench', { description: 'Run every benchmark under bench/' });
-for (const name of ['signatures', 'bundles', 'scale']) {
+for (const name of ['signatures', 'bundles', 'scale', 'latency']) {
   const task = project.addTask(`bench:${name}`, {
     description: `Run bench/${name}.bench.ts`,
     exec: `ts-node --project tsconfig.dev.json bench/${name}.bench.ts`,
@@ -225,6 +225,7 @@ for (const name of ['signatures', 'bundles', 'scale']) {
 if (bundle) project.tasks.tryFind('bench:bundles')?.prependSpawn(bundle);
 // The scale model counts what the shipped bundles write on the local pipeline.
 if (bundle) project.tasks.tryFind('bench:scale')?.prependSpawn(bundle);
+if (bundle) project.tasks.tryFind('bench:latency')?.prependSpawn(bundle);
 
 // ---- checks a construct user would run (issue 5) ----
 const checkApiDocs = project.addTask('check:api-docs', {

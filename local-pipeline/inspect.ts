@@ -46,21 +46,22 @@ export function postDelivery(baseUrl: string, delivery: Delivery, provider = del
 }
 
 /** `GET /status/{id}`, signed with the local caller's credentials as IAM authorisation requires. */
-export function getStatus(baseUrl: string, id: string, signed = true): Promise<HttpResult> {
-  return signedGet(new URL(`${baseUrl}/status/${encodeURIComponent(id)}`), signed);
+export function getStatus(baseUrl: string, id: string, signed = true, service = 'execute-api'): Promise<HttpResult> {
+  return signedGet(new URL(`${baseUrl}/status/${encodeURIComponent(id)}`), signed, service);
 }
 
 /** `GET /webhooks?…` (the listing), signed like `getStatus`. */
-export function listWebhooks(baseUrl: string, params: Readonly<Record<string, string>>, signed = true): Promise<HttpResult> {
+export function listWebhooks(baseUrl: string, params: Readonly<Record<string, string>>, signed = true, service = 'execute-api'): Promise<HttpResult> {
   const url = new URL(`${baseUrl}/webhooks`);
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
-  return signedGet(url, signed);
+  return signedGet(url, signed, service);
 }
 
-function signedGet(url: URL, signed: boolean): Promise<HttpResult> {
+/** SigV4 for `service`: `execute-api` on an API's IAM routes, `lambda` on an AWS_IAM function URL. */
+function signedGet(url: URL, signed: boolean, service: string): Promise<HttpResult> {
   const headers: Record<string, string> = { host: url.host };
   const path = `${url.pathname}${url.search}`;
-  const auth = signed ? signRequest({ method: 'GET', url: path, headers }, CALLER_CREDENTIALS, LOCAL_REGION, 'execute-api') : {};
+  const auth = signed ? signRequest({ method: 'GET', url: path, headers }, CALLER_CREDENTIALS, LOCAL_REGION, service) : {};
   return request(url.toString(), 'GET', { ...headers, ...auth });
 }
 

@@ -16,6 +16,7 @@ import { REPO_ROOT, startEmulators, type Emulators } from './emulators/emulators
 import { functionName, provisionFromTemplate, type AwsClients, type Provisioned, type ProvisionedQueue } from './emulators/provision';
 import { startFaultProxy, type FaultProxy } from './fault-proxy';
 import { startApiServer, type ApiServer } from './stand-ins/api-gateway';
+import { startV2Server, type V2Server } from './stand-ins/payload-v2';
 import { startEventBus, type BusRule, type EventBus } from './stand-ins/event-bus';
 import { startSqsEventSource, type EventSourceHandle, type EventSourceOptions } from './stand-ins/event-source';
 import { createLocalFunction, lambdaReservedEnvironment, type LocalFunction } from './stand-ins/functions';
@@ -23,7 +24,7 @@ import { startStreamSource, type StreamSourceHandle } from './stand-ins/stream-s
 import { LOCAL_HANDSHAKE_PROVIDERS, LOCAL_SECRET_VALUES, LOCAL_TARGETS_DIR, STACK_NAME, synthesizeLocalApp, type LocalProcessorProps } from './template/app';
 import { localTargetDirs, matchShippedBundles, type ShippedBundle } from './template/bundles';
 import {
-  apiRoutes, apiSettings, eventRules, functionSpecs, propertiesOf, resolve, resolveString, sqsEventSources, streamEventSources,
+  type LocalFrontDoor, apiRoutes, apiSettings, eventRules, frontDoorOf, functionUrlsOf, httpApiRoutes, functionSpecs, propertiesOf, resolve, resolveString, sqsEventSources, streamEventSources,
   type ApiRoute, type FunctionSpec, type SqsEventSource, type StreamEventSource,
 } from './template/template';
 import type { ProviderRuntimeConfig } from '../src/providers/provider-config';
@@ -77,8 +78,12 @@ export interface LocalResources {
 }
 
 export interface Pipeline {
-  /** `http://127.0.0.1:<port>` of the API. */
+  /** `http://127.0.0.1:<port>` of the API (or of the function URLs, which share it). */
   readonly url: string;
+  /** The front door the template has, which the stand-in emulates. */
+  readonly frontDoor: LocalFrontDoor;
+  /** The SigV4 service of the IAM routes: `execute-api`, or `lambda` for function URLs. */
+  readonly iamService: string;
   readonly apiPort: number;
   readonly runDir: string;
   /**
@@ -251,23 +256,41 @@ async function build(
   const runtime = declaredRuntime(specs);
   step(`functions declare ${runtime}; they run here on Node.js ${process.versions.node}${localNodeMajor() < nodeMajor(runtime) ? ', which is older' : ''}`);
 
-  const routes = apiRoutes(template);
-  const settings = apiSettings(template);
-  const api: ApiServer = await startApiServer({
-    routes,
-    functions: byLogicalId,
-    stage: settings.stageName,
-    binaryMediaTypes: settings.binaryMediaTypes,
-    gatewayResponses: settings.gatewayResponses,
-    accountId: LOCAL_ACCOUNT_ID,
-    region: LOCAL_REGION,
-    queueUrls: new Map(provisioned.queues.map((q) => [q.logicalId, q.url])),
-    callers: [CALLER_CREDENTIALS],
-    port: options.apiPort ?? 0,
-    onRequest: options.onApiRequest,
-  });
+  const frontDoor = frontDoorOf(template);
+  let api: ApiServer | V2Server;
+  let routes: ApiRoute[];
+  if (frontDoor === 'rest-api') {
+    routes = apiRoutes(template);
+    const settings = apiSettings(template);
+    api = await startApiServer({
+      routes,
+      functions: byLogicalId,
+      stage: settings.stageName,
+      binaryMediaTypes: settings.binaryMediaTypes,
+      gatewayResponses: settings.gatewayResponses,
+      accountId: LOCAL_ACCOUNT_ID,
+      region: LOCAL_REGION,
+      queueUrls: new Map(provisioned.queues.map((q) => [q.logicalId, q.url])),
+      callers: [CALLER_CREDENTIALS],
+      port: options.apiPort ?? 0,
+      onRequest: options.onApiRequest,
+    });
+  } else if (frontDoor === 'http-api') {
+    routes = httpApiRoutes(template);
+    api = await startV2Server({
+      routes, functions: byLogicalId, accountId: LOCAL_ACCOUNT_ID, region: LOCAL_REGION, callers: [CALLER_CREDENTIALS], port: options.apiPort ?? 0, onRequest: options.onApiRequest,
+    });
+  } else {
+    const firstSegments: Readonly<Record<string, string>> = { ingest: 'webhook', status: 'status', list: 'webhooks' };
+    const functionUrls = functionUrlsOf(template).map((u) => ({ ...u, firstSegment: firstSegments[bundleByFunction.get(u.functionLogicalId)!.name] }));
+    // As routes, for the progress line and the tests: every method of every path reaches the function.
+    routes = functionUrls.map((u) => ({ httpMethod: 'ANY', resourcePath: `/${u.firstSegment}/*`, resourceLogicalId: u.functionLogicalId, authorizationType: u.authType, functionLogicalId: u.functionLogicalId }));
+    api = await startV2Server({
+      functionUrls, functions: byLogicalId, accountId: LOCAL_ACCOUNT_ID, region: LOCAL_REGION, callers: [CALLER_CREDENTIALS], port: options.apiPort ?? 0, onRequest: options.onApiRequest,
+    });
+  }
   stoppers.push(api.stop);
-  step(`API on ${api.url}: ${routes.map((r) => `${r.httpMethod} ${r.resourcePath}${r.authorizationType === 'AWS_IAM' ? ' (IAM)' : ''} → ${r.sqs ? 'SQS' : bundleByFunction.get(r.functionLogicalId)!.name}`).join(', ')}`);
+  step(`${frontDoor} on ${api.url}: ${routes.map((r) => `${r.httpMethod} ${r.resourcePath}${r.authorizationType === 'AWS_IAM' ? ' (IAM)' : ''} → ${r.sqs ? 'SQS' : bundleByFunction.get(r.functionLogicalId)!.name}`).join(', ')}`);
 
   const { mapping, deadLetterMapping } = webhookMappings(sqsEventSources(template), provisioned);
   const resources = localResources(provisioned, mapping);
@@ -334,6 +357,8 @@ async function build(
   return {
     url: api.url,
     apiPort: api.port,
+    frontDoor,
+    iamService: frontDoor === 'function-url' ? 'lambda' : 'execute-api',
     runDir,
     providers: providers.filter((p) => !LOCAL_HANDSHAKE_PROVIDERS.includes(p.name)),
     allProviders: providers,

@@ -4,7 +4,8 @@ import { MIN_NODE_MAJOR, nodeMajorOf } from './core/function-base';
 import { MAX_REPLAY_RATE } from './delivery/event-replay';
 import { webAclProblems } from './ingress/web-acl-validation';
 import { vpcEndpointProblems } from './network/vpc-endpoint-validation';
-import { internalSendersProblems } from './ingress/internal-senders';
+import { internalSenderFeatures, internalSendersProblems } from './ingress/internal-senders';
+import { WebhookFrontDoor } from './ingress/front-door';
 import { payloadSchemasOf } from './pipeline/payload-schemas-layer';
 import { compileAllProblem } from './providers/schema-compiler';
 import { SignatureScheme } from './providers/webhook-provider';
@@ -180,10 +181,43 @@ export function validateProps(scope: IConstruct, props: WebhookProcessorProps): 
   errors.push(...vpcEndpointProblems(props));
   // REST API only: a front door without usage plans, AWS integrations or IAuthorizers refuses internalSenderFeatures().
   errors.push(...internalSendersProblems(props.internalSenders, names));
+  errors.push(...frontDoorProblems(props));
 
   if (errors.length > 0) {
     throw invalidProps(scope, errors);
   }
+}
+
+/** The `api` settings the chosen front door does not have, each named with what to do instead. */
+function frontDoorProblems(props: WebhookProcessorProps): string[] {
+  const frontDoor = props.frontDoor ?? WebhookFrontDoor.REST_API;
+  if (frontDoor === WebhookFrontDoor.REST_API) return [];
+  const api = props.api ?? {};
+  const given = (name: keyof typeof api) => api[name] !== undefined;
+  const door = frontDoor === WebhookFrontDoor.HTTP_API ? 'WebhookFrontDoor.HTTP_API' : 'WebhookFrontDoor.FUNCTION_URL';
+  const problems: string[] = [];
+  const refuse = (name: keyof typeof api, why: string) => {
+    if (given(name)) problems.push(`'api.${name}' cannot be used with 'frontDoor: ${door}': ${why}`);
+  };
+  refuse('webAclArn', 'AWS WAF protects REST API stages, not HTTP APIs or function URLs; use WebhookFrontDoor.REST_API (the default) for a web ACL.');
+  refuse('webAcl', 'AWS WAF protects REST API stages, not HTTP APIs or function URLs; use WebhookFrontDoor.REST_API (the default) for a web ACL.');
+  for (const feature of internalSenderFeatures(props.internalSenders)) {
+    problems.push(`'${feature}' cannot be used with 'frontDoor: ${door}': API keys with usage plans, AWS service integrations (SQS) and IAuthorizers are features of REST APIs; use WebhookFrontDoor.REST_API (the default).`);
+  }
+  refuse('executionLogging', 'only REST APIs write execution logs; remove it (or use WebhookFrontDoor.REST_API).');
+  refuse('cloudWatchRole', "only REST APIs log through the account's API Gateway CloudWatch Logs role; remove it.");
+  refuse('stageName', frontDoor === WebhookFrontDoor.HTTP_API
+    ? "the HTTP API serves its routes on its '$default' stage, without a stage segment in the URL; remove it."
+    : 'function URLs have no stages; remove it.');
+  if (frontDoor === WebhookFrontDoor.FUNCTION_URL) {
+    const throttle = 'a function URL has no rate limit of its own; cap the ingest function with \'concurrency.ingestReservedConcurrency\' instead (the URL answers 429 beyond it).';
+    refuse('throttlingRateLimit', throttle);
+    refuse('throttlingBurstLimit', throttle);
+    refuse('domainName', 'function URLs take no custom domain (put CloudFront in front of it, or use WebhookFrontDoor.HTTP_API or REST_API).');
+    refuse('disableExecuteApiEndpoint', 'function URLs have no execute-api endpoint; remove it.');
+    refuse('accessLogging', 'function URLs write no access logs (the functions log every request); remove it.');
+  }
+  return problems;
 }
 
 /** The error listing every problem, named after the construct so that a stack of several says which. */

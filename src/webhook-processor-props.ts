@@ -15,6 +15,7 @@ import type {
 import type { WebhookWebAcl } from './ingress/web-acl-options';
 import type { WebhookVpcEndpoints } from './network/vpc-endpoint-options';
 import type { InternalSendersOptions } from './ingress/internal-senders-options';
+import type { WebhookFrontDoor } from './ingress/front-door';
 import type { WebhookProvider } from './providers/webhook-provider';
 
 /** Concurrency limits of the functions. */
@@ -29,7 +30,9 @@ export interface WebhookConcurrencyOptions {
 
   /**
    * Reserved concurrency of the ingest function, which caps how many deliveries are verified
-   * at once (API Gateway answers 429/5xx beyond it, and providers retry).
+   * at once (API Gateway answers 429/5xx beyond it, and providers retry). With
+   * `frontDoor: WebhookFrontDoor.FUNCTION_URL` it is the only throttle: a function URL has no
+   * rate limit of its own, and answers 429 once the function's concurrency is used up.
    *
    * @default - unreserved: the ingest function uses the account's unreserved pool
    */
@@ -280,7 +283,11 @@ export interface WebhookLifecycleOptions {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-/** The REST API's stage settings. */
+/**
+ * The API's stage settings. The REST API takes them all; an HTTP API takes the throttling, access
+ * logging, `domainName` and `disableExecuteApiEndpoint`; function URLs take none. A setting the
+ * chosen front door does not have is refused at synth.
+ */
 export interface WebhookApiOptions {
   /**
    * Steady-state requests per second the stage accepts before answering 429.
@@ -450,7 +457,17 @@ export interface WebhookProcessorProps {
   readonly lifecycle?: WebhookLifecycleOptions;
 
   /**
-   * Stage settings of the REST API.
+   * Which service receives the webhooks: the REST API (WAF, usage plans, execution logs), an
+   * HTTP API (about a third of the price) or Lambda function URLs (nothing beyond the functions).
+   * Each serves the same routes: `POST` and `GET /webhook/{provider}` open to providers,
+   * `GET /status/{id}` and `GET /webhooks` with IAM auth. See the README's "Front doors".
+   *
+   * @default WebhookFrontDoor.REST_API
+   */
+  readonly frontDoor?: WebhookFrontDoor;
+
+  /**
+   * Stage settings of the REST API or the HTTP API (`frontDoor`).
    *
    * @default - see WebhookApiOptions
    */

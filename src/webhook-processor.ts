@@ -4,6 +4,7 @@
 import {
   Duration, RemovalPolicy, Token,
   type aws_apigateway as apigw,
+  type aws_apigatewayv2 as apigwv2,
   aws_cloudwatch as cloudwatch,
   type aws_dynamodb as dynamodb,
   type aws_ec2 as ec2,
@@ -23,10 +24,13 @@ import { EventPublisher } from './delivery/event-publisher';
 import { DEFAULT_REPLAY_RATE, EventReplay } from './delivery/event-replay';
 import { WebhookRoutes } from './delivery/webhook-routes';
 import type { WebhookRuleOptions } from './delivery/webhook-rule-options';
-import { ManagedWebAcl } from './ingress/managed-web-acl';
+import { INGEST_MAX_BODY_BYTES, ManagedWebAcl } from './ingress/managed-web-acl';
 import { InternalSenders } from './ingress/internal-senders';
+import { WebhookFrontDoor, type FrontDoor } from './ingress/front-door';
+import { FunctionUrlFrontDoor } from './ingress/function-url-front-door';
+import { HttpApiFrontDoor } from './ingress/http-api-front-door';
 import { RestApiFrontDoor } from './ingress/rest-api-front-door';
-import { RouteAuthorization } from './ingress/routes';
+import { RouteAuthorization, type WebhookRoute } from './ingress/routes';
 import { WebhookIngest } from './ingress/webhook-ingest';
 import { metricDeadLetters, metricOldestMessageAge, monitoredEvents, monitoredPipeline } from './monitoring/monitored-pipeline';
 import { WebhookAlarms } from './monitoring/webhook-alarms';
@@ -39,7 +43,6 @@ import { RecordProcessor, visibilityTimeoutFor } from './pipeline/record-process
 import { LONGEST_MESSAGE_LIFE, WebhookQueues } from './pipeline/webhook-queues';
 import { StatusQuery } from './query/status-query';
 import { WebhookListing } from './query/webhook-listing';
-import { MAX_BODY_BYTES } from './runtime/message';
 import { STATUS_INDEX, WebhookStore } from './store/webhook-store';
 import { validateProps } from './validation';
 import type { WebhookProcessorProps } from './webhook-processor-props';
@@ -59,8 +62,20 @@ import type { WebhookProcessorProps } from './webhook-processor-props';
  * });
  */
 export class WebhookProcessor extends Construct {
-  /** The REST API. */
-  public readonly api: apigw.RestApi;
+  /** Which service receives the webhooks (`frontDoor`). */
+  public readonly frontDoor: WebhookFrontDoor;
+  /** The REST API; only with `frontDoor: WebhookFrontDoor.REST_API` (the default). */
+  public readonly api?: apigw.RestApi;
+  /** The HTTP API; only with `frontDoor: WebhookFrontDoor.HTTP_API`. */
+  public readonly httpApi?: apigwv2.HttpApi;
+  /** The HTTP API's custom domain (point a DNS alias at it); only with an HTTP API and `api.domainName`. */
+  public readonly httpApiDomainName?: apigwv2.DomainName;
+  /** The webhooks' function URL (AuthType NONE); only with `frontDoor: WebhookFrontDoor.FUNCTION_URL`. */
+  public readonly ingestFunctionUrl?: lambda.FunctionUrl;
+  /** The status function's URL (AuthType AWS_IAM); only with `frontDoor: WebhookFrontDoor.FUNCTION_URL`. */
+  public readonly statusFunctionUrl?: lambda.FunctionUrl;
+  /** The listing function's URL (AuthType AWS_IAM); only with `frontDoor: WebhookFrontDoor.FUNCTION_URL`. */
+  public readonly listFunctionUrl?: lambda.FunctionUrl;
   /** The function behind `POST /webhook/{provider}`. */
   public readonly ingestFunction: lambda.IFunction;
   /** The function that consumes the queue. */
@@ -87,11 +102,14 @@ export class WebhookProcessor extends Construct {
   public readonly table: dynamodb.ITable;
   /** The raw archive (`raw/`), oversized bodies in transit (`oversize/`) and dead letters (`dead-letters/`). */
   public readonly archiveBucket: s3.IBucket;
-  /** The API stage's access logs; only when `api.accessLogging` is on. */
+  /** The API stage's access logs; only with a REST or HTTP API, when `api.accessLogging` is on. */
   public readonly accessLogGroup?: logs.ILogGroup;
-  /** The stage's execution logs, kept even while `api.executionLogging` is off (so that turning it on again deploys). */
+  /**
+   * The REST API stage's execution logs, kept even while `api.executionLogging` is off (so that
+   * turning it on again deploys); only with the REST API.
+   */
   public readonly executionLogGroup?: logs.ILogGroup;
-  /** The ingest function's `live` alias, which API Gateway invokes; only with provisioned concurrency. */
+  /** The ingest function's `live` alias, which the front door invokes; only with provisioned concurrency. */
   public readonly ingestAlias?: lambda.Alias;
   /** The log groups of the ingest, processor, status and listing functions, in that order. */
   public readonly functionLogGroups: logs.ILogGroup[];
@@ -116,7 +134,7 @@ export class WebhookProcessor extends Construct {
 
   private readonly providerNames: string[];
   private readonly iamSenderNames: string[];
-  private readonly frontDoor: RestApiFrontDoor;
+  private readonly door: FrontDoor;
   private readonly store: WebhookStore;
   private readonly handlerMetrics: HandlerMetrics;
   private readonly functionSettings: FunctionSettings;
@@ -198,36 +216,60 @@ export class WebhookProcessor extends Construct {
     });
     const status = new StatusQuery(this, 'Status', { functions, store });
     const listing = new WebhookListing(this, 'Listing', { functions, store, providerNames: this.providerNames });
-    const apiOptions = props.api ?? {};
-    const managedAcl = apiOptions.webAcl
-      ? new ManagedWebAcl(this, 'WebAcl', { options: apiOptions.webAcl.options, maxBodyBytes: MAX_BODY_BYTES })
-      : undefined;
-    this.webAcl = managedAcl?.webAcl;
-    const frontDoor = new RestApiFrontDoor(this, 'Api', {
-      // The created web ACL is associated like one of the user's.
-      options: managedAcl ? { ...apiOptions, webAclArn: managedAcl.webAclArn } : apiOptions,
-      logRetention,
-      removalPolicy,
-      tracing: props.tracing ?? false,
-      routes: [
-        { method: 'POST', path: ['webhook', '{provider}'], handler: ingest.target, authorization: RouteAuthorization.NONE, operationName: 'ReceiveWebhook' },
-        // GET challenges (Meta, X CRC, Dropbox, Okta) reach the same function; the route exists only when a provider sends one.
-        ...(props.providers.some((p) => p._hasGetHandshake())
-          ? [{ method: 'GET', path: ['webhook', '{provider}'], handler: ingest.target, authorization: RouteAuthorization.NONE, operationName: 'AnswerWebhookHandshake' }]
-          : []),
-        { method: 'GET', path: ['status', '{id}'], handler: status.function, authorization: RouteAuthorization.IAM, operationName: 'GetWebhookStatus' },
-        { method: 'GET', path: ['webhooks'], handler: listing.function, authorization: RouteAuthorization.IAM, operationName: 'ListWebhooks' },
-      ],
-    });
-    const internalSenders = props.internalSenders === undefined ? undefined : new InternalSenders(this, 'InternalSenders', {
-      api: frontDoor.api,
-      ingest: ingest.target,
-      queue: queues.queue,
-      getHandshakeProviders: props.providers.filter((p) => p._hasGetHandshake()).map((p) => p.name),
-      options: props.internalSenders,
-    });
-    this.usagePlan = internalSenders?.usagePlan;
-    this.apiKeys = internalSenders?.apiKeys ?? [];
+    const routes: WebhookRoute[] = [
+      { method: 'POST', path: ['webhook', '{provider}'], handler: ingest.target, authorization: RouteAuthorization.NONE, operationName: 'ReceiveWebhook' },
+      // GET challenges (Meta, X CRC, Dropbox, Okta) reach the same function; the route exists only when a provider sends one.
+      ...(props.providers.some((p) => p._hasGetHandshake())
+        ? [{ method: 'GET', path: ['webhook', '{provider}'], handler: ingest.target, authorization: RouteAuthorization.NONE, operationName: 'AnswerWebhookHandshake' }]
+        : []),
+      { method: 'GET', path: ['status', '{id}'], handler: status.function, authorization: RouteAuthorization.IAM, operationName: 'GetWebhookStatus' },
+      { method: 'GET', path: ['webhooks'], handler: listing.function, authorization: RouteAuthorization.IAM, operationName: 'ListWebhooks' },
+    ];
+    this.frontDoor = props.frontDoor ?? WebhookFrontDoor.REST_API;
+    let apiKeys: apigw.IApiKey[] = [];
+    if (this.frontDoor === WebhookFrontDoor.HTTP_API) {
+      const httpApi = new HttpApiFrontDoor(this, 'HttpApi', { options: props.api ?? {}, logRetention, removalPolicy, routes });
+      this.door = httpApi;
+      this.httpApi = httpApi.api;
+      this.httpApiDomainName = httpApi.domainName;
+      this.accessLogGroup = httpApi.accessLogGroup;
+    } else if (this.frontDoor === WebhookFrontDoor.FUNCTION_URL) {
+      // A function URL serves every method and path: the GET handshakes reach the ingest function whatever the providers.
+      const urls = new FunctionUrlFrontDoor(this, 'FunctionUrls', { ingest: ingest.target, ingestFunction: ingest.function, status: status.function, list: listing.function });
+      this.door = urls;
+      this.ingestFunctionUrl = urls.ingestUrl;
+      this.statusFunctionUrl = urls.statusUrl;
+      this.listFunctionUrl = urls.listUrl;
+    } else {
+      const apiOptions = props.api ?? {};
+      const managedAcl = apiOptions.webAcl
+        ? new ManagedWebAcl(this, 'WebAcl', { options: apiOptions.webAcl.options, maxBodyBytes: INGEST_MAX_BODY_BYTES })
+        : undefined;
+      this.webAcl = managedAcl?.webAcl;
+      const restApi = new RestApiFrontDoor(this, 'Api', {
+        // The created web ACL is associated like one of the user's.
+        options: managedAcl ? { ...apiOptions, webAclArn: managedAcl.webAclArn } : apiOptions,
+        logRetention,
+        removalPolicy,
+        tracing: props.tracing ?? false,
+        routes,
+      });
+      this.door = restApi;
+      this.api = restApi.api;
+      this.accessLogGroup = restApi.accessLogGroup;
+      this.executionLogGroup = restApi.executionLogGroup;
+      // REST API only (validated): usage plans, the SQS integration and IAuthorizers are REST API features.
+      const internalSenders = props.internalSenders === undefined ? undefined : new InternalSenders(this, 'InternalSenders', {
+        api: restApi.api,
+        ingest: ingest.target,
+        queue: queues.queue,
+        getHandshakeProviders: props.providers.filter((p) => p._hasGetHandshake()).map((p) => p.name),
+        options: props.internalSenders,
+      });
+      this.usagePlan = internalSenders?.usagePlan;
+      apiKeys = internalSenders?.apiKeys ?? [];
+    }
+    this.apiKeys = apiKeys;
 
     this.store = store;
     this.table = store.table;
@@ -243,15 +285,11 @@ export class WebhookProcessor extends Construct {
     this.statusFunction = status.function;
     this.listFunction = listing.function;
     this.functionLogGroups = [ingest.function, processor.function, status.function, listing.function].map((fn) => fn.logGroup);
-    this.frontDoor = frontDoor;
-    this.api = frontDoor.api;
-    this.accessLogGroup = frontDoor.accessLogGroup;
-    this.executionLogGroup = frontDoor.executionLogGroup;
 
     this.functionSettings = functions;
 
     const monitored = monitoredPipeline({
-      api: this.api,
+      frontDoor: this.door.metrics(),
       queue: this.queue,
       deadLetterQueue: this.deadLetterQueue,
       archiveFailureQueue: this.archiveFailureQueue,
@@ -328,13 +366,30 @@ export class WebhookProcessor extends Construct {
   }
 
   /**
-   * The URL a provider delivers to: `https://…/v1/webhook/{name}`.
+   * The URL a provider delivers to, whatever the front door: `https://…/v1/webhook/{name}` on
+   * the REST API, `https://…/webhook/{name}` on an HTTP API or the ingest function URL, on the
+   * custom domain when there is one.
    *
    * @param providerName the provider's `name`
    */
   public webhookUrl(providerName: string): string {
     this.checkProviderName('webhookUrl()', providerName);
-    return this.frontDoor.urlForPath(`/webhook/${providerName}`);
+    return this.door.urlForPath(`/webhook/${providerName}`);
+  }
+
+  /**
+   * The URL of `GET /status/{id}` for a webhook id (IAM-authorised: sign with SigV4, service
+   * `execute-api` on an API, `lambda` on a function URL), whatever the front door.
+   *
+   * @param id the webhook id (`<provider>:<delivery id>`), percent-encoded here
+   */
+  public statusUrl(id: string): string {
+    return this.door.urlForPath(`/status/${Token.isUnresolved(id) ? id : encodeURIComponent(id)}`);
+  }
+
+  /** The URL of `GET /webhooks`, the listing (IAM-authorised), whatever the front door. */
+  public listUrl(): string {
+    return this.door.urlForPath('/webhooks');
   }
 
   /** The VPC endpoints the construct created (`vpcEndpoints`); empty otherwise. */
@@ -366,12 +421,14 @@ export class WebhookProcessor extends Construct {
   }
 
   /**
-   * Allows a principal to call `GET /status/{id}` (the route is IAM-authorised).
+   * Allows a principal to call `GET /status/{id}` (the route is IAM-authorised):
+   * `execute-api:Invoke` on the route with a REST or HTTP API; `lambda:InvokeFunctionUrl` and
+   * `lambda:InvokeFunction` (through the URL only) on the status function with function URLs.
    *
    * @param grantee the principal
    */
   public grantStatusRead(grantee: iam.IGrantable): iam.Grant {
-    return this.frontDoor.grantInvoke(grantee, 'GET', '/status/*');
+    return this.door.grantInvoke(grantee, 'GET', '/status/*');
   }
 
   /**
@@ -387,16 +444,18 @@ export class WebhookProcessor extends Construct {
       const configured = this.iamSenderNames.length > 0 ? `IAM senders: ${this.iamSenderNames.join(', ')}` : 'no internalSenders.iamSenders are configured';
       throw new Error(`grantSend(): no IAM sender is named '${senderName}' (${configured}). Providers' routes are not IAM-authorised.`);
     }
-    return this.frontDoor.grantInvoke(grantee, 'POST', `/webhook/${senderName}`);
+    return this.door.grantInvoke(grantee, 'POST', `/webhook/${senderName}`);
   }
 
   /**
-   * Allows a principal to call `GET /webhooks`, the listing (the route is IAM-authorised).
+   * Allows a principal to call `GET /webhooks`, the listing (the route is IAM-authorised):
+   * `execute-api:Invoke` on the route with a REST or HTTP API; `lambda:InvokeFunctionUrl` and
+   * `lambda:InvokeFunction` (through the URL only) on the listing function with function URLs.
    *
    * @param grantee the principal
    */
   public grantList(grantee: iam.IGrantable): iam.Grant {
-    return this.frontDoor.grantInvoke(grantee, 'GET', '/webhooks');
+    return this.door.grantInvoke(grantee, 'GET', '/webhooks');
   }
 
   /**

@@ -10,7 +10,7 @@ import {
   NagPackSuppression, NagSuppressions, ServerlessChecks,
 } from 'cdk-nag';
 import { allOptionsProps } from './fixtures';
-import { WebhookProcessor, WebhookProcessorProps, WebhookProvider, WebhookVpcEndpoints, WebhookWebAcl } from '../src';
+import { WebhookFrontDoor, WebhookProcessor, WebhookProcessorProps, WebhookProvider, WebhookVpcEndpoints, WebhookWebAcl } from '../src';
 import { ACKNOWLEDGED_RULES } from '../src/core/findings';
 
 /**
@@ -138,6 +138,19 @@ const configs: Record<string, (stack: Stack) => WebhookProcessorProps> = {
         authorizer: new apigw.TokenAuthorizer(stack, 'Authorizer', { handler: lambda.Function.fromFunctionArn(stack, 'AuthorizerFunction', 'arn:aws:lambda:us-east-1:123456789012:function:authorizer') }),
       }],
     },
+  }),
+  'HTTP API': (stack) => ({
+    providers: [WebhookProvider.stripe({ secrets: [secret(stack, 'StripeSecret')] })],
+    frontDoor: WebhookFrontDoor.HTTP_API,
+  }),
+  'HTTP API without access logs': (stack) => ({
+    providers: [WebhookProvider.stripe({ secrets: [secret(stack, 'StripeSecret')] })],
+    frontDoor: WebhookFrontDoor.HTTP_API,
+    api: { accessLogging: false },
+  }),
+  'function URLs': (stack) => ({
+    providers: [WebhookProvider.stripe({ secrets: [secret(stack, 'StripeSecret')] })],
+    frontDoor: WebhookFrontDoor.FUNCTION_URL,
   }),
 };
 

@@ -324,6 +324,58 @@ function sqsIntegrationOf(template: CfnTemplate, integration: Record<string, unk
   };
 }
 
+/** Which front door the template has: a REST API, an HTTP API or function URLs. */
+export type LocalFrontDoor = 'rest-api' | 'http-api' | 'function-url';
+
+export function frontDoorOf(template: CfnTemplate): LocalFrontDoor {
+  if (resourcesOfType(template, 'AWS::ApiGateway::RestApi').length > 0) return 'rest-api';
+  if (resourcesOfType(template, 'AWS::ApiGatewayV2::Api').length > 0) return 'http-api';
+  if (resourcesOfType(template, 'AWS::Lambda::Url').length > 0) return 'function-url';
+  throw new Error('the template has no front door (REST API, HTTP API or function URL)');
+}
+
+/** The function a reference (an Arn, or an alias of a function of the template) points at. */
+function functionBehind(template: CfnTemplate, value: unknown, what: string): string {
+  const ids = referencedIds(value).flatMap((id) => {
+    const resource = template.Resources[id];
+    if (resource?.Type === 'AWS::Lambda::Function') return [id];
+    if (resource?.Type === 'AWS::Lambda::Alias') return referencedIds(propertiesOf(resource).FunctionName).filter((f) => template.Resources[f]?.Type === 'AWS::Lambda::Function');
+    return [];
+  });
+  if (ids.length !== 1) throw new Error(`${what} does not point at one Lambda function of the template; only those are emulated`);
+  return ids[0];
+}
+
+/** The HTTP API's routes (`AWS::ApiGatewayV2::Route`, Lambda proxy integrations of payload format 2.0 only). */
+export function httpApiRoutes(template: CfnTemplate): ApiRoute[] {
+  return resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([logicalId, resource]) => {
+    const p = propertiesOf(resource);
+    const [method, path] = String(p.RouteKey).split(' ');
+    const integrationId = referencedIds(p.Target).find((id) => template.Resources[id]?.Type === 'AWS::ApiGatewayV2::Integration');
+    const integration = integrationId === undefined ? undefined : propertiesOf(template.Resources[integrationId]);
+    if (integration?.IntegrationType !== 'AWS_PROXY' || integration.PayloadFormatVersion !== '2.0') {
+      throw new Error(`route ${logicalId} is not a Lambda proxy integration of payload format 2.0; only those are emulated`);
+    }
+    return {
+      httpMethod: method,
+      resourcePath: path,
+      resourceLogicalId: logicalId,
+      authorizationType: String(p.AuthorizationType ?? 'NONE'),
+      functionLogicalId: functionBehind(template, integration.IntegrationUri, `route ${logicalId}`),
+    };
+  });
+}
+
+/** The function URLs (`AWS::Lambda::Url`): each one's function and AuthType. */
+export function functionUrlsOf(template: CfnTemplate): Array<{ readonly functionLogicalId: string; readonly authType: 'NONE' | 'AWS_IAM' }> {
+  return resourcesOfType(template, 'AWS::Lambda::Url').map(([logicalId, resource]) => {
+    const p = propertiesOf(resource);
+    if (p.AuthType !== 'NONE' && p.AuthType !== 'AWS_IAM') throw new Error(`function URL ${logicalId} has AuthType ${String(p.AuthType)}`);
+    if (p.InvokeMode !== undefined && p.InvokeMode !== 'BUFFERED') throw new Error(`function URL ${logicalId}: only InvokeMode BUFFERED is emulated`);
+    return { functionLogicalId: functionBehind(template, p.TargetFunctionArn, `function URL ${logicalId}`), authType: p.AuthType };
+  });
+}
+
 export function apiSettings(template: CfnTemplate): ApiSettings {
   const [, api] = onlyResourceOfType(template, 'AWS::ApiGateway::RestApi');
   const [, stage] = onlyResourceOfType(template, 'AWS::ApiGateway::Stage');

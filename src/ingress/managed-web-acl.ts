@@ -4,6 +4,13 @@ import { greaterThanPattern } from './content-length-pattern';
 import type { WebhookProviderIpRanges, WebhookWebAclOptions } from './web-acl-options';
 import { accept } from '../core/findings';
 
+
+/**
+ * `MAX_BODY_BYTES` of src/runtime/message.ts, repeated: library code cannot import src/runtime/,
+ * which is bundled into the handlers and left out of the package (a test checks they agree).
+ */
+export const INGEST_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
 /** Requests from one address in the window above which it is answered 429 (`rateLimit`). */
 export const DEFAULT_RATE_LIMIT = 3000;
 /** `rateLimitWindow` when not set: WAF's own default. */

@@ -1,4 +1,5 @@
 import {
+  Duration,
   Names,
   type RemovalPolicy,
   aws_apigateway as apigw,
@@ -8,6 +9,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ApiGatewayLoggingRole } from './api-gateway-logging-role';
+import type { FrontDoor, FrontDoorMetrics } from './front-door';
 import { RouteAuthorization, type WebhookRoute } from './routes';
 import { accept } from '../core/findings';
 import { acceptLogGroupFindings } from '../core/function-base';
@@ -31,7 +33,7 @@ export interface RestApiFrontDoorProps {
  * An API Gateway REST API serving the routes: regional, every body passed through as bytes,
  * throttled, with JSON access logs and ERROR execution logs.
  */
-export class RestApiFrontDoor extends Construct {
+export class RestApiFrontDoor extends Construct implements FrontDoor {
   /** The REST API. */
   public readonly api: apigw.RestApi;
 
@@ -167,6 +169,18 @@ export class RestApiFrontDoor extends Construct {
       actions: ['execute-api:Invoke'],
       resourceArns: [this.api.arnForExecuteApi(method, path, this.api.deploymentStage.stageName)],
     });
+  }
+
+  /** The stage's metrics: they carry both ApiName and Stage, so they count this API's stage only. */
+  public metrics(): FrontDoorMetrics {
+    const stage = this.api.deploymentStage;
+    return {
+      requests: stage.metricCount({ statistic: 'Sum' }),
+      clientErrors: stage.metricClientError({ statistic: 'Sum' }),
+      serverErrors: stage.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+      latency: stage.metricLatency({ statistic: 'p99' }),
+      integrationLatency: stage.metricIntegrationLatency({ statistic: 'p99' }),
+    };
   }
 
   private acceptFindings(options: WebhookApiOptions, tracing: boolean): void {

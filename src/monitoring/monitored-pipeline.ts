@@ -1,8 +1,8 @@
 import {
-  Duration, type aws_apigateway as apigw, type aws_cloudwatch as cloudwatch, type aws_lambda as lambda, type aws_logs as logs, type aws_sqs as sqs,
+  Duration, type aws_cloudwatch as cloudwatch, type aws_lambda as lambda, type aws_logs as logs, type aws_sqs as sqs,
 } from 'aws-cdk-lib';
-import { restApiTraffic, type FrontDoorTraffic } from './front-door-traffic';
 import { HandlerName, type HandlerMetrics } from '../core/handler-metrics';
+import type { FrontDoorMetrics } from '../ingress/front-door';
 
 /** One function under watch, with the name it has in alarms and graphs (`Ingest`, …). */
 export interface MonitoredFunction {
@@ -23,7 +23,7 @@ export interface MonitoredProvider {
  * What the alarms and the dashboard watch, as metrics: they know nothing of which front door or
  * queue produces them, so a new part adds its metrics here without editing them.
  */
-export interface MonitoredPipeline extends FrontDoorTraffic {
+export interface MonitoredPipeline extends FrontDoorMetrics {
   readonly functions: MonitoredFunction[];
   readonly providers: MonitoredProvider[];
   readonly accepted: cloudwatch.IMetric;
@@ -92,7 +92,8 @@ export interface PipelineSources {
   readonly functions: MonitoredFunction[];
   readonly providerNames: string[];
   readonly deliveryLogGroups: logs.ILogGroup[];
-  readonly api: apigw.RestApi;
+  /** The front door's traffic metrics (REST API, HTTP API or function URL). */
+  readonly frontDoor: FrontDoorMetrics;
   readonly queue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
   readonly archiveFailureQueue: sqs.IQueue;
@@ -101,11 +102,11 @@ export interface PipelineSources {
   readonly validatesPayloads?: boolean;
 }
 
-/** The metrics of a REST API pipeline. */
+/** The metrics of a pipeline, whatever its front door. */
 export function monitoredPipeline(sources: PipelineSources): MonitoredPipeline {
-  const { queue, handlerMetrics } = sources;
+  const { queue, handlerMetrics, frontDoor } = sources;
   return {
-    ...restApiTraffic(sources.api),
+    ...frontDoorMetrics(frontDoor),
     functions: sources.functions,
     providers: sources.providerNames.map((name) => ({
       name,
@@ -129,4 +130,10 @@ export function monitoredPipeline(sources: PipelineSources): MonitoredPipeline {
     archiveFailures: metricDeadLetters(sources.archiveFailureQueue),
     oldestMessageAge: metricOldestMessageAge(queue),
   };
+}
+
+/** The front door's metrics, without an `integrationLatency` key where it has none. */
+function frontDoorMetrics(metrics: FrontDoorMetrics): FrontDoorMetrics {
+  const { requests, clientErrors, serverErrors, latency, integrationLatency } = metrics;
+  return { requests, clientErrors, serverErrors, latency, ...(integrationLatency ? { integrationLatency } : {}) };
 }

@@ -50,7 +50,7 @@ export class WebhookDashboard extends cloudwatch.Dashboard {
     this.addWidgets(
       graph('API requests', [pipeline.requests, pipeline.clientErrors, pipeline.serverErrors]),
       graph('API 5xx %', [ratePercent('api', { failures: [pipeline.serverErrors], total: pipeline.requests }, API_5XX_RATE, '5xx %')]),
-      graph('API latency p99', [pipeline.latency, pipeline.integrationLatency]),
+      graph('API latency p99', [pipeline.latency, ...(pipeline.integrationLatency ? [pipeline.integrationLatency] : [])]),
     );
 
     this.section('Deliveries');

@@ -5,7 +5,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { WebhookProvider, WebhookWebAcl } from '../../src';
 import { greaterThanPattern } from '../../src/ingress/content-length-pattern';
-import { COMMON_RULES_COUNTED, KNOWN_BAD_INPUTS_COUNTED, countedRulesTable } from '../../src/ingress/managed-web-acl';
+import { COMMON_RULES_COUNTED, INGEST_MAX_BODY_BYTES, KNOWN_BAD_INPUTS_COUNTED, countedRulesTable } from '../../src/ingress/managed-web-acl';
 import { MAX_BODY_BYTES } from '../../src/runtime/message';
 import { synth } from '../util';
 
@@ -176,4 +176,8 @@ describe('managed web ACL (api.webAcl)', () => {
     template.resourceCountIs('AWS::WAFv2::WebACL', 0);
     template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { WebACLArn: 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/mine/1234abcd' });
   });
+});
+
+test("the web ACL's body limit is the ingest's (the constant library code repeats)", () => {
+  expect(INGEST_MAX_BODY_BYTES).toBe(MAX_BODY_BYTES);
 });

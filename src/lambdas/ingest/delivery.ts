@@ -2,7 +2,7 @@
  * Decides what to do with one delivery: reject it with a JSON 4xx, answer it directly, or
  * enqueue a message. Pure: no AWS clients, so every branch is unit-tested without mocks.
  */
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyResult } from 'aws-lambda';
 import { extractField } from '../../providers/fields';
 import {
   GET_HANDSHAKES, earlyHandshake, forgeableByHandshake, handshakeKindOf, signingSecrets, verifiedHandshake,
@@ -10,7 +10,8 @@ import {
 } from '../../providers/handshake';
 import type { ProviderRuntimeConfig } from '../../providers/provider-config';
 import { verifySignature, type RejectionReason } from '../../providers/verify';
-import { errorResponse, isJsonContentType, normalizeHeaders, parseJsonBody, providerNameOf, queryOf, rawBodyOf, type JsonBody } from '../../runtime/http';
+import { requestOf, type FrontDoorEvent, type FrontDoorRequest } from '../../runtime/front-door-request';
+import { errorResponse, isJsonContentType, parseJsonBody, type JsonBody } from '../../runtime/http';
 import { webhookId } from '../../runtime/ids';
 import { newMessage, type WebhookMessage } from '../../runtime/message';
 
@@ -70,28 +71,37 @@ const SIGNATURE_MESSAGES: Readonly<Record<RejectionReason, string>> = {
   no_secret: 'No signing secret is configured for this provider.',
 };
 
-export async function decide(event: APIGatewayProxyEvent, context: DeliveryContext): Promise<Decision> {
-  if (event.httpMethod !== 'POST' && event.httpMethod !== 'GET') {
+/** The route of deliveries and GET handshakes, on every front door. */
+export const INGEST_ROUTE = '/webhook/{provider}';
+
+/** The decision for a front door's event (REST API, HTTP API or function URL). */
+export async function decide(event: FrontDoorEvent, context: DeliveryContext): Promise<Decision> {
+  return decideRequest(requestOf(event, INGEST_ROUTE), context);
+}
+
+export async function decideRequest(request: FrontDoorRequest, context: DeliveryContext): Promise<Decision> {
+  const method = request.method;
+  if (method !== 'POST' && method !== 'GET') {
     return reject(405, 'method_not_allowed', 'Webhooks are delivered with POST.');
   }
-  const name = providerNameOf(event) ?? '';
+  const name = request.pathParameters.provider ?? '';
   const provider = context.providers.get(name);
   if (provider === undefined) {
     return reject(404, 'unknown_provider', 'No webhook provider is configured under this path.');
   }
-  const headers = normalizeHeaders(event);
+  const headers = request.headers;
   const receivedAt = context.now();
   const nowSeconds = Math.floor(receivedAt.getTime() / 1000);
-  const early = earlyHandshake(provider, { method: event.httpMethod, headers, query: queryOf(event), nowSeconds });
+  const early = earlyHandshake(provider, { method, headers, query: request.query, nowSeconds });
   if (early !== undefined) {
     return completeHandshake(provider, early, context);
   }
-  if (event.httpMethod === 'GET') {
+  if (method === 'GET') {
     return !GET_HANDSHAKES.includes(handshakeKindOf(provider) as HandshakeKind)
       ? reject(405, 'method_not_allowed', 'Webhooks are delivered with POST; this provider sends no GET handshake.')
       : reject(400, 'not_a_handshake', "This GET request is not the provider's handshake (its parameters are missing).");
   }
-  const rawBody = rawBodyOf(event);
+  const rawBody = request.body;
   if (rawBody === undefined) {
     return reject(400, 'invalid_body_encoding', 'The request body is not valid base64.');
   }

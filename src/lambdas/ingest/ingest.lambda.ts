@@ -11,14 +11,15 @@ import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { decide, type Answered, type DeliveryContext } from './delivery';
+import type { APIGatewayProxyResult, Context } from 'aws-lambda';
+import { decideRequest, INGEST_ROUTE, type Answered, type DeliveryContext } from './delivery';
 import {
   DeliveryOutcome, IngestMetricName, PROVIDER_DIMENSION, REASON_DIMENSION, UNKNOWN_PROVIDER, outcomeFields,
 } from '../../core/delivery-telemetry';
 import type { ProviderRuntimeConfig } from '../../providers/provider-config';
 import { decodeProviders } from '../../providers/provider-encoding';
-import { errorResponse, jsonResponse, providerNameOf } from '../../runtime/http';
+import { requestOf, type FrontDoorEvent } from '../../runtime/front-door-request';
+import { errorResponse, jsonResponse } from '../../runtime/http';
 import { encodeMessage, MAX_BODY_BYTES, MAX_INLINE_MESSAGE_BYTES, oversizeBodyKey, withBodyRef, type WebhookMessage } from '../../runtime/message';
 import { logger, metrics, requiredEnv } from '../shared/powertools';
 
@@ -51,7 +52,8 @@ async function secretValues(arns: readonly string[]): Promise<readonly string[]>
   return values.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim());
 }
 
-export async function handler(event: APIGatewayProxyEvent, lambdaContext?: Context): Promise<APIGatewayProxyResult> {
+/** Takes the event of any front door: REST API (1.0), HTTP API (2.0) or function URL. */
+export async function handler(event: FrontDoorEvent, lambdaContext?: Context): Promise<APIGatewayProxyResult> {
   logger.resetKeys();
   if (lambdaContext) logger.addContext(lambdaContext);
   try {
@@ -66,10 +68,11 @@ export async function handler(event: APIGatewayProxyEvent, lambdaContext?: Conte
   }
 }
 
-async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-  const provider = providerNameOf(event);
+async function handle(event: FrontDoorEvent): Promise<APIGatewayProxyResult> {
+  const request = requestOf(event, INGEST_ROUTE);
+  const provider = request.pathParameters.provider;
   logger.appendKeys({ provider });
-  const decision = await decide(event, context);
+  const decision = await decideRequest(request, context);
   if (decision.kind === 'unavailable') {
     logger.error('signing secrets could not be loaded; the provider will retry', { error: errorName(decision.error) });
     metrics.addMetric('SecretsUnavailable', MetricUnit.Count, 1);

@@ -6,7 +6,8 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyResult, Context } from 'aws-lambda';
+import { requestOf, singleValues, type FrontDoorEvent } from '../../runtime/front-door-request';
 import { errorResponse, jsonResponse } from '../../runtime/http';
 import { readMerged, type ShardQuery } from '../../runtime/index-shards';
 import { encodeCursor, parseListingRequest, partitions, type ListingQuery } from '../../runtime/listing';
@@ -23,10 +24,16 @@ const providers = requiredEnv('PROVIDER_NAMES').split(',');
  */
 const MAX_QUERIES = 120;
 
-export async function handler(event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {
+/** Takes the event of any front door: REST API (1.0), HTTP API (2.0) or function URL. */
+export async function handler(event: FrontDoorEvent, context?: Context): Promise<APIGatewayProxyResult> {
   logger.resetKeys();
   if (context) logger.addContext(context);
-  const parsed = parseListingRequest(event.queryStringParameters, providers, new Date());
+  const request = requestOf(event);
+  // A function URL answers every path and method: only GET /webhooks is this route.
+  if (!request.routed && (request.method !== 'GET' || request.path.replace(/\/$/, '') !== '/webhooks')) {
+    return errorResponse(404, 'not_found', 'This URL serves GET /webhooks only.');
+  }
+  const parsed = parseListingRequest(singleValues(request.query), providers, new Date());
   if (!parsed.ok) {
     return errorResponse(400, parsed.error, parsed.message);
   }

@@ -4,7 +4,8 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyResult, Context } from 'aws-lambda';
+import { requestOf, type FrontDoorEvent } from '../../runtime/front-door-request';
 import { errorResponse, jsonResponse } from '../../runtime/http';
 import { isValidWebhookId } from '../../runtime/ids';
 import { PUBLIC_ATTRIBUTE_NAMES, PUBLIC_ATTRIBUTES, toPublicStatus } from '../../runtime/record';
@@ -12,11 +13,18 @@ import { logger, requiredEnv } from '../shared/powertools';
 
 const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const tableName = requiredEnv('TABLE_NAME');
+const STATUS_ROUTE = '/status/{id}';
 
-export async function handler(event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {
+/** Takes the event of any front door: REST API (1.0), HTTP API (2.0) or function URL. */
+export async function handler(event: FrontDoorEvent, context?: Context): Promise<APIGatewayProxyResult> {
   logger.resetKeys();
   if (context) logger.addContext(context);
-  const id = decodePathParameter(event.pathParameters?.id);
+  const request = requestOf(event, STATUS_ROUTE);
+  // A function URL answers every path and method: only GET /status/{id} is this route.
+  if (!request.routed && (request.method !== 'GET' || request.pathParameters.id === undefined)) {
+    return errorResponse(404, 'not_found', 'This URL serves GET /status/{id} only.');
+  }
+  const id = decodePathParameter(request.pathParameters.id);
   if (!isValidWebhookId(id)) {
     return errorResponse(400, 'malformed_id', "The id is not a webhook id ('<provider>:<delivery id>').");
   }
