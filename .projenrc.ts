@@ -105,6 +105,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@adyen/api-library',
     '@workos-inc/node',
     'coinbase-commerce-node',
+    // Only for bench/: the seed-style handlers load AWS SDK v2, as the seed designs did.
+    'aws-sdk@^2',
   ],
 
   eslintOptions: {
