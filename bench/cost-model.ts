@@ -7,13 +7,14 @@ import * as path from 'node:path';
 import type { Counts } from './counting-proxy';
 
 interface Price { readonly usd: number; readonly unit: string; readonly source: string }
+interface HostedGateway { readonly name: string; readonly usdPerMillion: number | null; readonly unit: string; readonly source: string }
 export interface PriceTable {
   readonly region: string;
   readonly checked: string;
   readonly prices: Readonly<Record<'restApiPerMillion' | 'httpApiPerMillion' | 'functionUrlPerMillion' | 'lambdaRequestsPerMillion' | 'lambdaGbSecondX86'
   | 'lambdaGbSecondArm' | 'sqsPerMillion' | 's3PutPerThousand' | 's3GetPerThousand' | 's3StorageGbMonth' | 'dynamoWritePerMillion' | 'dynamoReadPerMillion'
   | 'eventBridgePerMillion' | 'logsIngestGb' | 'secretsManagerPer10k', Price>>;
-  readonly hostedGateways: ReadonlyArray<{ readonly name: string; readonly usdPerMillion: number | null; readonly unit: string; readonly source: string }>;
+  readonly hostedGateways: ReadonlyArray<HostedGateway>;
 }
 
 export const PRICE_TABLE = JSON.parse(fs.readFileSync(path.join(__dirname, 'prices.json'), 'utf8')) as PriceTable;
@@ -33,8 +34,12 @@ export interface FunctionUsage {
 export interface Measured {
   readonly webhooks: number;
   readonly counts: Counts;
-  /** SQS requests of the event source (the Lambda service's poller): receives in 64 KB chunks, deletes. */
-  readonly pollerRequests: number;
+  /**
+   * SQS requests counted from the messages (the SDKs send to the queue URL's host, past the
+   * counting proxy): each message's send in 64 KB chunks, the event source's receives in 64 KB
+   * chunks of the messages they return, one DeleteMessageBatch per batch.
+   */
+  readonly sqsRequests: number;
   readonly functions: Readonly<Record<string, FunctionUsage>>;
   /** Bytes of each webhook's request to the front door, for the HTTP API's 512 KB metering. */
   readonly requestBytes: readonly number[];
@@ -67,7 +72,7 @@ export function costPerMillion(m: Measured, frontDoor: FrontDoor): LineItem[] {
     items.push({ name: `Lambda duration: ${name} (${f.memoryMb} MB${f.arm64 ? ', arm64' : ''})`, usdPerMillion: perWebhook(gbSeconds * price) });
   }
   items.push({ name: 'Lambda requests', usdPerMillion: perWebhook(requests * PRICES.lambdaRequestsPerMillion.usd / 1e6) });
-  const sqsRequests = c.sqsSendChunks + c.sqsReceiveChunks + c.sqsOtherRequests + m.pollerRequests;
+  const sqsRequests = m.sqsRequests + c.sqsOtherRequests;
   items.push({ name: 'SQS requests (64 KB chunks)', usdPerMillion: perWebhook(sqsRequests * PRICES.sqsPerMillion.usd / 1e6) });
   items.push({ name: 'S3 requests', usdPerMillion: perWebhook((c.s3Puts + c.s3Lists) * PRICES.s3PutPerThousand.usd / 1000 + c.s3Gets * PRICES.s3GetPerThousand.usd / 1000) });
   items.push({ name: 'S3 storage, first month', usdPerMillion: perWebhook((c.s3BytesPut / GB) * PRICES.s3StorageGbMonth.usd) });

@@ -19,8 +19,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
-import { CHUNK, emptyCounts, startCountingProxy, type CountingProxy } from './counting-proxy';
 import { claimCheckCosts, costPerMillion, dominant, PRICE_TABLE, total, type FrontDoor, type FunctionUsage, type LineItem, type Measured } from './cost-model';
+import { CHUNK, emptyCounts, startCountingProxy, type CountingProxy } from './counting-proxy';
 import { row, writeRows, type BenchRow } from './results';
 import { SEED_MEMORY_MB, seedApiEvent, startSeedPipeline } from './seed/seed-pipeline';
 import { LOCAL_REGION } from '../local-pipeline/emulators/aws';
@@ -39,26 +39,30 @@ const PROVIDERS = ['stripe', 'github', 'shopify'];
 const WEBHOOKS = Number(process.env.BENCH_WEBHOOKS ?? 60);
 /** Enough to start every environment and fill its secrets cache for each provider: the steady state. */
 const WARM_UP = 30;
-const CONCURRENCY = 6;
 /**
  * Environments per function and event-source pollers. Few, so that the batching window fills
  * batches as it does under steady traffic in AWS, and the environments stay warm.
  */
 const LOCAL_CONCURRENCY = 2;
 
+/** Distinct bodies (the same bytes under a new id would be a replay, which makes no event). */
 function deliveries(pipeline: Pipeline, prefix: string, count: number): Delivery[] {
   return Array.from({ length: count }, (_, i) => {
     const name = PROVIDERS[i % PROVIDERS.length];
     const config = pipeline.providers.find((p) => p.name === name)!;
     const size = MIX_BYTES[i % MIX_BYTES.length];
     return sampleDelivery(config, pipeline.secretsOf(name)[0], {
-      deliveryId: `${prefix}-${name}-${i}`, eventType: 'order.updated', data: { object: { id: `obj_${i}`, notes: 'n'.repeat(Math.max(0, size - 200)) } },
+      deliveryId: `${prefix}-${name}-${i}`, eventType: 'order.updated', data: { object: { id: `${prefix}_obj_${i}`, notes: 'n'.repeat(Math.max(0, size - 200)) } },
     });
   });
 }
 
 /** SQS bills a receive by the 64 KB chunks of the messages it returns. */
 const receiveChunks = (messages: readonly Message[]) => Math.max(1, Math.ceil(messages.reduce((sum, m) => sum + Buffer.byteLength(m.Body ?? ''), 0) / CHUNK));
+
+/** A message's size as SQS bills its send: body and attributes, in 64 KB chunks. */
+const chunksOf = (m: Message) => Math.max(1, Math.ceil((Buffer.byteLength(m.Body ?? '')
+  + Object.entries(m.MessageAttributes ?? {}).reduce((sum, [k, a]) => sum + k.length + (a.DataType?.length ?? 0) + Buffer.byteLength(a.StringValue ?? ''), 0)) / CHUNK));
 
 const fileSize = (file: string) => (fs.existsSync(file) ? fs.statSync(file).size : 0);
 
@@ -89,7 +93,7 @@ async function measure(routes: boolean, withSeed: boolean): Promise<Run> {
   const proxies: CountingProxy[] = [await startCountingProxy(counts), await startCountingProxy(counts), await startCountingProxy(counts)];
   const [motoProxy, dynamoProxy, busProxy] = proxies;
   let measuring = false;
-  let pollerRequests = 0;
+  let sqsRequests = 0;
   let batches = 0;
   let batchedMessages = 0;
   const pipeline = await startPipeline({
@@ -104,12 +108,13 @@ async function measure(routes: boolean, withSeed: boolean): Promise<Run> {
     },
     onReceive: (messages) => {
       if (!measuring) return;
-      pollerRequests += receiveChunks(messages);
+      // Each message was sent once (SendMessage, in 64 KB chunks) and is received here.
+      sqsRequests += messages.reduce((sum, m) => sum + chunksOf(m), 0) + receiveChunks(messages);
       batches++;
       batchedMessages += messages.length;
     },
     // One DeleteMessageBatch per batch the function handled.
-    onBatch: () => { if (measuring) pollerRequests++; },
+    onBatch: () => { if (measuring) sqsRequests++; },
     progress: (line) => console.log(`  ${line}`),
   });
   motoProxy.setTarget(pipeline.emulators.moto.endpoint);
@@ -142,21 +147,23 @@ async function measure(routes: boolean, withSeed: boolean): Promise<Run> {
       if (routes) {
         await waitForEvents(pipeline, 120_000);
         // The publisher's PutEvents may still be on their way through the counting proxy.
-        while (measuring && counts.eventBridgeChunks < expected - WARM_UP && Date.now() < deadline) await new Promise((r) => setTimeout(r, 300));
+        const quiet = Date.now() + 15_000;
+        while (measuring && counts.eventBridgeChunks < expected - WARM_UP && Date.now() < quiet) await new Promise((r) => setTimeout(r, 300));
       } else {
         await waitForDrain(pipeline, 120_000);
       }
       await new Promise((r) => setTimeout(r, 1500));
     };
-    const post = async (list: Delivery[]) => mapConcurrently(list, CONCURRENCY, async (d) => {
+    const post = async (list: Delivery[]) => mapConcurrently(list, LOCAL_CONCURRENCY, async (d) => {
       const response = await postDelivery(pipeline.url, d);
-      if (response.status >= 300) throw new Error(`ingest answered ${response.status}: ${response.body.toString("utf8")}`);
+      if (response.status >= 300) throw new Error(`ingest answered ${response.status}: ${response.body.toString('utf8')}`);
       return response;
     });
 
     await post(deliveries(pipeline, 'warm', WARM_UP));
     await settle(WARM_UP);
     Object.assign(counts, emptyCounts());
+    const busEventsBefore = pipeline.bus?.events().size ?? 0;
     const logsBefore = Object.fromEntries(Object.keys(usage).map((name) => [name, fileSize(path.join(logDir, `${name}.log`))]));
     const mix = deliveries(pipeline, 'mix', WEBHOOKS);
     measuring = true;
@@ -165,10 +172,14 @@ async function measure(routes: boolean, withSeed: boolean): Promise<Run> {
     measuring = false;
     for (const name of Object.keys(usage)) usage[name].logBytes = fileSize(path.join(logDir, `${name}.log`)) - logsBefore[name];
     const ours: Measured = {
-      webhooks: WEBHOOKS, counts: { ...counts, byOperation: { ...counts.byOperation } }, pollerRequests,
-      functions: Object.fromEntries(Object.entries(usage).filter(([, u]) => u.invocations > 0)), requestBytes: mix.map((d) => d.body.length),
+      webhooks: WEBHOOKS,
+      counts: { ...counts, byOperation: { ...counts.byOperation } },
+      sqsRequests,
+      functions: Object.fromEntries(Object.entries(usage).filter(([, u]) => u.invocations > 0)),
+      requestBytes: mix.map((d) => d.body.length),
     };
-    console.log(`  counted (${routes ? 'routes on' : 'default'}): ${JSON.stringify(ours.counts.byOperation)}; poller ${pollerRequests}; batches ${batches}, avg ${(batchedMessages / Math.max(1, batches)).toFixed(1)}`);
+    if (routes) console.log(`  EventBridge: ${counts.eventBridgeChunks} entries (64 KB chunks) through the counting proxy; the local bus matched ${(pipeline.bus?.events().size ?? 0) - busEventsBefore} new events`);
+    console.log(`  counted (${routes ? 'routes on' : 'default'}): ${JSON.stringify(ours.counts.byOperation)}; SQS ${sqsRequests}; batches ${batches}, avg ${(batchedMessages / Math.max(1, batches)).toFixed(1)}`);
     const seed = withSeed ? await measureSeed(pipeline, mix) : undefined;
     return { ours, seed, avgBatch: batchedMessages / Math.max(1, batches), dynamoUnmetered: counts.dynamoUnmetered };
   } finally {
@@ -191,7 +202,7 @@ async function measureSeed(pipeline: Pipeline, mix: readonly Delivery[]): Promis
     'seed ingest': { invocations: 0, totalMs: 0, memoryMb: SEED_MEMORY_MB.ingest, arm64: false, logBytes: 0 },
     'seed processor': { invocations: 0, totalMs: 0, memoryMb: SEED_MEMORY_MB.processor, arm64: false, logBytes: 0 },
   };
-  let pollerRequests = 0;
+  let sqsRequests = 0;
   let measuring = false;
   const ingestOne = async (d: Delivery) => {
     const result = await seed.ingest.invoke(seedApiEvent(d.provider, d.headers, d.body));
@@ -210,9 +221,10 @@ async function measureSeed(pipeline: Pipeline, mix: readonly Delivery[]): Promis
       if (messages.length === 0) continue;
       const result = await seed.processor.invoke(toSqsEvent(messages, seed.queueArn, LOCAL_REGION));
       if (!result.ok) throw new Error(`seed processor failed: ${JSON.stringify(result.error)}`);
-      await pipeline.clients.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: seed.queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+      const entries = messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! }));
+      await pipeline.clients.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: seed.queueUrl, Entries: entries }));
       if (measuring) {
-        pollerRequests += receiveChunks(messages) + 1;
+        sqsRequests += messages.reduce((sum, m) => sum + chunksOf(m), 0) + receiveChunks(messages) + 1;
         usage['seed processor'].invocations++;
         usage['seed processor'].totalMs += result.durationMs;
       }
@@ -221,20 +233,21 @@ async function measureSeed(pipeline: Pipeline, mix: readonly Delivery[]): Promis
   };
   try {
     const warm = mix.slice(0, Math.min(WARM_UP, mix.length));
-    await mapConcurrently(warm, CONCURRENCY, ingestOne);
+    await mapConcurrently(warm, LOCAL_CONCURRENCY, ingestOne);
     await drain(warm.length);
     Object.assign(counts, emptyCounts());
     const logsBefore = Object.fromEntries(['ingest', 'processor'].map((n) => [n, fileSize(path.join(logDir, `seed-${n}.log`))]));
     measuring = true;
     // Ingested first, then drained: full batches of 10, as under steady traffic.
-    await mapConcurrently(mix, CONCURRENCY, ingestOne);
+    await mapConcurrently(mix, LOCAL_CONCURRENCY, ingestOne);
     await drain(mix.length);
     measuring = false;
     await new Promise((r) => setTimeout(r, 500));
     usage['seed ingest'].logBytes = fileSize(path.join(logDir, 'seed-ingest.log')) - logsBefore.ingest;
     usage['seed processor'].logBytes = fileSize(path.join(logDir, 'seed-processor.log')) - logsBefore.processor;
-    console.log(`  counted (seed 000): ${JSON.stringify(counts.byOperation)}; poller ${pollerRequests}`);
-    return { webhooks: mix.length, counts: { ...counts, byOperation: { ...counts.byOperation } }, pollerRequests, functions: usage, requestBytes: mix.map((d) => d.body.length) };
+    console.log(`  counted (seed 000): ${JSON.stringify(counts.byOperation)}; SQS ${sqsRequests}`);
+    const snapshot = { ...counts, byOperation: { ...counts.byOperation } };
+    return { webhooks: mix.length, counts: snapshot, sqsRequests, functions: usage, requestBytes: mix.map((d) => d.body.length) };
   } finally {
     await seed.stop();
     await motoProxy.stop();

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
       }));
       for (const d of deliveries) {
         const response = await postDelivery(pipeline.url, d);
-        if (response.status !== 202 && response.status !== 200) throw new Error(`ingest answered ${response.status}: ${response.body.toString("utf8")}`);
+        if (response.status !== 202 && response.status !== 200) throw new Error(`ingest answered ${response.status}: ${response.body.toString('utf8')}`);
       }
       const batch = await receiveExactly(pipeline.clients.sqs, pipeline.resources.queue.url, BATCH);
       await pipeline.clients.sqs.send(new SendMessageBatchCommand({
@@ -106,7 +106,9 @@ async function main(): Promise<void> {
     writeRows('processor', [
       row('processor', 'seed 000 sequential loop, batch of 10', `${seedMs} ms (${(BATCH / seedMs * 1000).toFixed(0)} webhooks/s)`, { note: 'S3 PUT then DynamoDB put per record, awaited in turn; AWS SDK v2' }),
       row('processor', 'shipped processor, batch of 10', `${oursMs} ms (${(BATCH / oursMs * 1000).toFixed(0)} webhooks/s)`, {
-        ratio, goal: `≥ ${GOAL}× seed 000's throughput`, met,
+        ratio,
+        goal: `≥ ${GOAL}× seed 000's throughput`,
+        met,
         note: met ? profile : `held back by the emulators' latency profile (${profile}): the round trips the seed awaits one by one, `
           + 'which the processor overlaps (one archive PUT per batch, the conditional writes at once), cost little here, and DynamoDB Local runs concurrent writes '
           + 'nearly one after another; the rest is per-invocation work on a shared 2-core machine (IPC, JSON, Powertools)',

@@ -74,7 +74,12 @@ export async function startSeedPipeline(clients: AwsClients, endpoints: SeedEndp
   const ingest = fn('ingest');
   const processor = fn('processor');
   return {
-    ingest, processor, queueUrl, queueArn, bucketName, tableName,
+    ingest,
+    processor,
+    queueUrl,
+    queueArn,
+    bucketName,
+    tableName,
     stop: async () => {
       await ingest.stop();
       await processor.stop();
@@ -95,8 +100,16 @@ export function seedApiEvent(provider: string, headers: Readonly<Record<string, 
     pathParameters: { provider },
     stageVariables: null,
     requestContext: {
-      accountId: '123456789012', apiId: 'seedapi', protocol: 'HTTP/1.1', httpMethod: 'POST', path: `/prod/webhook/${provider}`, stage: 'prod',
-      requestId: 'req', requestTimeEpoch: Date.now(), resourceId: 'res', resourcePath: '/webhook/{provider}',
+      accountId: '123456789012',
+      apiId: 'seedapi',
+      protocol: 'HTTP/1.1',
+      httpMethod: 'POST',
+      path: `/prod/webhook/${provider}`,
+      stage: 'prod',
+      requestId: 'req',
+      requestTimeEpoch: Date.now(),
+      resourceId: 'res',
+      resourcePath: '/webhook/{provider}',
       identity: { sourceIp: '203.0.113.7', userAgent: headers['User-Agent'] ?? null } as APIGatewayProxyEvent['requestContext']['identity'],
       authorizer: null,
     },
