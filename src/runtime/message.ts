@@ -16,13 +16,13 @@ export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
 /**
  * The largest message body sent inline; bigger deliveries are stored in the archive bucket first
  * (`oversize/`) and the message carries a reference (claim check). Chosen from the costs
- * (`npx projen bench:cost` prints the calculation, bench/README.md "Claim check"): SQS bills each
- * 64 KiB chunk of a message as one request on the send and on the receive ($0.40 per million
- * each), so a 1 MiB message costs 32 chunks, $12.80 per million; a claim check costs an S3 PUT
- * and GET ($5.40 per million) plus the body's storage under `oversize/` until its lifecycle rule
- * expires it (57 days), about $31 per million for a 1 MiB body. Inline is cheaper at every size
- * SQS accepts, so the threshold is SQS's limit, less the 16 KiB of headroom the previous 256 KiB
- * limit kept too.
+ * (`npx projen bench:cost` prints the calculation; README "Why messages go inline up to 1 MiB"):
+ * SQS bills each 64 KiB chunk of a message as one request on the send and on the receive ($0.40
+ * per million each), so a 1 MiB message costs 32 chunks, $12.80 per million; a claim check costs
+ * an S3 PUT and GET ($5.40 per million) plus the body's storage under `oversize/` until its
+ * lifecycle rule expires it (57 days), about $31 per million for the 760 KiB body of a 1 MiB
+ * message. Inline is cheaper at every size SQS accepts, so the threshold is SQS's limit, less the
+ * 16 KiB of headroom the previous 256 KiB limit kept too.
  */
 export const MAX_INLINE_MESSAGE_BYTES = SQS_MAX_MESSAGE_BYTES - 16 * 1024;
 
