@@ -110,10 +110,13 @@ export function durableQueue(
     ...props,
   });
   // Set explicitly, so that every queue (a dead letter is as large as its message) takes the
-  // largest message the ingest sends inline (MAX_INLINE_MESSAGE_BYTES). On the L1 resource,
-  // because the Queue L2 of the oldest aws-cdk-lib this library supports (2.193) refuses more than
-  // 262,144 bytes in `maxMessageSizeBytes` (newer ones accept 1,048,576); CloudFormation passes
-  // it to SQS, whose SendMessage "maximum size is 1 MiB or 1,048,576 bytes"
+  // largest message the ingest sends inline (MAX_INLINE_MESSAGE_BYTES), whatever a queue's
+  // default was when it was created. On the L1 resource, because the Queue L2 of the oldest
+  // aws-cdk-lib this library supports (2.193) refuses more than 262,144 bytes in
+  // `maxMessageSizeBytes` (newer ones accept 1,048,576). AWS::SQS::Queue MaximumMessageSize:
+  // "You can specify an integer from 1,024 bytes (1 KiB) to 1,048,576 bytes (1 MiB)"
+  // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sqs-queue.html),
+  // and SendMessage's "maximum size is 1 MiB or 1,048,576 bytes"
   // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html).
   (queue.node.defaultChild as sqs.CfnQueue).maximumMessageSize = QUEUE_MAX_MESSAGE_BYTES;
   if (!key) {
