@@ -78,8 +78,9 @@ beforeAll(async () => {
     await send('acme 800 KiB binary', sampleDelivery(provider('acme'), secret('acme'), {
       deliveryId: 'big-acme-1', body: binaryBody(OVERSIZE_BODY_BYTES), contentType: 'application/octet-stream',
     }), 1, 'big-acme-1'),
-    await send('stripe 400 KB JSON', sampleDelivery(provider('stripe'), secret('stripe'), {
-      deliveryId: 'evt_big_1', data: { padding: UNICODE_TEXT.repeat(6000) },
+    // About 816 KB of JSON: over the inline limit once base64-encoded in the message.
+    await send('stripe 800 KB JSON', sampleDelivery(provider('stripe'), secret('stripe'), {
+      deliveryId: 'evt_big_1', data: { padding: UNICODE_TEXT.repeat(12000) },
     }), 1, 'evt_big_1'),
   ];
 
