@@ -1,101 +1,164 @@
 /**
- * What the handler bundles cost: size on disk, gzipped size (what Lambda downloads) and module
- * initialisation time (the part of a cold start the code controls), measured side by side in one
- * run for:
- *   - the shipped bundles in assets/ (AWS SDK v3 and Powertools bundled, minified);
- *   - the same handlers with `@aws-sdk/*` left external, as if loaded from the runtime's copy;
- *   - Powertools logger + metrics alone, and an empty module, to show what Powertools adds.
+ * What the handler bundles cost at a cold start: size on disk, gzipped size (what Lambda
+ * downloads) and module initialisation time (the part of a cold start the code controls), in one
+ * run, for:
+ *   - every shipped bundle in assets/lambdas/ (AWS SDK v3 and Powertools bundled, minified, built
+ *     with `mainFields: ['module', 'main']`, see .projenrc.ts);
+ *   - the same handlers built without that setting (esbuild's default for node, `main` first), to
+ *     show what it is worth;
+ *   - seed 000's ingest handler (bench/seed/ingest.js: `require('aws-sdk')` + `new AWS.SQS()`) as
+ *     the nodejs16.x runtime loaded it (unbundled, AWS SDK v2 from node_modules as from the
+ *     runtime's /var/runtime/node_modules) and bundled + minified (what a newer runtime needs:
+ *     nodejs18.x and later have no SDK v2); the goal is held against the faster of the two;
+ *   - Powertools logger + metrics alone, and an empty module (the baseline subtracted).
  *
- *   npx projen bundle && npx ts-node --project tsconfig.dev.json bench/bundles.bench.ts
+ *   npx projen bench:bundles        (bundles first; rows in .bench/bundles.json)
  *
- * Init time is measured in fresh `node` processes (median of ROUNDS, variants interleaved).
+ * Init time: median of ROUNDS fresh `node` processes per variant, variants interleaved, minus the
+ * empty module's median (bare `node` start-up).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { buildSync } from 'esbuild';
+import { buildSync, type BuildOptions, type Metafile } from 'esbuild';
+import { median, row, writeRows, type BenchRow } from './results';
 
-const ROUNDS = 15;
-const HANDLERS = ['ingest', 'processor', 'status'] as const;
-const ENV = {
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 21);
+const INIT_GOAL = 0.25;
+const SIZE_GUIDE_BYTES = 300_000;
+const ENV: Record<string, string> = {
   QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/q',
+  DEAD_LETTER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/dlq',
+  ARCHIVE_FAILURE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/afq',
   ARCHIVE_BUCKET: 'b',
   ARCHIVE_PREFIX: 'raw/',
   OVERSIZE_PREFIX: 'oversize/',
+  DEAD_LETTER_PREFIX: 'dead-letters/',
+  REDRIVEN_PREFIX: 'dead-letters-redriven/',
   TABLE_NAME: 't',
-  WEBHOOK_PROVIDERS: '[]',
+  INDEX_NAME: 'i',
+  EVENT_BUS_NAME: 'bus',
+  PROCESSOR_NAME: 'p',
+  PROVIDER_NAMES: '[]',
+  MAX_RECEIVE_COUNT: '5',
+  REPLAY_RATE_PER_SECOND: '10',
+  WEBHOOK_PROVIDERS: '{"t":300,"p":[]}',
   AWS_REGION: 'us-east-1',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
-  // The SDK-external variants resolve @aws-sdk/* from the repo's node_modules.
+  AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+  // The unbundled seed handler resolves aws-sdk from the repo's node_modules.
   NODE_PATH: join(process.cwd(), 'node_modules'),
 };
+
+/** esbuild options of .projenrc.ts's bundlingOptions (the shipped ones), for the rebuilt variants. */
+const SHIPPED_BUILD: BuildOptions = { bundle: true, minify: true, keepNames: true, platform: 'node', target: 'node22', logLevel: 'silent', mainFields: ['module', 'main'] };
+/** The same without mainFields: esbuild's default for node (`main`, then `module`). */
+const BEFORE_BUILD: BuildOptions = { ...SHIPPED_BUILD, mainFields: undefined };
 
 interface Variant {
   readonly label: string;
   readonly file: string;
 }
 
-const BUILD = { bundle: true, minify: true, keepNames: true, platform: 'node', target: 'node22', logLevel: 'silent' } as const;
-
-function bundle(dir: string, name: string, entry: string, external: string[]): string {
-  const outfile = join(dir, `${name}.js`);
-  buildSync({ ...BUILD, entryPoints: [entry], outfile, external });
-  return outfile;
-}
-
-function bundleSource(dir: string, name: string, contents: string): string {
-  const outfile = join(dir, `${name}.js`);
-  buildSync({ ...BUILD, stdin: { contents, resolveDir: process.cwd(), loader: 'ts' }, outfile });
-  return outfile;
-}
-
 function initMillis(file: string): number {
   const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
-  return Number(execFileSync(process.execPath, ['-e', script], { env: { ...process.env, ...ENV }, cwd: process.cwd() }).toString());
+  return Number(execFileSync(process.execPath, ['-e', script], { env: { ...process.env, ...ENV }, cwd: process.cwd(), stdio: ['ignore', 'pipe', 'ignore'] }).toString());
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+const kb = (bytes: number) => `${(bytes / 1000).toFixed(0)} kB`;
+
+/** The three packages (or source folders) that put the most bytes in a bundle. */
+function heaviestInputs(metafile: Metafile): string {
+  const output = Object.values(metafile.outputs)[0];
+  const byPackage = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+    const key = match ? match[1] : input.split('/').slice(0, 2).join('/');
+    byPackage.set(key, (byPackage.get(key) ?? 0) + bytesInOutput);
+  }
+  return [...byPackage.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, v]) => `${k} ${kb(v)}`).join(', ');
 }
 
 function main(): void {
   const dir = mkdtempSync(join(tmpdir(), 'bundles-bench-'));
   try {
+    const handlers = readdirSync('assets/lambdas').sort();
+    if (handlers.length === 0) throw new Error('no bundles in assets/lambdas: run `npx projen bundle` first');
     const variants: Variant[] = [];
-    for (const name of HANDLERS) {
-      variants.push({ label: `${name} (shipped)`, file: join(process.cwd(), `assets/lambdas/${name}/${name}.lambda/index.js`) });
-      variants.push({ label: `${name} (SDK external)`, file: bundle(dir, `${name}-sdk-external`, `src/lambdas/${name}/${name}.lambda.ts`, ['@aws-sdk/*']) });
+    const heaviest = new Map<string, string>();
+    for (const name of handlers) {
+      const entry = `src/lambdas/${name}/${name}.lambda.ts`;
+      variants.push({ label: `${name}`, file: join(process.cwd(), `assets/lambdas/${name}/${name}.lambda/index.js`) });
+      const before = join(dir, `${name}-before.js`);
+      buildSync({ ...BEFORE_BUILD, entryPoints: [entry], outfile: before });
+      variants.push({ label: `${name} (before)`, file: before });
+      const meta = buildSync({ ...SHIPPED_BUILD, entryPoints: [entry], outfile: join(dir, `${name}-meta.js`), metafile: true }).metafile!;
+      heaviest.set(name, heaviestInputs(meta));
     }
-    const powertools = [
-      "import { Logger } from '@aws-lambda-powertools/logger';",
-      "import { Metrics } from '@aws-lambda-powertools/metrics';",
-      'export const logger = new Logger();',
-      'export const metrics = new Metrics();',
-    ].join('\n');
-    variants.push({ label: 'Powertools logger+metrics only', file: bundleSource(dir, 'powertools', powertools) });
+    const seedBundled = join(dir, 'seed-ingest-bundled.js');
+    buildSync({ ...SHIPPED_BUILD, mainFields: undefined, entryPoints: ['bench/seed/ingest.js'], outfile: seedBundled });
+    variants.push({ label: 'seed ingest, SDK v2 from the runtime', file: join(process.cwd(), 'bench/seed/ingest.js') });
+    variants.push({ label: 'seed ingest, SDK v2 bundled', file: seedBundled });
+    const powertools = join(dir, 'powertools.js');
+    buildSync({
+      ...SHIPPED_BUILD,
+      stdin: {
+        contents: "import { Logger } from '@aws-lambda-powertools/logger'; import { Metrics } from '@aws-lambda-powertools/metrics'; export const l = new Logger(); export const m = new Metrics();",
+        resolveDir: process.cwd(),
+        loader: 'ts',
+      },
+      outfile: powertools,
+    });
+    variants.push({ label: 'Powertools logger+metrics only', file: powertools });
     const emptyFile = join(dir, 'empty.js');
     writeFileSync(emptyFile, '');
     variants.push({ label: 'empty module', file: emptyFile });
 
     const samples = new Map<string, number[]>(variants.map((v) => [v.label, []]));
     for (let round = 0; round < ROUNDS; round++) {
-      for (const v of round % 2 === 0 ? variants : [...variants].reverse()) {
-        samples.get(v.label)!.push(initMillis(v.file));
-      }
+      for (const v of round % 2 === 0 ? variants : [...variants].reverse()) samples.get(v.label)!.push(initMillis(v.file));
+    }
+    const baseline = median(samples.get('empty module')!);
+    const init = (label: string) => median(samples.get(label)!) - baseline;
+    const size = (label: string) => statSync(variants.find((v) => v.label === label)!.file).size;
+    const gzip = (label: string) => gzipSync(readFileSync(variants.find((v) => v.label === label)!.file)).length;
+
+    console.log(`Handler bundles: size and module init (median of ${ROUNDS} fresh node processes minus bare node ${baseline.toFixed(1)} ms; ${process.version}, ${process.arch})\n`);
+    console.log(`${'variant'.padEnd(38)}${'size'.padStart(9)}${'gzip'.padStart(9)}${'init ms'.padStart(10)}`);
+    for (const v of variants) {
+      console.log(`${v.label.padEnd(38)}${kb(size(v.label)).padStart(9)}${kb(gzip(v.label)).padStart(9)}${init(v.label).toFixed(1).padStart(10)}`);
     }
 
-    const baseline = median(samples.get('empty module')!);
-    console.log(`Handler bundles: size and module init time (median of ${ROUNDS} fresh node processes, ${process.version}, ${process.arch})\n`);
-    console.log(`${'variant'.padEnd(34)}${'size KiB'.padStart(10)}${'gzip KiB'.padStart(10)}${'init ms'.padStart(10)}${'init − empty'.padStart(14)}`);
-    for (const v of variants) {
-      const bytes = readFileSync(v.file);
-      const init = median(samples.get(v.label)!);
-      console.log(`${v.label.padEnd(34)}${(statSync(v.file).size / 1024).toFixed(0).padStart(10)}${(gzipSync(bytes).length / 1024).toFixed(0).padStart(10)}${init.toFixed(1).padStart(10)}${(init - baseline).toFixed(1).padStart(14)}`);
+    const seedRuntime = init('seed ingest, SDK v2 from the runtime');
+    const seedBundledInit = init('seed ingest, SDK v2 bundled');
+    const seedRef = Math.min(seedRuntime, seedBundledInit);
+    const seedRefLabel = seedRef === seedRuntime ? 'seed ingest (SDK v2 from the runtime)' : 'seed ingest (SDK v2 bundled)';
+    const rows: BenchRow[] = [
+      row('bundles', 'seed ingest, SDK v2 from the runtime (nodejs16.x style)', `${seedRuntime.toFixed(1)} ms init, ${kb(size('seed ingest, SDK v2 from the runtime'))} + aws-sdk`, { note: seedRef === seedRuntime ? 'the reference for the init goal (the faster seed variant)' : null }),
+      row('bundles', 'seed ingest, SDK v2 bundled (minified)', `${seedBundledInit.toFixed(1)} ms init, ${kb(size('seed ingest, SDK v2 bundled'))}`, { note: seedRef === seedBundledInit ? 'the reference for the init goal (the faster seed variant)' : null }),
+    ];
+    for (const name of handlers) {
+      const ms = init(name);
+      const ratio = ms / seedRef;
+      const met = ratio <= INIT_GOAL;
+      rows.push(row('bundles', `${name} init`, `${ms.toFixed(1)} ms (before ${init(`${name} (before)`).toFixed(1)} ms)`, {
+        ratio,
+        goal: `≤ ${INIT_GOAL}× ${seedRefLabel}`,
+        met,
+        note: met ? null : `held back by its bundle's heaviest inputs: ${heaviest.get(name)}`,
+      }));
+      const bytes = size(name);
+      rows.push(row('bundles', `${name} bundle`, `${kb(bytes)} (gzip ${kb(gzip(name))}; before ${kb(size(`${name} (before)`))})`, {
+        goal: `< ${kb(SIZE_GUIDE_BYTES)} (a guide)`,
+        met: bytes < SIZE_GUIDE_BYTES,
+        note: bytes < SIZE_GUIDE_BYTES ? null : `heaviest inputs: ${heaviest.get(name)}`,
+      }));
     }
-    console.log('\nSDK external: the runtime would load @aws-sdk/* from its own (unminified) copy; here it loads from node_modules.');
+    rows.push(row('bundles', 'Powertools logger+metrics alone', `${init('Powertools logger+metrics only').toFixed(1)} ms init, ${kb(size('Powertools logger+metrics only'))}`));
+    const file = writeRows('bundles', rows);
+    console.log(`\nReference for the init goal: ${seedRefLabel}, ${seedRef.toFixed(1)} ms. Rows: ${file}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,4 +1,7 @@
 /**
+ * Over 400 lines: one scheme table (every signature family with its raw baseline and provider
+ * libraries) and the harness that times them; split, the table would need the harness's types.
+ *
  * Signature verification cost on a 4 KB body, per scheme: a raw one-shot node:crypto HMAC, our
  * `verifySignature`, and each provider's official library, measured side by side.
  *
@@ -13,6 +16,7 @@ import { createHmac, generateKeyPairSync, sign as signWithKey, verify as verifyW
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import { Webhook as SvixWebhook } from 'svix';
+import { row, writeRows, type BenchRow } from './results';
 import { PRESETS } from '../src/providers/presets';
 import type { ProviderRuntimeConfig } from '../src/providers/provider-config';
 import { verifySignature } from '../src/providers/verify';
@@ -409,6 +413,7 @@ function formatNs(ns: number): string {
 }
 
 function report(results: readonly SchemeResult[]): boolean {
+  const rows: BenchRow[] = [];
   const header = [pad('scheme', 28), pad('contender', 44), pad('ns/op', 10, true), pad('ours/raw', 9, true), pad('ours/official', 14, true)].join('  ');
   console.log(header);
   console.log('-'.repeat(header.length));
@@ -422,6 +427,16 @@ function report(results: readonly SchemeResult[]): boolean {
     const line = (label: string, values: readonly number[], ratioToRaw: string, ratioToOfficial: string): void => {
       console.log([pad(label === scheme.raw.label ? scheme.name : '', 28), pad(label, 44), pad(formatNs(median(values)), 10, true), pad(ratioToRaw, 9, true), pad(ratioToOfficial, 14, true)].join('  '));
     };
+    const oursNs = median(ours);
+    const officials = scheme.officials.map((o) => `${o.label} ${medianRatio(ours, samples.get(o)!).toFixed(2)}×`).join('; ');
+    rows.push(row('signatures', scheme.name, `${formatNs(oursNs)} (raw ${formatNs(median(raw))})`, {
+      ratio: oursOverRaw,
+      goal: scheme.goal === false ? null : `≤ ${GOAL_RATIO}× one raw HMAC`,
+      met: scheme.goal === false ? null : pass,
+      note: pass
+        ? (officials === '' ? null : `ours / provider library: ${officials}`)
+        : `held back by ${scheme.name}'s parsing beyond one HMAC of the body (see bench/README.md)`,
+    }));
     line(scheme.raw.label, raw, '', '');
     line(scheme.ours.label, ours, `${oursOverRaw.toFixed(2)}×${pass ? '' : ' !'}`, '');
     for (const official of scheme.officials) {
@@ -429,6 +444,7 @@ function report(results: readonly SchemeResult[]): boolean {
     }
   }
   console.log('');
+  writeRows('signatures', rows);
   console.log(`${allPass ? 'PASS' : 'FAIL'}: verifySignature ≤ ${GOAL_RATIO}× one raw HMAC of a ${BODY_BYTES} B body for every HMAC scheme (public-key schemes: compared with their SDKs, not held to the goal)`);
   return allPass;
 }
@@ -443,7 +459,9 @@ async function main(): Promise<void> {
   }
   const pass = report(results);
   console.log(`(${((Date.now() - started) / 1000).toFixed(1)} s; sink ${typeof sink})`);
-  process.exitCode = pass ? 0 : 1;
+  // A missed goal is in the rows (and the summary table), not the exit code: `npx projen bench`
+  // goes on to the other benches and prints one table.
+  void pass;
 }
 
 main().catch((error: unknown) => {

@@ -38,6 +38,8 @@ export interface PipelineOptions {
   readonly props?: LocalProcessorProps;
   /** Add a provider of each remaining signature scheme family (LOCAL_SCHEME_FAMILIES in template/app.ts). @default false */
   readonly everySchemeFamily?: boolean;
+  /** Whether the app has the local routes (and so the event bus and the publisher); bench/cost.bench.ts compares both. @default true */
+  readonly routes?: boolean;
   /** Port of the API on 127.0.0.1; 0 picks a free one. @default 0 */
   readonly apiPort?: number;
   /**
@@ -151,7 +153,7 @@ async function build(
     t = Date.now();
   };
 
-  const synth = synthesizeLocalApp(path.join(runDir, 'cdk.out'), options.props, { everySchemeFamily: options.everySchemeFamily });
+  const synth = synthesizeLocalApp(path.join(runDir, 'cdk.out'), options.props, { everySchemeFamily: options.everySchemeFamily, routes: options.routes });
   const template = synth.template;
   const specs = functionSpecs(template);
   const bundleByFunction = matchShippedBundles(specs, synth.assetManifest, synth.outdir, REPO_ROOT, localTargetDirs(LOCAL_TARGETS_DIR));

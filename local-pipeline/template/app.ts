@@ -146,6 +146,8 @@ export interface AssetManifest {
 export interface LocalAppOptions {
   /** Add a provider of each remaining scheme family (LOCAL_SCHEME_FAMILIES). @default false */
   readonly everySchemeFamily?: boolean;
+  /** Add the local routes (LOCAL_ROUTES), and with them the event bus and the publisher. @default true */
+  readonly routes?: boolean;
 }
 
 /** Builds the stack; `props` override the construct's defaults (e.g. a short processing timeout). */
@@ -185,7 +187,7 @@ export function buildLocalStack(app: App, props: LocalProcessorProps = {}, optio
       ...(options.everySchemeFamily === true ? schemeFamilyProviders(secret) : handshakeProviders(secret)),
     ],
   });
-  addLocalRoutes(stack, webhooks);
+  if (options.routes ?? true) addLocalRoutes(stack, webhooks);
   return stack;
 }
 

@@ -24,6 +24,12 @@ export const REDRIVES_COVERED = 3;
 export const LONGEST_MESSAGE_LIFE = Duration.days(MESSAGE_RETENTION.toDays() * (1 + REDRIVES_COVERED));
 
 /**
+ * Every queue's `MaximumMessageSize`: the most SQS accepts (the handlers' SQS_MAX_MESSAGE_BYTES in
+ * src/runtime/message.ts, which a test keeps equal; the construct does not import handler modules).
+ */
+export const QUEUE_MAX_MESSAGE_BYTES = 1_048_576;
+
+/**
  * Receives of a dead letter the archiver gets before the dead-letter queue moves it on to the
  * archive-failure queue. Added to the main queue's maxReceiveCount, because a message keeps its
  * receive count when SQS moves it to a dead-letter queue (moto, which the local pipeline runs,
@@ -103,6 +109,16 @@ export function durableQueue(
     removalPolicy,
     ...props,
   });
+  // Set explicitly, so that every queue (a dead letter is as large as its message) takes the
+  // largest message the ingest sends inline (MAX_INLINE_MESSAGE_BYTES), whatever a queue's
+  // default was when it was created. On the L1 resource, because the Queue L2 of the oldest
+  // aws-cdk-lib this library supports (2.193) refuses more than 262,144 bytes in
+  // `maxMessageSizeBytes` (newer ones accept 1,048,576). AWS::SQS::Queue MaximumMessageSize:
+  // "You can specify an integer from 1,024 bytes (1 KiB) to 1,048,576 bytes (1 MiB)"
+  // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sqs-queue.html),
+  // and SendMessage's "maximum size is 1 MiB or 1,048,576 bytes"
+  // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html).
+  (queue.node.defaultChild as sqs.CfnQueue).maximumMessageSize = QUEUE_MAX_MESSAGE_BYTES;
   if (!key) {
     accept(queue, [{
       checkov: ['CKV_AWS_27'],

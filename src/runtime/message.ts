@@ -8,10 +8,24 @@ import { integrationMessageInput, isIntegrationMessage } from './integration-mes
 export const MESSAGE_VERSION = 1;
 
 /**
- * The largest message body sent inline. SQS accepts 256 KiB on every queue; bigger deliveries
- * are stored in the archive bucket first and the message carries a reference (claim check).
+ * The largest message SQS accepts, which the construct sets on its queues explicitly
+ * (`MaximumMessageSize`): "The maximum size is 1 MiB or 1,048,576 bytes" (SendMessage's
+ * MessageBody, https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html).
  */
-export const MAX_INLINE_MESSAGE_BYTES = 240 * 1024;
+export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
+
+/**
+ * The largest message body sent inline; bigger deliveries are stored in the archive bucket first
+ * (`oversize/`) and the message carries a reference (claim check). Chosen from the costs
+ * (`npx projen bench:cost` prints the calculation; README "Why messages go inline up to 1 MiB"):
+ * SQS bills each 64 KiB chunk of a message as one request on the send and on the receive ($0.40
+ * per million each), so a 1 MiB message costs 32 chunks, $12.80 per million; a claim check costs
+ * an S3 PUT and GET ($5.40 per million) plus the body's storage under `oversize/` until its
+ * lifecycle rule expires it (57 days), about $31 per million for the 760 KiB body of a 1 MiB
+ * message. Inline is cheaper at every size SQS accepts, so the threshold is SQS's limit, less the
+ * 16 KiB of headroom the previous 256 KiB limit kept too.
+ */
+export const MAX_INLINE_MESSAGE_BYTES = SQS_MAX_MESSAGE_BYTES - 16 * 1024;
 
 /**
  * The largest delivery accepted (4 MiB). API Gateway hands the body to Lambda base64-encoded

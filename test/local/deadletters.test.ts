@@ -10,7 +10,7 @@
 import { GetObjectCommand, DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { PurgeQueueCommand, SetQueueAttributesCommand, type Message } from '@aws-sdk/client-sqs';
 import { Duration } from 'aws-cdk-lib';
-import { archiveMismatch, binaryBody, say, UNICODE_TEXT } from './support';
+import { archiveMismatch, binaryBody, OVERSIZE_BODY_BYTES, say, UNICODE_TEXT } from './support';
 import {
   destroyHttpAgent, getStatus, listWebhooks, postDelivery, queueDepth, scanRecords, webhookIdOf, type WebhookRecord,
 } from '../../local-pipeline/inspect';
@@ -58,7 +58,7 @@ async function sendWebhooks(label: string, count: number, oversized: boolean): P
   for (let i = 0; i < count; i++) {
     const config = providers[i % providers.length];
     const delivery = oversized && i === 0
-      ? sampleDelivery(config, pipeline.secretsOf(config.name)[0], { deliveryId: `${label}-${i}`, body: binaryBody(300 * 1024), contentType: 'application/octet-stream' })
+      ? sampleDelivery(config, pipeline.secretsOf(config.name)[0], { deliveryId: `${label}-${i}`, body: binaryBody(OVERSIZE_BODY_BYTES), contentType: 'application/octet-stream' })
       : sampleDelivery(config, pipeline.secretsOf(config.name)[0], { deliveryId: `${label}-${i}`, data: { label, n: i, note: UNICODE_TEXT } });
     const response = await postDelivery(pipeline.url, delivery);
     if (response.status !== 202 && response.status !== 200) throw new Error(`${config.name}: ${response.status} ${response.body.toString()}`);

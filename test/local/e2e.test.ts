@@ -4,7 +4,7 @@
  */
 import type { Message } from '@aws-sdk/client-sqs';
 import { Duration } from 'aws-cdk-lib';
-import { archiveMismatch, binaryBody, say, UNICODE_TEXT } from './support';
+import { archiveMismatch, binaryBody, OVERSIZE_BODY_BYTES, say, UNICODE_TEXT } from './support';
 import {
   archivedDelivery, countRecords, destroyHttpAgent, getStatus, mapConcurrently, postDelivery, queueDepth, readDeadLetters, request, scanRecords,
   waitForDrain, waitForRecordCount, webhookIdOf, type HttpResult, type WebhookRecord,
@@ -75,11 +75,12 @@ beforeAll(async () => {
     await send('stripe delivered twice', sampleDelivery(provider('stripe'), secret('stripe'), { deliveryId: 'evt_dup_1' }), 2, 'evt_dup_1'),
   ];
   oversize = [
-    await send('acme 300 KB binary', sampleDelivery(provider('acme'), secret('acme'), {
-      deliveryId: 'big-acme-1', body: binaryBody(300 * 1024), contentType: 'application/octet-stream',
+    await send('acme 800 KiB binary', sampleDelivery(provider('acme'), secret('acme'), {
+      deliveryId: 'big-acme-1', body: binaryBody(OVERSIZE_BODY_BYTES), contentType: 'application/octet-stream',
     }), 1, 'big-acme-1'),
-    await send('stripe 400 KB JSON', sampleDelivery(provider('stripe'), secret('stripe'), {
-      deliveryId: 'evt_big_1', data: { padding: UNICODE_TEXT.repeat(6000) },
+    // About 816 KB of JSON: over the inline limit once base64-encoded in the message.
+    await send('stripe 800 KB JSON', sampleDelivery(provider('stripe'), secret('stripe'), {
+      deliveryId: 'evt_big_1', data: { padding: UNICODE_TEXT.repeat(12000) },
     }), 1, 'evt_big_1'),
   ];
 

@@ -10,7 +10,7 @@
  * whole re-published event with the same webhook id (at least once, detectable by that id).
  */
 import { Duration } from 'aws-cdk-lib';
-import { archiveMismatch, binaryBody, say, UNICODE_TEXT } from './support';
+import { archiveMismatch, binaryBody, OVERSIZE_BODY_BYTES, say, UNICODE_TEXT } from './support';
 import { matchRules } from '../../local-pipeline/event-ruler/ruler';
 import { seededRandom } from '../../local-pipeline/fault-proxy';
 import {
@@ -126,7 +126,7 @@ beforeAll(async () => {
     const config = pipeline.providers[i % pipeline.providers.length];
     const secret = pipeline.secretsOf(config.name)[0];
     if (i % OVERSIZE_EVERY === 0 && config.eventId?.header !== undefined) {
-      return sampleDelivery(config, secret, { deliveryId: `fault-${i}`, body: binaryBody(300 * 1024), contentType: 'application/octet-stream' });
+      return sampleDelivery(config, secret, { deliveryId: `fault-${i}`, body: binaryBody(OVERSIZE_BODY_BYTES), contentType: 'application/octet-stream' });
     }
     return sampleDelivery(config, secret, { deliveryId: `fault-${i}`, data: { n: i, note: UNICODE_TEXT } });
   });

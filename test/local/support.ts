@@ -16,6 +16,12 @@ export function binaryBody(size: number): Buffer {
   return Buffer.concat([Buffer.from([0xff, 0xfe, 0x00, 0x80, 0xc3, 0x28]), randomBytes(Math.max(0, size - 6))]);
 }
 
+/**
+ * Bytes of a binary delivery the ingest stores under `oversize/` (claim check): base64 in the
+ * message makes 800 KiB about 1.07 MB, over MAX_INLINE_MESSAGE_BYTES (1 MiB less 16 KiB).
+ */
+export const OVERSIZE_BODY_BYTES = 800 * 1024;
+
 export const UNICODE_TEXT = 'héllo wörld — ✓ 你好 👋 \u2028 \u0000 "quoted" \\ backslash';
 
 /** Why `record` does not hold `sent` (its pointer, id or bytes), or undefined when it does. */

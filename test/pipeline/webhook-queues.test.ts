@@ -1,5 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import { QUEUE_MAX_MESSAGE_BYTES } from '../../src/pipeline/webhook-queues';
+import { MAX_INLINE_MESSAGE_BYTES, SQS_MAX_MESSAGE_BYTES } from '../../src/runtime/message';
 import { logicalIdOf, synth } from '../util';
 
 describe('queues', () => {
@@ -30,6 +32,18 @@ describe('queues', () => {
     synth({ processing: { maxReceiveCount: 7 } }).template.hasResourceProperties('AWS::SQS::Queue', {
       RedrivePolicy: Match.objectLike({ maxReceiveCount: 7 }),
     });
+  });
+
+  test('every queue takes 1 MiB messages, set explicitly (MaximumMessageSize 1,048,576)', () => {
+    const { template } = synth();
+    const queues = Object.values(template.findResources('AWS::SQS::Queue'));
+    expect(queues.length).toBeGreaterThanOrEqual(3);
+    for (const queue of queues) expect(queue.Properties.MaximumMessageSize).toBe(1_048_576);
+  });
+
+  test('the queues take the largest message the ingest sends inline', () => {
+    expect(QUEUE_MAX_MESSAGE_BYTES).toBe(SQS_MAX_MESSAGE_BYTES);
+    expect(MAX_INLINE_MESSAGE_BYTES).toBeLessThanOrEqual(QUEUE_MAX_MESSAGE_BYTES);
   });
 
   test('visibility timeout is 6 × processor timeout + batching window', () => {

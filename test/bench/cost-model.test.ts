@@ -1,0 +1,68 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { claimCheckCosts, costPerMillion, dominant, PRICE_TABLE, total, type Measured } from '../../bench/cost-model';
+import { emptyCounts } from '../../bench/counting-proxy';
+import { readAllRows, row } from '../../bench/results';
+
+const measured = (overrides: Partial<Measured> = {}): Measured => ({
+  webhooks: 10,
+  counts: { ...emptyCounts(), sqsOtherRequests: 2, s3Puts: 1, dynamoWriteUnits: 20 },
+  sqsRequests: 10,
+  functions: { ingest: { invocations: 10, totalMs: 100, memoryMb: 1024, arm64: true, logBytes: 0 } },
+  requestBytes: Array.from({ length: 10 }, () => 1000),
+  ...overrides,
+});
+
+describe('cost model', () => {
+  test('every price names its source page', () => {
+    for (const price of Object.values(PRICE_TABLE.prices)) expect(price.source).toMatch(/^https:\/\//);
+    for (const gateway of PRICE_TABLE.hostedGateways) expect(gateway.source).toMatch(/^https:\/\//);
+  });
+
+  test('the REST API costs its price per million requests, a function URL nothing', () => {
+    const rest = costPerMillion(measured(), 'REST API').find((i) => i.name.startsWith('front door'))!;
+    const url = costPerMillion(measured(), 'function URL').find((i) => i.name.startsWith('front door'))!;
+    expect(rest.usdPerMillion).toBeCloseTo(PRICE_TABLE.prices.restApiPerMillion.usd);
+    expect(url.usdPerMillion).toBe(0);
+  });
+
+  test('an HTTP API request is metered in 512 KB increments', () => {
+    const items = costPerMillion(measured({ requestBytes: Array.from({ length: 10 }, () => 600 * 1024) }), 'HTTP API');
+    expect(items.find((i) => i.name.startsWith('front door'))!.usdPerMillion).toBeCloseTo(2 * PRICE_TABLE.prices.httpApiPerMillion.usd);
+  });
+
+  test('Lambda duration is GB-seconds at the architecture\'s price', () => {
+    const items = costPerMillion(measured(), 'function URL');
+    // 10 ms per webhook at 1 GB on arm64.
+    expect(items.find((i) => i.name.startsWith('Lambda duration'))!.usdPerMillion).toBeCloseTo(1e6 * 0.01 * PRICE_TABLE.prices.lambdaGbSecondArm.usd);
+  });
+
+  test('SQS requests add those counted from the messages and the handlers\' other calls', () => {
+    const sqs = costPerMillion(measured(), 'REST API').find((i) => i.name.startsWith('SQS'))!;
+    expect(sqs.usdPerMillion).toBeCloseTo(1.2 * PRICE_TABLE.prices.sqsPerMillion.usd);
+  });
+
+  test('the dominant line item is the largest', () => {
+    const items = costPerMillion(measured(), 'REST API');
+    expect(dominant(items).usdPerMillion).toBe(Math.max(...items.map((i) => i.usdPerMillion)));
+    expect(total(items)).toBeCloseTo(items.reduce((s, i) => s + i.usdPerMillion, 0));
+  });
+
+  test('inline is cheaper than a claim check up to SQS\'s 1 MiB, for bodies kept 57 days', () => {
+    for (const kib of [64, 256, 512, 1008]) {
+      const { inline, claimCheck } = claimCheckCosts(kib * 1024, kib * 768, 57);
+      expect(inline).toBeLessThan(claimCheck);
+    }
+  });
+});
+
+describe('bench rows', () => {
+  test('rows are read back from .bench/*.json; a malformed row names its file', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-rows-'));
+    fs.writeFileSync(path.join(dir, 'a.json'), JSON.stringify([row('a', 'x', '1 ms', { ratio: 0.5, goal: '≤ 1×', met: true })]));
+    expect(readAllRows(dir)).toEqual([{ bench: 'a', item: 'x', figure: '1 ms', ratio: 0.5, goal: '≤ 1×', met: true, note: null }]);
+    fs.writeFileSync(path.join(dir, 'b.json'), JSON.stringify([{ bench: 'b', item: 'y' }]));
+    expect(() => readAllRows(dir)).toThrow(/b\.json\[0\]: not a bench row/);
+  });
+});
