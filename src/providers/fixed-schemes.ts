@@ -69,7 +69,9 @@ export function verifySlack(secrets: readonly string[], headers: Headers, body: 
  * `webhook-signature: v1,<base64> [v1,<base64>…]` over `${id}.${timestamp}.${body}`, keyed with
  * the base64-decoded `whsec_` secret.
  */
-export function verifyStandardWebhooks(secrets: readonly string[], headers: Headers, body: Buffer, now: number, tolerance: number): VerificationResult {
+export function verifyStandardWebhooks(
+  secrets: readonly string[], headers: Headers, body: Buffer, now: number, tolerance: number,
+): VerificationResult {
   const value = header(headers, 'webhook-signature') ?? header(headers, 'svix-signature');
   if (value === undefined) {
     return REJECTED.missing_signature;

@@ -37,19 +37,35 @@ type Part =
   | { readonly kind: 'body' | 'ts' | 'url' | 'method' | 'form' }
   | { readonly kind: 'header' | 'json'; readonly name: string };
 
+/** A template part as a plan runs it: JSON paths already split. */
+interface PlannedPart {
+  readonly kind: Part['kind'];
+  readonly text: string;
+  readonly path: readonly string[];
+}
+
 type SchemeConfig = HmacSchemeConfig | PublicKeySchemeConfig;
 
-/** What the engine does for one configuration, decided once. */
+/**
+ * What the engine does for one configuration, decided once. Every field is always present, so
+ * the per-delivery code reads one object shape (the configurations' shapes vary with their
+ * optional settings).
+ */
 interface Plan {
   readonly needsJson: boolean;
-  readonly parts: readonly Part[];
+  readonly parts: readonly PlannedPart[];
   /** A timestamp is signed or in the template, so it is checked. */
   readonly checksTimestamp: boolean;
   readonly unit: TimestampUnit;
+  readonly header: string;
   readonly prefix: string;
   readonly list: SignatureList | undefined;
-  /** `<header>-` and n, for numbered signature headers. */
-  readonly numbered: { readonly prefix: string; readonly count: number } | undefined;
+  /** `<header>-` and n, for numbered signature headers; '' without. */
+  readonly numberedPrefix: string;
+  readonly numberedCount: number;
+  readonly timestampHeader: string | undefined;
+  readonly timestampPath: readonly string[] | undefined;
+  readonly signaturePath: readonly string[] | undefined;
 }
 
 const MAX_CACHED = 64;
@@ -87,12 +103,21 @@ function planOf(config: SchemeConfig): Plan {
     const count = Math.min(Math.max(Math.trunc(Number(config.numberedHeaders)) || 0, 0), MAX_NUMBERED_HEADERS);
     plan = {
       needsJson: config.signatureJsonPath !== undefined || config.timestampJsonPath !== undefined || (config.content ?? '').includes('{j:'),
-      parts: parseTemplate(template),
+      parts: parseTemplate(template).map((part): PlannedPart => ({
+        kind: part.kind,
+        text: part.kind === 'text' ? part.text : part.kind === 'header' ? part.name : '',
+        path: part.kind === 'json' ? part.name.split('.') : [],
+      })),
       checksTimestamp: signsTimestamp || template.includes('{ts}'),
       unit: config.timestampUnit ?? 's',
+      header: config.header,
       prefix: config.prefix ?? '',
       list: config.list,
-      numbered: config.numberedHeaders !== undefined ? { prefix: `${config.header}-`, count } : undefined,
+      numberedPrefix: config.numberedHeaders !== undefined ? `${config.header}-` : '',
+      numberedCount: count,
+      timestampHeader: config.timestampHeader,
+      timestampPath: config.timestampJsonPath?.split('.'),
+      signaturePath: config.signatureJsonPath?.split('.'),
     };
     plans.set(config, plan);
   }
@@ -113,7 +138,7 @@ export interface SignedContent {
 export function extractSignedContent(config: SchemeConfig, request: SignedRequest): RejectionReason | SignedContent {
   const plan = planOf(config);
   const json = plan.needsJson ? jsonOf(request.body) : undefined;
-  const raws = rawSignatures(config, plan, request.headers, json);
+  const raws = rawSignatures(plan, request.headers, json);
   if (raws.length === 0) return 'missing_signature';
 
   let signatures: string[];
@@ -132,8 +157,8 @@ export function extractSignedContent(config: SchemeConfig, request: SignedReques
     }
   }
   if (signatures.length === 0) return 'malformed_signature';
-  if (config.timestampHeader !== undefined) timestamp = header(request.headers, config.timestampHeader);
-  if (config.timestampJsonPath !== undefined) timestamp = stringAt(json, config.timestampJsonPath);
+  if (plan.timestampHeader !== undefined) timestamp = header(request.headers, plan.timestampHeader);
+  if (plan.timestampPath !== undefined) timestamp = stringAt(json, plan.timestampPath);
 
   if (plan.checksTimestamp) {
     const problem = checkTimestamp(timestamp, plan.unit, request.nowSeconds, request.toleranceSeconds);
@@ -142,7 +167,8 @@ export function extractSignedContent(config: SchemeConfig, request: SignedReques
 
   const parts: (string | Buffer)[] = [];
   let text = '';
-  for (const part of plan.parts) {
+  for (let i = 0; i < plan.parts.length; i++) {
+    const part = plan.parts[i];
     let piece: string;
     switch (part.kind) {
       case 'text': piece = part.text; break;
@@ -159,13 +185,13 @@ export function extractSignedContent(config: SchemeConfig, request: SignedReques
         break;
       case 'form': piece = sortedForm(request.body); break;
       case 'header': {
-        const value = header(request.headers, part.name);
+        const value = header(request.headers, part.text);
         if (value === undefined) return 'malformed_signature';
         piece = value;
         break;
       }
       case 'json': {
-        const value = stringAt(json, part.name);
+        const value = stringAt(json, part.path);
         if (value === undefined) return 'malformed_signature';
         piece = value;
         break;
@@ -207,15 +233,16 @@ export function verifyHmacContent(
 const MAX_NUMBERED_HEADERS = 100;
 
 /** The signature values: from the body, from `<header>-1` … `<header>-<n>`, or from the header. */
-function rawSignatures(config: SchemeConfig, plan: Plan, headers: Headers, json: unknown): string[] {
-  if (config.signatureJsonPath !== undefined) {
-    const value = stringAt(json, config.signatureJsonPath);
+function rawSignatures(plan: Plan, headers: Headers, json: unknown): string[] {
+  if (plan.signaturePath !== undefined) {
+    const value = stringAt(json, plan.signaturePath);
     return value !== undefined ? [value] : [];
   }
-  if (plan.numbered !== undefined) {
+  if (plan.numberedPrefix !== '') {
     // The request's few headers are scanned, rather than up to 100 names looked up.
     const values: string[] = [];
-    const { prefix, count } = plan.numbered;
+    const prefix = plan.numberedPrefix;
+    const count = plan.numberedCount;
     for (const name in headers) {
       if (!name.startsWith(prefix) || !Object.prototype.hasOwnProperty.call(headers, name)) continue;
       const n = numberedSuffix(name, prefix.length);
@@ -224,7 +251,7 @@ function rawSignatures(config: SchemeConfig, plan: Plan, headers: Headers, json:
     }
     return values;
   }
-  const value = header(headers, config.header);
+  const value = header(headers, plan.header);
   return value !== undefined ? [value] : [];
 }
 
@@ -261,11 +288,16 @@ function parseList(value: string, list: SignatureList, signatures: string[]): st
     const trimmed = entry.trim();
     const at = trimmed.indexOf(list.keySeparator);
     if (at <= 0) continue;
-    const key = trimmed.slice(0, at);
-    if (key === list.signatureKey) signatures.push(trimmed.slice(at + list.keySeparator.length));
-    else if (list.timestampKey !== undefined && key === list.timestampKey) timestamp = trimmed.slice(at + list.keySeparator.length);
+    // The key (the text before `at`) is compared in place, without slicing it out.
+    if (isKey(trimmed, at, list.signatureKey)) signatures.push(trimmed.slice(at + list.keySeparator.length));
+    else if (list.timestampKey !== undefined && isKey(trimmed, at, list.timestampKey)) timestamp = trimmed.slice(at + list.keySeparator.length);
   }
   return timestamp;
+}
+
+/** Whether `entry.slice(0, at) === key`. */
+function isKey(entry: string, at: number, key: string): boolean {
+  return at === key.length && entry.startsWith(key);
 }
 
 function jsonOf(body: Buffer): unknown {
@@ -273,10 +305,10 @@ function jsonOf(body: Buffer): unknown {
   return parsed.ok ? parsed.body.value : undefined;
 }
 
-/** A string (or a number, as JS writes it) at a dotted path of own properties. */
-function stringAt(json: unknown, path: string): string | undefined {
+/** A string (or a number, as JS writes it) at a dotted path (split) of own properties. */
+function stringAt(json: unknown, path: readonly string[]): string | undefined {
   let current = json;
-  for (const segment of path.split('.')) {
+  for (const segment of path) {
     if (typeof current !== 'object' || current === null || !Object.prototype.hasOwnProperty.call(current, segment)) return undefined;
     current = (current as Record<string, unknown>)[segment];
   }

@@ -83,6 +83,7 @@ export class WebhookProvider {
   /**
    * Stripe: `Stripe-Signature`; delivery id and type from the event body (`id`, `type`).
    *
+   * @see https://docs.stripe.com/webhooks/signature
    * @param options the provider's secrets, and its route name and tolerance when not the defaults
    */
   public static stripe(options: WebhookProviderOptions): WebhookProvider {
@@ -96,6 +97,7 @@ export class WebhookProvider {
    * GitHub: `X-Hub-Signature-256`; delivery id `X-GitHub-Delivery`, type `X-GitHub-Event`.
    * The signature covers the body only, so a replay window is on by default.
    *
+   * @see https://docs.github.com/webhooks/using-webhooks/validating-webhook-deliveries
    * @param options the provider's secrets, and its route name, tolerance and replay window when not the defaults
    */
   public static github(options: WebhookProviderOptions): WebhookProvider {
@@ -109,6 +111,7 @@ export class WebhookProvider {
    * Shopify: `X-Shopify-Hmac-SHA256`; delivery id `X-Shopify-Webhook-Id`, type `X-Shopify-Topic`.
    * The signature covers the body only, so a replay window is on by default.
    *
+   * @see https://shopify.dev/docs/apps/build/webhooks/verify-deliveries
    * @param options the provider's secrets, and its route name, tolerance and replay window when not the defaults
    */
   public static shopify(options: WebhookProviderOptions): WebhookProvider {
@@ -122,6 +125,7 @@ export class WebhookProvider {
    * Slack Events API: `X-Slack-Signature`; delivery id `event_id`, type `event.type`.
    * URL verification requests are answered with their challenge and not enqueued.
    *
+   * @see https://docs.slack.dev/authentication/verifying-requests-from-slack
    * @param options the provider's secrets, and its route name and tolerance when not the defaults
    */
   public static slack(options: WebhookProviderOptions): WebhookProvider {
@@ -137,6 +141,7 @@ export class WebhookProvider {
    * Svix's own names (`svix-id`, `svix-timestamp`, `svix-signature`) are read when the
    * `webhook-*` ones are absent, the delivery id included.
    *
+   * @see https://www.standardwebhooks.com
    * @param options the provider's secrets, and its route name and tolerance when not the defaults
    */
   public static standardWebhooks(options: WebhookProviderOptions): WebhookProvider {
