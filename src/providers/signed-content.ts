@@ -270,34 +270,56 @@ function numberedSuffix(name: string, at: number): number | undefined {
 
 /**
  * Adds the list's signature entries to `signatures` and returns its timestamp entry (the last one
- * wins). Entries are trimmed; one without a key is skipped.
+ * wins). Entries are trimmed; one without a key is skipped. An entry that needs no trimming (the
+ * usual case) is read in place, without slicing it out first.
  */
 function parseList(value: string, list: SignatureList, signatures: string[]): string | undefined {
   let timestamp: string | undefined;
-  const entries = list.separator === '' ? value.split('') : undefined;
-  let start = 0;
-  for (let i = 0; entries === undefined ? start <= value.length : i < entries.length; i++) {
-    let entry: string;
-    if (entries !== undefined) {
-      entry = entries[i];
-    } else {
-      const end = value.indexOf(list.separator, start);
-      entry = value.slice(start, end === -1 ? value.length : end);
-      start = end === -1 ? value.length + 1 : end + list.separator.length;
+  if (list.separator === '') {
+    for (const entry of value.split('')) {
+      const trimmed = entry.trim();
+      timestamp = readEntry(trimmed, 0, trimmed.length, list, signatures, timestamp);
     }
-    const trimmed = entry.trim();
-    const at = trimmed.indexOf(list.keySeparator);
-    if (at <= 0) continue;
-    // The key (the text before `at`) is compared in place, without slicing it out.
-    if (isKey(trimmed, at, list.signatureKey)) signatures.push(trimmed.slice(at + list.keySeparator.length));
-    else if (list.timestampKey !== undefined && isKey(trimmed, at, list.timestampKey)) timestamp = trimmed.slice(at + list.keySeparator.length);
+    return timestamp;
+  }
+  let start = 0;
+  while (start <= value.length) {
+    const found = value.indexOf(list.separator, start);
+    const end = found === -1 ? value.length : found;
+    if (end > start && isUntrimmed(value.charCodeAt(start)) && isUntrimmed(value.charCodeAt(end - 1))) {
+      timestamp = readEntry(value, start, end, list, signatures, timestamp);
+    } else {
+      const trimmed = value.slice(start, end).trim();
+      timestamp = readEntry(trimmed, 0, trimmed.length, list, signatures, timestamp);
+    }
+    start = found === -1 ? value.length + 1 : found + list.separator.length;
   }
   return timestamp;
 }
 
-/** Whether `entry.slice(0, at) === key`. */
-function isKey(entry: string, at: number, key: string): boolean {
-  return at === key.length && entry.startsWith(key);
+/** Printable ASCII other than the space: `trim()` would not remove it. */
+function isUntrimmed(code: number): boolean {
+  return code > 32 && code < 127;
+}
+
+/** Reads the trimmed entry `text.slice(start, end)`: a signature, the timestamp (returned), or nothing. */
+function readEntry(
+  text: string, start: number, end: number, list: SignatureList, signatures: string[], timestamp: string | undefined,
+): string | undefined {
+  // The first key separator within the entry (one found later, or running past its end, is none).
+  const found = text.indexOf(list.keySeparator, start);
+  if (found === -1 || found + list.keySeparator.length > end) return timestamp;
+  const at = found - start;
+  if (at <= 0) return timestamp;
+  const rest = found + list.keySeparator.length;
+  if (isKeyAt(text, start, at, list.signatureKey)) signatures.push(text.slice(rest, end));
+  else if (list.timestampKey !== undefined && isKeyAt(text, start, at, list.timestampKey)) return text.slice(rest, end);
+  return timestamp;
+}
+
+/** Whether the entry's key (its `at` characters from `start`) is `key`. */
+function isKeyAt(text: string, start: number, at: number, key: string): boolean {
+  return at === key.length && text.startsWith(key, start);
 }
 
 function jsonOf(body: Buffer): unknown {
