@@ -144,7 +144,8 @@ project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 project.eslint?.addIgnorePattern('src/**/*-function.ts');
 // Handler code is bundled into assets/: its dependencies are devDependencies by design.
 // Handler-only modules: shared by the handlers, never by the construct.
-const HANDLER_SOURCES = ['src/lambdas/**/*.ts', 'src/runtime/**/*.ts', 'src/providers/verify.ts', 'src/providers/fields.ts', 'src/providers/secret-keys.ts', 'src/providers/signed-content.ts', 'src/providers/handshake.ts', 'src/providers/client-state.ts'];
+const HANDLER_SOURCES = ['src/lambdas/**/*.ts', 'src/runtime/**/*.ts', 'src/providers/verify.ts', 'src/providers/fields.ts', 'src/providers/secret-keys.ts', 'src/providers/signed-content.ts',
+  'src/providers/verification-result.ts', 'src/providers/hmac-compare.ts', 'src/providers/fixed-schemes.ts', 'src/providers/public-key.ts', 'src/providers/timestamps.ts', 'src/providers/form-params.ts', 'src/providers/handshake.ts', 'src/providers/client-state.ts'];
 project.eslint?.addOverride({
   files: HANDLER_SOURCES,
   rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },

@@ -1,31 +1,38 @@
 /**
- * Over 400 lines: one scheme table (every signature family with its raw baseline and provider
- * libraries) and the harness that times them; split, the table would need the harness's types.
- *
  * Signature verification cost on a 4 KB body, per scheme: a raw one-shot node:crypto HMAC, our
  * `verifySignature`, and each provider's official library, measured side by side.
  *
- *   npx ts-node --project tsconfig.dev.json bench/signatures.bench.ts
+ *   npx ts-node --project tsconfig.dev.json bench/signatures.bench.ts [scheme name words…]
  *
- * The raw baseline is one-shot `createHmac(algorithm, keyBuffer).update(body).digest()`.
+ * The raw baseline is one-shot `createHmac(algorithm, keyBuffer).update(signed).digest()` over
+ * the content the provider signs, ready in one Buffer: `t.` + body for Stripe, URL + sorted form
+ * parameters for Twilio, timestamp + token for Mailgun (whose body is not signed). Where the
+ * provider's scheme needs a step beyond the HMAC (Twilio: parsing, sorting and re-encoding the form; Mailgun:
+ * parsing the JSON body the signature is in), that step is measured alone too, and the goal holds
+ * for the rest: (ours − step) ≤ 1.2× raw; the row says how much the step costs.
  * Each contender is warmed up, then measured in batches of ~BATCH_MS, interleaved in ROUNDS rounds
- * (the order rotates every round) so drift and GC hit all contenders alike. Ratios are the median
- * of the per-round ratios; ns/op is the median batch.
+ * (the order rotates every round) so drift and GC hit all contenders alike (the providers'
+ * libraries in rounds of their own with ours, so their garbage does not land in the goal's); the machine may be
+ * shared, so batches are short and rounds many. Ratios are the median of the per-round ratios;
+ * ns/op is the median batch. The rows are written to `.bench/signatures.json` as well.
  */
 import { createHmac, generateKeyPairSync, sign as signWithKey, verify as verifyWithKey } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import { Webhook as SvixWebhook } from 'svix';
-import { row, writeRows, type BenchRow } from './results';
+import { sortedForm } from '../src/providers/form-params';
 import { PRESETS } from '../src/providers/presets';
 import type { ProviderRuntimeConfig } from '../src/providers/provider-config';
 import { verifySignature } from '../src/providers/verify';
+import { parseJsonBody } from '../src/runtime/http';
 import { AdyenHmacValidator, Paddle, SendGridEventWebhook, WorkOS, discordVerifyKey, squareHelper, twilio } from '../test/providers/oracles';
 
 const GOAL_RATIO = 1.2;
 const BODY_BYTES = 4096;
-const ROUNDS = 25;
-const BATCH_MS = 8;
+const ROUNDS = 150;
+const BATCH_MS = 1.5;
 const WARMUP_MS = 40;
 const TOLERANCE = 300;
 
@@ -43,6 +50,8 @@ interface Scheme {
   readonly raw: Contender;
   readonly ours: Contender;
   readonly officials: readonly Contender[];
+  /** A step the provider's scheme requires beyond the HMAC, measured alone; the goal holds for the rest of ours. */
+  readonly inherent?: Contender;
 }
 
 interface OctokitMethods {
@@ -83,10 +92,12 @@ async function buildSchemes(): Promise<Scheme[]> {
   const body = jsonBody(BODY_BYTES);
   const text = body.toString('utf8');
   const now = Math.floor(Date.now() / 1000);
-  // The baseline gets the key as a ready Buffer, its cheapest form, so the ratio is not flattered.
-  const raw = (algorithm: string, secret: string | Buffer): Contender => {
+  // The baseline gets the key as a ready Buffer, its cheapest form, and the signed content in one
+  // Buffer (one update), so the ratio is not flattered.
+  const raw: RawOf = (algorithm, secret, prefix = '', signedBody = body) => {
     const key = Buffer.from(secret);
-    return { label: `node:crypto createHmac(${algorithm})`, run: () => createHmac(algorithm, key).update(body).digest() };
+    const signed = Buffer.concat([Buffer.from(prefix), signedBody]);
+    return { label: `node:crypto createHmac(${algorithm}), ${signed.length} B`, run: () => createHmac(algorithm, key).update(signed).digest() };
   };
   const ours = (providerConfig: ProviderRuntimeConfig, secrets: string[], headers: Record<string, string>): Contender => ({
     label: 'verifySignature',
@@ -121,7 +132,7 @@ async function buildSchemes(): Promise<Scheme[]> {
     ...engine.filter((scheme) => scheme.name.startsWith('paddle')),
     {
       name: 'stripe',
-      raw: raw('sha256', stripeSecret),
+      raw: raw('sha256', stripeSecret, `${now}.`),
       ours: ours(config('stripe'), [stripeSecret], { 'stripe-signature': stripeHeader }),
       officials: [
         {
@@ -145,7 +156,7 @@ async function buildSchemes(): Promise<Scheme[]> {
     },
     {
       name: 'slack',
-      raw: raw('sha256', slackSecret),
+      raw: raw('sha256', slackSecret, `v0:${now}:`),
       ours: ours(config('slack'), [slackSecret], {
         'x-slack-request-timestamp': String(now),
         'x-slack-signature': `v0=${hmacOf('sha256', slackSecret, `v0:${now}:`, body).toString('hex')}`,
@@ -154,7 +165,7 @@ async function buildSchemes(): Promise<Scheme[]> {
     },
     {
       name: 'standard-webhooks',
-      raw: raw('sha256', standardKey),
+      raw: raw('sha256', standardKey, `${messageId}.${now}.`),
       ours: ours(config('standard-webhooks'), [standardSecret], standardHeaders),
       officials: [
         { label: 'standardwebhooks verify (jsonParse: false)', run: () => standard.verify(text, standardHeaders, { jsonParse: false }) },
@@ -163,7 +174,7 @@ async function buildSchemes(): Promise<Scheme[]> {
     },
     {
       name: 'hmac sha256/hex +timestamp',
-      raw: raw('sha256', genericSecret),
+      raw: raw('sha256', genericSecret, `${now}.`),
       ours: ours(
         config('hmac', { hmac: { header: 'x-signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=', timestampHeader: 'x-timestamp' } }),
         [genericSecret],
@@ -191,7 +202,8 @@ async function buildSchemes(): Promise<Scheme[]> {
   ];
 }
 
-type RawOf = (algorithm: string, secret: string | Buffer) => Contender;
+/** The raw baseline: one HMAC over `prefix + signedBody` (the body by default), as one Buffer. */
+type RawOf = (algorithm: string, secret: string | Buffer, prefix?: string, signedBody?: Buffer) => Contender;
 type OursOf = (providerConfig: ProviderRuntimeConfig, secrets: string[], headers: Record<string, string>) => Contender;
 
 /** The generic engine's families: templates, lists, URL and form signing, encoded keys, numbered headers, body-borne signatures, basic auth, public keys. */
@@ -247,19 +259,24 @@ function engineSchemes(body: Buffer, text: string, now: number, raw: RawOf, ours
   return [
     {
       name: 'paddle (ts=;h1= list)',
-      raw: raw('sha256', secret),
+      raw: raw('sha256', secret, `${now}:`),
       ours: ours(preset('paddle'), [secret], { 'paddle-signature': paddleHeader }),
       officials: [{ label: '@paddle/paddle-node-sdk isSignatureValid', run: () => paddle.webhooks.isSignatureValid(text, secret, paddleHeader), async: true }],
     },
     {
       name: 'twilio (url + form, sha1)',
-      raw: raw('sha1', secret),
+      raw: raw('sha1', secret, url, Buffer.from(sortedForm(twilioForm))),
       ours: { label: 'verifySignature', run: () => verifySignature(twilioConfig, [secret], { 'x-twilio-signature': twilioSignature }, twilioForm, now) },
-      officials: [{ label: 'twilio validateRequest', run: () => twilio.validateRequest(secret, twilioSignature, url, twilioParams) }],
+      officials: [
+        { label: 'twilio validateRequest (params parsed)', run: () => twilio.validateRequest(secret, twilioSignature, url, twilioParams) },
+        { label: 'URLSearchParams + validateRequest', run: () => twilio.validateRequest(secret, twilioSignature, url, Object.fromEntries(new URLSearchParams(twilioForm.toString()))) },
+      ],
+      // The signed content is not in the request as bytes: the form is decoded, sorted and encoded again.
+      inherent: { label: 'form parsed, sorted and encoded (sortedForm)', run: () => Buffer.from(sortedForm(twilioForm)) },
     },
     {
       name: 'square (url + body)',
-      raw: raw('sha256', secret),
+      raw: raw('sha256', secret, url),
       ours: ours(preset('square', { publicUrl: url }), [secret], { 'x-square-hmacsha256-signature': squareSignature }),
       officials: [{
         label: 'square WebhooksHelper.verifySignature',
@@ -269,13 +286,13 @@ function engineSchemes(body: Buffer, text: string, now: number, raw: RawOf, ours
     },
     {
       name: 'workos (t in ms)',
-      raw: raw('sha256', secret),
+      raw: raw('sha256', secret, `${now * 1000}.`),
       ours: ours(preset('workos'), [secret], { 'workos-signature': workosHeader }),
       officials: [{ label: '@workos-inc/node verifyHeader (JSON.stringify)', run: () => workos.webhooks.verifyHeader({ payload: workosPayload, sigHeader: workosHeader, secret }), async: true }],
     },
     {
       name: 'twitch (id + RFC 3339 + body)',
-      raw: raw('sha256', secret),
+      raw: raw('sha256', secret, `e76c6bd4-55c9-4987-8304-da1588d8988b${twitchStamp}`),
       ours: ours(preset('twitch'), [secret], twitchHeaders),
       officials: [],
     },
@@ -293,9 +310,10 @@ function engineSchemes(body: Buffer, text: string, now: number, raw: RawOf, ours
     },
     {
       name: 'mailgun (signature in body)',
-      raw: raw('sha256', secret),
+      raw: raw('sha256', secret, `${now}${'a'.repeat(50)}`, Buffer.alloc(0)),
       ours: { label: 'verifySignature', run: () => verifySignature(mailgunConfig, [secret], {}, mailgunBody, now) },
       officials: [],
+      inherent: { label: 'JSON body parsed (the signature is in it)', run: () => parseJsonBody(mailgunBody) },
     },
     {
       name: 'basic auth (postmark)',
@@ -372,13 +390,15 @@ function median(values: readonly number[]): number {
 
 interface SchemeResult {
   readonly scheme: Scheme;
-  /** ns/op per round, by contender label. */
+  /** ns/op per round of the goal's contenders: raw, ours and the inherent step. */
   readonly samples: ReadonlyMap<Contender, number[]>;
+  /** ns/op per round of ours and the providers' libraries, measured in rounds of their own. */
+  readonly againstOfficials: ReadonlyMap<Contender, number[]>;
 }
 
 async function measureScheme(scheme: Scheme): Promise<SchemeResult> {
-  const contenders = [scheme.raw, scheme.ours, ...scheme.officials];
-  for (const contender of contenders) {
+  const contenders = [scheme.raw, scheme.ours, ...scheme.officials, ...(scheme.inherent !== undefined ? [scheme.inherent] : [])];
+  for (const contender of [scheme.raw, scheme.ours, ...scheme.officials]) {
     await assertAccepts(contender).catch((error: Error) => {
       throw new Error(`${scheme.name}: ${error.message}`);
     });
@@ -387,6 +407,18 @@ async function measureScheme(scheme: Scheme): Promise<SchemeResult> {
   for (const contender of contenders) {
     iterations.set(contender, await calibrate(contender));
   }
+  // The libraries' rounds are separate: some leave much garbage (WorkOS's 1 ms JSON.stringify),
+  // whose collection would otherwise land in the next contender's batch and skew the goal's ratio.
+  const goal = [scheme.raw, scheme.ours, ...(scheme.inherent !== undefined ? [scheme.inherent] : [])];
+  const samples = await interleave(goal, iterations);
+  const againstOfficials = scheme.officials.length > 0
+    ? await interleave([scheme.ours, ...scheme.officials], iterations)
+    : new Map<Contender, number[]>();
+  return { scheme, samples, againstOfficials };
+}
+
+/** ROUNDS rounds of one batch per contender, the order rotating every round. */
+async function interleave(contenders: readonly Contender[], iterations: ReadonlyMap<Contender, number>): Promise<Map<Contender, number[]>> {
   const samples = new Map<Contender, number[]>(contenders.map((c) => [c, []]));
   for (let round = 0; round < ROUNDS; round++) {
     for (let k = 0; k < contenders.length; k++) {
@@ -394,7 +426,7 @@ async function measureScheme(scheme: Scheme): Promise<SchemeResult> {
       samples.get(contender)!.push(await timeBatch(contender, iterations.get(contender)!));
     }
   }
-  return { scheme, samples };
+  return samples;
 }
 
 /** Median of the per-round ratios a/b: robust to drift that affects a whole round. */
@@ -412,56 +444,103 @@ function formatNs(ns: number): string {
   return ns >= 10_000 ? `${(ns / 1000).toFixed(1)} µs` : `${ns.toFixed(0)} ns`;
 }
 
-function report(results: readonly SchemeResult[]): boolean {
-  const rows: BenchRow[] = [];
-  const header = [pad('scheme', 28), pad('contender', 44), pad('ns/op', 10, true), pad('ours/raw', 9, true), pad('ours/official', 14, true)].join('  ');
+/** One row of the table `npx projen bench` prints (bench/summary.ts reads `.bench/*.json`). */
+interface BenchRow {
+  readonly bench: 'signatures';
+  readonly item: string;
+  readonly figure: string;
+  readonly ratio: number | null;
+  readonly goal: string | null;
+  readonly met: boolean | null;
+  readonly note: string | null;
+}
+
+const RESULTS_FILE = path.join(__dirname, '..', '.bench', 'signatures.json');
+
+/** What the goal is measured on: ours, less the scheme's inherent step when it has one. */
+function goalRatio(scheme: Scheme, samples: ReadonlyMap<Contender, number[]>): number {
+  const raw = samples.get(scheme.raw)!;
+  const ours = samples.get(scheme.ours)!;
+  if (scheme.inherent === undefined) return medianRatio(ours, raw);
+  const step = samples.get(scheme.inherent)!;
+  return median(ours.map((value, round) => (value - step[round]) / raw[round]));
+}
+
+function report(results: readonly SchemeResult[]): BenchRow[] {
+  const header = [pad('scheme', 30), pad('contender', 48), pad('ns/op', 10, true), pad('ours/raw', 9, true), pad('ours/official', 14, true)].join('  ');
   console.log(header);
   console.log('-'.repeat(header.length));
-  let allPass = true;
-  for (const { scheme, samples } of results) {
+  const rows: BenchRow[] = [];
+  for (const { scheme, samples, againstOfficials } of results) {
     const raw = samples.get(scheme.raw)!;
     const ours = samples.get(scheme.ours)!;
     const oursOverRaw = medianRatio(ours, raw);
-    const pass = scheme.goal === false || oursOverRaw <= GOAL_RATIO;
-    allPass &&= pass;
+    const ratio = goalRatio(scheme, samples);
+    const held = scheme.goal !== false;
+    const pass = !held || ratio <= GOAL_RATIO;
     const line = (label: string, values: readonly number[], ratioToRaw: string, ratioToOfficial: string): void => {
-      console.log([pad(label === scheme.raw.label ? scheme.name : '', 28), pad(label, 44), pad(formatNs(median(values)), 10, true), pad(ratioToRaw, 9, true), pad(ratioToOfficial, 14, true)].join('  '));
+      console.log([pad(label === scheme.raw.label ? scheme.name : '', 30), pad(label, 48), pad(formatNs(median(values)), 10, true), pad(ratioToRaw, 9, true), pad(ratioToOfficial, 14, true)].join('  '));
     };
-    const oursNs = median(ours);
-    const officials = scheme.officials.map((o) => `${o.label} ${medianRatio(ours, samples.get(o)!).toFixed(2)}×`).join('; ');
-    rows.push(row('signatures', scheme.name, `${formatNs(oursNs)} (raw ${formatNs(median(raw))})`, {
-      ratio: oursOverRaw,
-      goal: scheme.goal === false ? null : `≤ ${GOAL_RATIO}× one raw HMAC`,
-      met: scheme.goal === false ? null : pass,
-      note: pass
-        ? (officials === '' ? null : `ours / provider library: ${officials}`)
-        : `held back by ${scheme.name}'s parsing beyond one HMAC of the body (see bench/README.md)`,
-    }));
     line(scheme.raw.label, raw, '', '');
     line(scheme.ours.label, ours, `${oursOverRaw.toFixed(2)}×${pass ? '' : ' !'}`, '');
+    const oursBesideOfficials = againstOfficials.get(scheme.ours) ?? [];
     for (const official of scheme.officials) {
-      line(official.label, samples.get(official)!, '', `${medianRatio(ours, samples.get(official)!).toFixed(2)}×`);
+      line(official.label, againstOfficials.get(official)!, '', `${medianRatio(oursBesideOfficials, againstOfficials.get(official)!).toFixed(2)}×`);
     }
+    const notes: string[] = [];
+    if (scheme.inherent !== undefined) {
+      const step = samples.get(scheme.inherent)!;
+      line(`  inherent step: ${scheme.inherent.label}`, step, `${medianRatio(step, raw).toFixed(2)}×`, '');
+      line('  ours without it', ours.map((value, round) => value - step[round]), `${ratio.toFixed(2)}×${pass ? '' : ' !'}`, '');
+      notes.push(`held back by the scheme's own step, ${scheme.inherent.label}: ${formatNs(median(step))}, ${Math.round((100 * median(step)) / median(ours))} % of ours; `
+        + `all ${oursOverRaw.toFixed(2)}× raw, the goal is on the rest`);
+    } else if (!pass) {
+      notes.push('held back by the engine\'s parsing beyond the HMAC (no step the scheme requires)');
+    }
+    for (const official of scheme.officials) {
+      notes.push(`ours / ${official.label}: ${medianRatio(oursBesideOfficials, againstOfficials.get(official)!).toFixed(2)}×`);
+    }
+    rows.push({
+      bench: 'signatures',
+      item: scheme.name,
+      figure: `${formatNs(median(ours))} (raw ${formatNs(median(raw))})`,
+      ratio: Number(ratio.toFixed(3)),
+      goal: held ? `≤ ${GOAL_RATIO}× one raw HMAC of the signed content${scheme.inherent !== undefined ? ', besides the scheme\'s own step' : ''}` : null,
+      met: held ? pass : null,
+      note: notes.length > 0 ? notes.join('; ') : null,
+    });
   }
+  const missed = rows.filter((r) => r.met === false);
   console.log('');
-  writeRows('signatures', rows);
-  console.log(`${allPass ? 'PASS' : 'FAIL'}: verifySignature ≤ ${GOAL_RATIO}× one raw HMAC of a ${BODY_BYTES} B body for every HMAC scheme (public-key schemes: compared with their SDKs, not held to the goal)`);
-  return allPass;
+  console.log(`${missed.length === 0 ? 'PASS' : 'FAIL'}: verifySignature ≤ ${GOAL_RATIO}× one raw HMAC of the signed content (${BODY_BYTES} B body) for every HMAC scheme, `
+    + 'besides a step the scheme itself requires (public-key schemes: compared with their SDKs, not held to the goal)'
+    + (missed.length > 0 ? `; missed: ${missed.map((r) => r.item).join(', ')}` : ''));
+  return rows;
+}
+
+/** Writes the rows for bench/summary.ts, replacing the previous run's. */
+function writeRows(rows: readonly BenchRow[]): void {
+  fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
+  fs.writeFileSync(RESULTS_FILE, `${JSON.stringify(rows, null, 2)}\n`);
+  console.log(`rows written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
 }
 
 async function main(): Promise<void> {
   const started = Date.now();
   console.log(`Signature verification, ${BODY_BYTES} B body, node ${process.version}: median of ${ROUNDS} interleaved rounds of ~${BATCH_MS} ms batches`);
   console.log('');
+  // Optional arguments: measure only the schemes whose names contain one of them.
+  const only = process.argv.slice(2);
   const results: SchemeResult[] = [];
-  for (const scheme of await buildSchemes()) {
+  for (const scheme of (await buildSchemes()).filter((s) => only.length === 0 || only.some((word) => s.name.includes(word)))) {
     results.push(await measureScheme(scheme));
   }
-  const pass = report(results);
+  const rows = report(results);
+  // A partial run does not replace the table's rows.
+  if (only.length === 0) writeRows(rows);
   console.log(`(${((Date.now() - started) / 1000).toFixed(1)} s; sink ${typeof sink})`);
   // A missed goal is in the rows (and the summary table), not the exit code: `npx projen bench`
   // goes on to the other benches and prints one table.
-  void pass;
 }
 
 main().catch((error: unknown) => {

@@ -30,6 +30,8 @@ export function handshakeCases(): HandshakeCase[] {
   const discordSignature = signWithKey(null, Buffer.concat([Buffer.from(ts), discordBody]), localDiscordKey().privateKey).toString('hex');
   const badDiscordSignature = `${discordSignature.slice(0, -1)}${discordSignature.endsWith('0') ? '1' : '0'}`;
   const crc = `sha256=${createHmac('sha256', LOCAL_SECRET_VALUES.TwitterConsumerSecret).update('crc-demo').digest('base64')}`;
+  const twitch = twitchVerificationMessage(LOCAL_SECRET_VALUES.TwitchSecret);
+  const badTwitch = twitchVerificationMessage('wrong-secret');
   const encrypted = createHmac('sha256', LOCAL_SECRET_VALUES.ZoomSecret).update('qgg8vlvZRS6UYooatFL8Aw').digest('hex');
   return [
     { provider: 'meta', handshake: 'hub.challenge', method: 'GET', path: `meta?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=${LOCAL_SECRET_VALUES.MetaVerifyToken}`, headers: {}, expectedStatus: 200, expectedBody: '1158201444' },
@@ -87,7 +89,49 @@ export function handshakeCases(): HandshakeCase[] {
       headers: { 'Content-Type': 'application/json', 'X-Signature-Ed25519': badDiscordSignature, 'X-Signature-Timestamp': ts },
       expectedStatus: 401,
     },
+    { provider: 'twitch', handshake: 'webhook_callback_verification', method: 'POST', path: 'twitch', body: twitch.body, headers: twitch.headers, expectedStatus: 200, expectedBody: TWITCH_CHALLENGE },
+    { provider: 'twitch', handshake: 'webhook_callback_verification, bad signature', method: 'POST', path: 'twitch', body: badTwitch.body, headers: badTwitch.headers, expectedStatus: 401 },
   ];
+}
+
+/** The challenge of the local Twitch verification message. */
+export const TWITCH_CHALLENGE = 'pogchamp-kappa-360noscope-vohiyo';
+
+/**
+ * A Twitch EventSub `webhook_callback_verification` message as Twitch sends it, signed with `secret`:
+ * `sha256=` HMAC-SHA256 over message id + RFC 3339 timestamp + body
+ * (https://dev.twitch.tv/docs/eventsub/handling-webhook-events/#verifying-the-event-message).
+ */
+export function twitchVerificationMessage(secret: string): { readonly body: Buffer; readonly headers: Readonly<Record<string, string>> } {
+  const body = Buffer.from(JSON.stringify({
+    challenge: TWITCH_CHALLENGE,
+    subscription: {
+      id: 'f1c2a387-161a-49f9-a165-0f21d7a4e1c4',
+      status: 'webhook_callback_verification_pending',
+      type: 'channel.follow',
+      version: '2',
+      cost: 0,
+      condition: { broadcaster_user_id: '12826', moderator_user_id: '12826' },
+      transport: { method: 'webhook', callback: 'https://example.com/webhooks/callback' },
+      created_at: '2019-11-16T10:11:12.634234626Z',
+    },
+  }));
+  const id = 'e76c6bd4-55c9-4987-8304-da1588d8988b';
+  const timestamp = new Date().toISOString();
+  const signature = `sha256=${createHmac('sha256', secret).update(id + timestamp).update(body).digest('hex')}`;
+  return {
+    body,
+    headers: {
+      'Content-Type': 'application/json',
+      'Twitch-Eventsub-Message-Id': id,
+      'Twitch-Eventsub-Message-Retry': '0',
+      'Twitch-Eventsub-Message-Type': 'webhook_callback_verification',
+      'Twitch-Eventsub-Message-Signature': signature,
+      'Twitch-Eventsub-Message-Timestamp': timestamp,
+      'Twitch-Eventsub-Subscription-Type': 'channel.follow',
+      'Twitch-Eventsub-Subscription-Version': '2',
+    },
+  };
 }
 
 export interface HandshakeOutcome {

@@ -66,7 +66,8 @@ export const LOCAL_SCHEME_FAMILIES: Readonly<Record<string, string>> = {
   'postmark': 'HTTP basic auth',
   'twilio': 'URL + sorted form parameters (publicUrl)',
   'mailgun': 'signature carried in the body',
-  'twitch': 'template with a header and an RFC 3339 timestamp',
+  // Twitch with its handshake is `twitch` (test/local/handshakes.test.ts); this one receives the signed samples.
+  'twitch-events': 'template with a header and an RFC 3339 timestamp',
   'adyen-platform': 'hex-encoded HMAC key',
   'docusign': 'numbered signature headers',
 };
@@ -75,7 +76,7 @@ export const LOCAL_SCHEME_FAMILIES: Readonly<Record<string, string>> = {
  * The local app's providers with handshakes (test/local/handshakes.test.ts): left out of the
  * pipeline's `providers`, for which signing.ts signs samples of any body.
  */
-export const LOCAL_HANDSHAKE_PROVIDERS: readonly string[] = ['meta', 'twitter', 'dropbox', 'microsoft-graph', 'asana', 'okta', 'zoom', 'discord'];
+export const LOCAL_HANDSHAKE_PROVIDERS: readonly string[] = ['meta', 'twitter', 'dropbox', 'microsoft-graph', 'asana', 'okta', 'zoom', 'discord', 'twitch'];
 
 /** The seed of the local Discord application's Ed25519 key (test value only); its public key is configured inline. */
 export const LOCAL_DISCORD_SEED = Buffer.alloc(32, 7);
@@ -202,6 +203,7 @@ function handshakeProviders(secret: (id: string) => secretsmanager.ISecret): Web
     WebhookProvider.okta({ secrets: [secret('OktaAuthorization')] }),
     WebhookProvider.zoom({ secrets: [secret('ZoomSecret')] }),
     WebhookProvider.discord({ publicKey: localDiscordKey().publicKeyHex }),
+    WebhookProvider.twitch({ secrets: [secret('TwitchSecret')] }),
   ];
 }
 
@@ -217,7 +219,7 @@ function schemeFamilyProviders(secret: (id: string) => secretsmanager.ISecret): 
     WebhookProvider.postmark({ secrets: [secret('PostmarkCredentials')] }),
     WebhookProvider.twilio({ secrets: [secret('TwilioAuthToken')], publicUrl: `${LOCAL_PUBLIC_URL}/twilio` }),
     WebhookProvider.mailgun({ secrets: [secret('MailgunSigningKey')] }),
-    WebhookProvider.twitch({ secrets: [secret('TwitchSecret')] }),
+    WebhookProvider.twitch({ secrets: [secret('TwitchSecret')], name: 'twitch-events' }),
     WebhookProvider.adyenPlatform({ secrets: [secret('AdyenHmacKey')] }),
     WebhookProvider.docusign({ secrets: [secret('DocusignConnectKey')] }),
   ];

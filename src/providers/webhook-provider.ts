@@ -1,56 +1,29 @@
 // Longer than 400 lines on purpose: jsii exposes presets as static factories, and they must live
 // on the WebhookProvider class itself (a second class would be a second public API). The file is
 // one short factory per preset with its documentation; the preset data is in presets.ts, the
-// encoding in provider-encoding.ts and the options in provider-options.ts.
-import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
+// definitions, validation and runtime configuration in provider-definition.ts, the encoding in
+// provider-encoding.ts and the options in provider-options.ts.
+import type { Duration } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
-import { GET_HANDSHAKES, type HandshakeKind } from './handshake-kinds';
-import type { PayloadSchema } from './payload-schema';
-import { presetNamed, type PresetDefinition } from './presets';
-import { PRESET_FIELDS, type FieldLocation, type ProviderRuntimeConfig, type ProviderSchemas } from './provider-config';
+import { GET_HANDSHAKES } from './handshake-kinds';
+import { PRESET_FIELDS, type ProviderRuntimeConfig, type ProviderSchemas } from './provider-config';
+import {
+  base, DEFAULT_REPLAY_WINDOW, definitionProblems, location, preset, publicKeyBase, publicKeyPreset, runtimeConfigOf,
+  type ProviderDefinition,
+} from './provider-definition';
 import {
   HmacAlgorithm, SignatureEncoding, SignatureScheme, TimestampFormat,
   type ApiKeyProviderOptions, type BasicAuthProviderOptions, type HmacProviderOptions, type HmacTemplateProviderOptions,
-  type PayloadValidationOptions,
   type MetaProviderOptions,
-  type ProviderSecretOptions, type PublicKeyPresetOptions, type PublicKeyProviderOptions, type UrlSignedProviderOptions,
+  type PublicKeyPresetOptions, type PublicKeyProviderOptions, type UrlSignedProviderOptions,
   type WebhookProviderOptions,
 } from './provider-options';
-import { unknownPlaceholders } from './template-placeholders';
 
 // The enums, option structs and schemas are part of this module's public API (src/index.ts re-exports it).
 export * from './provider-options';
 export * from './payload-schema';
-
-/** The default replay window where a scheme signs no timestamp. */
-const DEFAULT_REPLAY_WINDOW = Duration.days(7);
-const MAX_REPLAY_WINDOW_DAYS = 365;
-
-interface ProviderDefinition {
-  readonly name: string;
-  readonly scheme: SignatureScheme;
-  readonly secrets: secretsmanager.ISecret[];
-  readonly secretsEncryptionKey?: kms.IKey;
-  readonly tolerance?: Duration;
-  readonly replayWindow?: Duration;
-  readonly hmac?: ProviderRuntimeConfig['hmac'];
-  readonly apiKeyHeader?: string;
-  readonly eventId?: FieldLocation;
-  readonly eventType?: FieldLocation;
-  readonly schema?: PayloadSchema;
-  readonly eventSchemas?: Readonly<Record<string, PayloadSchema>>;
-  readonly publicKey?: ProviderRuntimeConfig['publicKey'];
-  readonly publicUrl?: string;
-  readonly preset?: string;
-  /** The prop that must name the public URL when the signed content includes it. */
-  readonly needsPublicUrl?: boolean;
-  /** The handshake the ingest function answers. */
-  readonly handshake?: HandshakeKind;
-  /** Secrets the handshake checks besides the signing secrets (Meta's verify token). */
-  readonly handshakeSecrets?: secretsmanager.ISecret[];
-}
 
 /**
  * A webhook provider: the route it is delivered to, how its signatures are verified, and where
@@ -83,6 +56,7 @@ export class WebhookProvider {
   /**
    * Stripe: `Stripe-Signature`; delivery id and type from the event body (`id`, `type`).
    *
+   * @see https://docs.stripe.com/webhooks/signature
    * @param options the provider's secrets, and its route name and tolerance when not the defaults
    */
   public static stripe(options: WebhookProviderOptions): WebhookProvider {
@@ -96,6 +70,7 @@ export class WebhookProvider {
    * GitHub: `X-Hub-Signature-256`; delivery id `X-GitHub-Delivery`, type `X-GitHub-Event`.
    * The signature covers the body only, so a replay window is on by default.
    *
+   * @see https://docs.github.com/webhooks/using-webhooks/validating-webhook-deliveries
    * @param options the provider's secrets, and its route name, tolerance and replay window when not the defaults
    */
   public static github(options: WebhookProviderOptions): WebhookProvider {
@@ -109,6 +84,7 @@ export class WebhookProvider {
    * Shopify: `X-Shopify-Hmac-SHA256`; delivery id `X-Shopify-Webhook-Id`, type `X-Shopify-Topic`.
    * The signature covers the body only, so a replay window is on by default.
    *
+   * @see https://shopify.dev/docs/apps/build/webhooks/verify-deliveries
    * @param options the provider's secrets, and its route name, tolerance and replay window when not the defaults
    */
   public static shopify(options: WebhookProviderOptions): WebhookProvider {
@@ -122,6 +98,7 @@ export class WebhookProvider {
    * Slack Events API: `X-Slack-Signature`; delivery id `event_id`, type `event.type`.
    * URL verification requests are answered with their challenge and not enqueued.
    *
+   * @see https://docs.slack.dev/authentication/verifying-requests-from-slack
    * @param options the provider's secrets, and its route name and tolerance when not the defaults
    */
   public static slack(options: WebhookProviderOptions): WebhookProvider {
@@ -137,6 +114,7 @@ export class WebhookProvider {
    * Svix's own names (`svix-id`, `svix-timestamp`, `svix-signature`) are read when the
    * `webhook-*` ones are absent, the delivery id included.
    *
+   * @see https://www.standardwebhooks.com
    * @param options the provider's secrets, and its route name and tolerance when not the defaults
    */
   public static standardWebhooks(options: WebhookProviderOptions): WebhookProvider {
@@ -714,65 +692,7 @@ export class WebhookProvider {
    * @internal
    */
   public _validate(): string[] {
-    const errors: string[] = [];
-    const who = `WebhookProvider '${this.name}'`;
-    if (!Token.isUnresolved(this.name) && !/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/.test(this.name)) {
-      errors.push(`${who}: 'name' must be 1-32 lower-case letters, digits or '-', not starting or ending with '-'.`);
-    }
-    const inlineKey = this.definition.publicKey?.publicKey !== undefined;
-    if (this.scheme === SignatureScheme.PUBLIC_KEY && inlineKey === (this.secrets.length > 0)) {
-      errors.push(`${who}: set exactly one of 'publicKey' and 'secrets'.`);
-    } else if (this.scheme !== SignatureScheme.UNVERIFIED && !inlineKey && this.secrets.length === 0) {
-      errors.push(`${who}: 'secrets' must list at least one secret (use WebhookProvider.unverified() to accept unsigned deliveries).`);
-    }
-    if (this.secrets.length > 5) {
-      errors.push(`${who}: 'secrets' lists ${this.secrets.length} secrets; at most 5 are allowed (two are enough for a rotation).`);
-    }
-    const tolerance = this.definition.tolerance?.toSeconds();
-    if (tolerance !== undefined && (tolerance < 1 || tolerance > 3600)) {
-      errors.push(`${who}: 'tolerance' must be between 1 second and 1 hour.`);
-    }
-    const replayWindow = this.definition.replayWindow?.toSeconds();
-    if (replayWindow !== undefined && replayWindow !== 0 && (replayWindow < 60 || replayWindow > MAX_REPLAY_WINDOW_DAYS * 86400)) {
-      errors.push(`${who}: 'replayWindow' must be 0 (off) or between 1 minute and ${MAX_REPLAY_WINDOW_DAYS} days.`);
-    }
-    if (this.definition.needsPublicUrl && (this.definition.publicUrl === undefined || this.definition.publicUrl === '')) {
-      errors.push(`${who}: 'publicUrl' is required: the provider signs the URL it posts to, which the ingest function cannot see behind API Gateway (custom domains, stages and proxies change it).`);
-    }
-    if (this.definition.publicUrl !== undefined && !Token.isUnresolved(this.definition.publicUrl) && !/^https?:\/\/[^\s]+$/.test(this.definition.publicUrl)) {
-      errors.push(`${who}: 'publicUrl' must be an absolute http(s) URL, exactly as configured at the provider.`);
-    }
-    const template = this.definition.hmac?.content ?? this.definition.publicKey?.content;
-    const unknown = template === undefined || this.definition.preset !== undefined ? [] : unknownPlaceholders(template);
-    if (unknown.length > 0) {
-      errors.push(`${who}: 'signedContent' has unknown placeholders ${unknown.join(', ')}; use {body}, {ts}, {url}, {method}, {form}, {h:<header>} or {j:<path>}.`);
-    }
-    if (this.definition.publicKey !== undefined && !isHeaderName(this.definition.publicKey.header)) {
-      errors.push(`${who}: 'signatureHeader' must be a valid HTTP header name.`);
-    }
-    if (this.definition.hmac !== undefined && this.definition.hmac.signatureJsonPath === undefined && !isHeaderName(this.definition.hmac.header)) {
-      errors.push(`${who}: 'signatureHeader' must be a valid HTTP header name.`);
-    }
-    if (this.definition.hmac?.timestampHeader !== undefined && !isHeaderName(this.definition.hmac.timestampHeader)) {
-      errors.push(`${who}: 'timestampHeader' must be a valid HTTP header name.`);
-    }
-    if (this.definition.apiKeyHeader !== undefined && !isHeaderName(this.definition.apiKeyHeader)) {
-      errors.push(`${who}: 'header' must be a valid HTTP header name.`);
-    }
-    for (const [field, where] of [['eventId', this.definition.eventId], ['eventType', this.definition.eventType]] as const) {
-      if (where?.header !== undefined && where.jsonPath !== undefined) {
-        errors.push(`${who}: '${field}Header' and '${field}JsonPath' are both set; set only one, so that it is clear where the ${field === 'eventId' ? 'delivery id' : 'event type'} comes from.`);
-      }
-      const problem = where?.jsonPath === undefined ? undefined : jsonPathProblem(where.jsonPath);
-      if (problem !== undefined) {
-        errors.push(`${who}: '${field}JsonPath' ('${where!.jsonPath}') ${problem}`);
-      }
-    }
-    if (this.definition.handshake === 'asana' && this.secrets.length !== 1) {
-      errors.push(`${who}: 'secrets' must list exactly one secret: the handshake stores the webhook's secret in it.`);
-    }
-    errors.push(...this.schemaProblems(who));
-    return errors;
+    return definitionProblems(this.definition);
   }
 
   /**
@@ -790,47 +710,13 @@ export class WebhookProvider {
     };
   }
 
-  private schemaProblems(who: string): string[] {
-    const { schema, eventSchemas } = this.definition;
-    const errors: string[] = [];
-    const problem = schema?._problem();
-    if (problem !== undefined) errors.push(`${who}: 'schema' cannot be used: ${problem}`);
-    if (eventSchemas === undefined) return errors;
-    if (this.definition.eventType === undefined) {
-      errors.push(`${who}: 'eventSchemas' needs an event type, but the provider records none; set 'eventTypeHeader' or 'eventTypeJsonPath', or use 'schema'.`);
-    }
-    for (const [type, typeSchema] of Object.entries(eventSchemas)) {
-      if (type === '') errors.push(`${who}: 'eventSchemas' has an empty event type; name the type each schema applies to.`);
-      const typeProblem = typeSchema._problem();
-      if (typeProblem !== undefined) errors.push(`${who}: 'eventSchemas' ('${type}') cannot be used: ${typeProblem}`);
-    }
-    return errors;
-  }
-
   /**
    * The configuration the ingest function in `scope` reads.
    *
    * @internal
    */
   public _runtimeConfig(defaultTolerance: Duration, scope: IConstruct): ProviderRuntimeConfig {
-    const d = this.definition;
-    const replayWindowSeconds = d.replayWindow?.toSeconds() ?? 0;
-    return {
-      name: d.name,
-      scheme: d.scheme,
-      secretArns: d.secrets.map((s) => secretId(s, scope)),
-      toleranceSeconds: (d.tolerance ?? defaultTolerance).toSeconds(),
-      ...(replayWindowSeconds > 0 ? { replayWindowSeconds } : {}),
-      ...(d.hmac !== undefined ? { hmac: d.hmac } : {}),
-      ...(d.apiKeyHeader !== undefined ? { apiKeyHeader: d.apiKeyHeader } : {}),
-      ...(d.publicKey !== undefined ? { publicKey: d.publicKey } : {}),
-      ...(d.publicUrl !== undefined ? { publicUrl: d.publicUrl } : {}),
-      ...(d.preset !== undefined ? { preset: d.preset } : {}),
-      ...(d.eventId !== undefined ? { eventId: d.eventId } : {}),
-      ...(d.eventType !== undefined ? { eventType: d.eventType } : {}),
-      ...(d.handshake !== undefined ? { handshake: d.handshake } : {}),
-      ...(d.handshakeSecrets !== undefined ? { handshakeSecretArns: d.handshakeSecrets.map((s) => secretId(s, scope)) } : {}),
-    };
+    return runtimeConfigOf(this.definition, defaultTolerance, scope);
   }
 
   /**
@@ -861,112 +747,3 @@ export class WebhookProvider {
   }
 }
 
-/**
- * How the ingest function in `scope` addresses a secret: by name when it was imported by name in
- * the function's own account and Region, which saves the 60-odd characters of the ARN in the
- * 4 KB environment ("SecretId: The ARN or name of the secret to retrieve. To retrieve a secret
- * from another account, you must use an ARN."
- * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html);
- * otherwise by its ARN.
- */
-function secretId(secret: secretsmanager.ISecret, scope: IConstruct): string {
-  if (secret.secretFullArn !== undefined) return secret.secretArn;
-  const stack = Stack.of(scope);
-  const ownArn = stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: secret.secretName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-  const same = JSON.stringify(stack.resolve(ownArn)) === JSON.stringify(stack.resolve(secret.secretArn));
-  return same ? secret.secretName : secret.secretArn;
-}
-
-function base(
-  options: ProviderSecretOptions & PayloadValidationOptions & { readonly name?: string },
-  defaultName: string,
-  scheme: SignatureScheme,
-  defaultReplayWindow?: Duration,
-): ProviderDefinition {
-  const replayWindow = options.replayWindow ?? defaultReplayWindow;
-  return {
-    name: options.name ?? defaultName,
-    scheme,
-    secrets: [...options.secrets],
-    ...(options.secretsEncryptionKey !== undefined ? { secretsEncryptionKey: options.secretsEncryptionKey } : {}),
-    ...(options.tolerance !== undefined ? { tolerance: options.tolerance } : {}),
-    ...(replayWindow !== undefined ? { replayWindow } : {}),
-    ...(options.schema !== undefined ? { schema: options.schema } : {}),
-    ...(options.eventSchemas !== undefined ? { eventSchemas: { ...options.eventSchemas } } : {}),
-  };
-}
-
-/** The route name of a preset: its factory name in kebab case (`lemonSqueezy` → `lemon-squeezy`). */
-function presetRouteName(factory: string): string {
-  return factory.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`);
-}
-
-/** A named provider from its definition in presets.ts. */
-function preset(factory: string, options: WebhookProviderOptions & { readonly publicUrl?: string }): ProviderDefinition {
-  const p = presetNamed(factory) as PresetDefinition;
-  const timed = p.hmac?.timestampHeader !== undefined || p.hmac?.list?.timestampKey !== undefined || p.hmac?.timestampJsonPath !== undefined
-    || ['stripe', 'slack', 'standard-webhooks'].includes(p.scheme);
-  return {
-    ...base(options, presetRouteName(factory), p.scheme as SignatureScheme, timed || p.scheme === 'api-key' ? undefined : DEFAULT_REPLAY_WINDOW),
-    ...(options.tolerance === undefined && p.toleranceSeconds !== undefined ? { tolerance: Duration.seconds(p.toleranceSeconds) } : {}),
-    preset: factory,
-    ...(p.hmac !== undefined ? { hmac: p.hmac } : {}),
-    ...(p.apiKeyHeader !== undefined ? { apiKeyHeader: p.apiKeyHeader } : {}),
-    ...(p.eventId !== undefined ? { eventId: p.eventId } : {}),
-    ...(p.eventType !== undefined ? { eventType: p.eventType } : {}),
-    ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl } : {}),
-    needsPublicUrl: p.signsUrl === true,
-    ...(p.answers !== undefined ? { handshake: p.answers } : {}),
-  };
-}
-
-function publicKeyBase(options: PublicKeyPresetOptions, name: string): ProviderDefinition {
-  return {
-    name,
-    scheme: SignatureScheme.PUBLIC_KEY,
-    secrets: [...(options.secrets ?? [])],
-    ...(options.secretsEncryptionKey !== undefined ? { secretsEncryptionKey: options.secretsEncryptionKey } : {}),
-    ...(options.tolerance !== undefined ? { tolerance: options.tolerance } : {}),
-  };
-}
-
-/** A named public-key provider: the preset's settings with the key given inline or in secrets. */
-function publicKeyPreset(factory: string, options: PublicKeyPresetOptions): ProviderDefinition {
-  const p = presetNamed(factory) as PresetDefinition;
-  return {
-    ...publicKeyBase(options, options.name ?? presetRouteName(factory)),
-    preset: factory,
-    publicKey: { ...p.publicKey!, ...(options.publicKey !== undefined ? { publicKey: options.publicKey } : {}) },
-    ...(p.answers !== undefined ? { handshake: p.answers } : {}),
-    ...(p.eventId !== undefined ? { eventId: p.eventId } : {}),
-    ...(p.eventType !== undefined ? { eventType: p.eventType } : {}),
-  };
-}
-
-function location(header: string | undefined, jsonPath: string | undefined): FieldLocation | undefined {
-  if (header === undefined && jsonPath === undefined) return undefined;
-  return {
-    ...(header !== undefined ? { header: header.toLowerCase() } : {}),
-    ...(jsonPath !== undefined ? { jsonPath } : {}),
-  };
-}
-
-function isHeaderName(name: string): boolean {
-  return /^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(name);
-}
-
-/**
- * Why a JSON path cannot be read by the ingest function, which follows a dotted path of own
- * property names (array elements by index, `items.0.id`) and nothing else (see `extractField` in
- * fields.ts): JSONPath syntax or an empty segment would silently never match.
- */
-function jsonPathProblem(path: string): string | undefined {
-  if (Token.isUnresolved(path)) return undefined;
-  if (/^\$|[[\]*]/.test(path)) {
-    return "uses JSONPath syntax; write a dotted path of property names instead, e.g. 'data.object.id' or 'items.0.id'.";
-  }
-  if (path.split('.').some((segment) => segment === '')) {
-    return "has an empty segment; write property names separated by single dots, e.g. 'data.object.id'.";
-  }
-  return undefined;
-}

@@ -8,6 +8,7 @@
  */
 import { createHmac, sign as signWithKey } from 'node:crypto';
 import { say } from './support';
+import { TWITCH_CHALLENGE, twitchVerificationMessage } from '../../local-pipeline/handshakes';
 import { destroyHttpAgent, queueDepth, request, type HttpResult } from '../../local-pipeline/inspect';
 import { startPipeline, type Pipeline } from '../../local-pipeline/pipeline';
 import { LOCAL_SECRET_VALUES, localDiscordKey } from '../../local-pipeline/template/app';
@@ -103,6 +104,14 @@ describe('POST handshakes', () => {
     expect([ok.status, ok.headers['content-type'], ok.json]).toEqual([200, 'application/json', { type: 1 }]);
     const bad = await request(hook('discord'), 'POST', { 'Content-Type': 'application/json', 'X-Signature-Ed25519': `${signature.slice(0, -1)}${signature.endsWith('0') ? '1' : '0'}`, 'X-Signature-Timestamp': ts }, body);
     expect([bad.status, bad.json?.error]).toEqual([401, 'invalid_signature']);
+  });
+
+  test('Twitch EventSub: a signed webhook_callback_verification → the challenge as text/plain; a bad signature → 401 JSON', async () => {
+    const ok = twitchVerificationMessage(LOCAL_SECRET_VALUES.TwitchSecret);
+    expect(text(await request(hook('twitch'), 'POST', ok.headers, ok.body))).toEqual([200, 'text/plain; charset=utf-8', TWITCH_CHALLENGE]);
+    const forged = twitchVerificationMessage('wrong-secret');
+    const bad = await request(hook('twitch'), 'POST', forged.headers, forged.body);
+    expect([bad.status, bad.headers['content-type'], bad.json?.error]).toEqual([401, 'application/json', 'invalid_signature']);
   });
 
   test('Slack: url_verification is still answered with its challenge', async () => {

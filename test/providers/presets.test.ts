@@ -6,6 +6,8 @@
  * and future timestamps where one is signed, missing headers.
  */
 import { createHash, createHmac, generateKeyPairSync, sign as signWithKey, type KeyObject } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Webhook as SvixWebhook } from 'svix';
@@ -400,6 +402,13 @@ test('every preset of presets.ts has a case here, and every case a preset', () =
   const withHandshakes = ['meta', 'twitter', 'dropbox', 'microsoftGraph', 'asana', 'okta']; // tested in handshake.test.ts
   const elsewhere = [...builtIn, ...withHandshakes];
   expect(CASES.map((c) => c.factory).sort()).toEqual(PRESETS.map((p) => p.factory).filter((f) => !elsewhere.includes(f)).sort());
+});
+
+test("every preset's factory links the provider's documentation (its docs in presets.ts) in its doc comment", () => {
+  const source = fs.readFileSync(path.join(__dirname, '..', '..', 'src', 'providers', 'webhook-provider.ts'), 'utf8');
+  const docComments = new Map([...source.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*public static (\w+)\(/g)].map((m) => [m[2], m[1]]));
+  const missing = PRESETS.filter((p) => !(docComments.get(p.factory) ?? '').includes(`@see ${p.docs}`)).map((p) => p.factory);
+  expect(missing).toEqual([]);
 });
 
 describe.each(CASES.map((c) => [c.factory, c] as const))('%s', (_factory, c) => {

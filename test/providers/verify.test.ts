@@ -5,8 +5,9 @@ import * as fc from 'fast-check';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import { Webhook as SvixWebhook } from 'svix';
+import { sortedForm } from '../../src/providers/form-params';
 import type { HmacSchemeConfig, ProviderRuntimeConfig, PublicKeySchemeConfig, SignatureScheme } from '../../src/providers/provider-config';
-import { isoSeconds, sortedForm } from '../../src/providers/signed-content';
+import { isoSeconds } from '../../src/providers/timestamps';
 import { verifySignature, type RejectionReason, type VerificationResult } from '../../src/providers/verify';
 
 const NOW = 1_700_000_000;

@@ -1,0 +1,121 @@
+/**
+ * Signed timestamps: unix seconds or milliseconds, and ISO 8601 / RFC 3339 date-times (Zendesk,
+ * Twitch), checked against the provider's tolerance either way. Pure: ships in the ingest bundle only.
+ */
+import type { TimestampUnit } from './provider-config';
+import type { RejectionReason } from './verification-result';
+
+/** Longest timestamp the fixed schemes accept: 12 digits is beyond the year 33000 and far below 2^53. */
+const MAX_UNIX_DIGITS = 12;
+
+/** Longest timestamp the generic engine accepts (milliseconds too); 15 digits stay below 2^53. */
+const MAX_ENGINE_DIGITS = 15;
+
+/**
+ * Why a signed unix-seconds timestamp of a fixed scheme is unacceptable, or undefined when it is
+ * within `tolerance` seconds of `now` either way. Only plain decimal digits are accepted. NaN
+ * anywhere rejects (fail closed).
+ */
+export function checkUnixTimestamp(timestamp: string | undefined, now: number, tolerance: number): RejectionReason | undefined {
+  if (timestamp === undefined || timestamp === '') {
+    return 'missing_timestamp';
+  }
+  return checkAge(decimal(timestamp, MAX_UNIX_DIGITS), now, tolerance);
+}
+
+/** Why a signed timestamp is unacceptable, or undefined when it is within the tolerance either way. */
+export function checkTimestamp(timestamp: string | undefined, unit: TimestampUnit, now: number, tolerance: number): RejectionReason | undefined {
+  if (timestamp === undefined || timestamp === '') return 'missing_timestamp';
+  return checkAge(secondsOf(timestamp, unit), now, tolerance);
+}
+
+function checkAge(seconds: number | undefined, now: number, tolerance: number): RejectionReason | undefined {
+  if (seconds === undefined) return 'malformed_signature';
+  const age = now - seconds;
+  if (age <= tolerance && -age <= tolerance) return undefined;
+  return age < 0 ? 'future_timestamp' : 'stale_timestamp';
+}
+
+function secondsOf(text: string, unit: TimestampUnit): number | undefined {
+  if (unit === 'iso') return isoSeconds(text);
+  const value = decimal(text, MAX_ENGINE_DIGITS);
+  return value !== undefined && unit === 'ms' ? value / 1000 : value;
+}
+
+/** The value of 1 to `maxDigits` plain decimal digits (`/^\d{1,n}$/`, then `Number`), or undefined. */
+function decimal(text: string, maxDigits: number): number | undefined {
+  if (text.length === 0 || text.length > maxDigits) return undefined;
+  let value = 0;
+  for (let i = 0; i < text.length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Unix seconds of an ISO 8601 / RFC 3339 date-time (Zendesk, Twitch), or undefined. The usual
+ * layout (`2021-03-25T05:09:27[.123456789](Z|±hh:mm)`, fields in range) is read digit by digit
+ * into `Date.UTC`: a regular expression with captures and `Date.parse` would cost a sixth of the
+ * HMAC itself. Anything else is left to `Date.parse`, the reference, which this matches exactly.
+ */
+export function isoSeconds(text: string): number | undefined {
+  const fast = typeof text === 'string' ? fastIsoMillis(text) : undefined;
+  if (fast !== undefined) return fast / 1000;
+  if (!ISO_DATE_TIME.test(text)) return undefined;
+  // Date.parse takes milliseconds at most: drop finer digits (RFC 3339 nanoseconds, Twitch).
+  const ms = Date.parse(text.replace(/(\.\d{3})\d+/, '$1'));
+  return Number.isFinite(ms) ? ms / 1000 : undefined;
+}
+
+/** The value of `count` digits of `text` at `at`, or -1 when one is not a digit. */
+function digitsAt(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+/** The milliseconds of the usual layout with every field in range; undefined for anything else. */
+function fastIsoMillis(text: string): number | undefined {
+  if (text.length < 20 || text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':') return undefined;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = digitsAt(text, 17, 2);
+  let at = 19;
+  let millis = 0;
+  if (text[at] === '.') {
+    let count = 0;
+    while (count < 10 && text.charCodeAt(at + 1 + count) >= 48 && text.charCodeAt(at + 1 + count) <= 57) count++;
+    if (count === 0 || count > 9) return undefined;
+    millis = digitsAt(text, at + 1, Math.min(count, 3)) * 10 ** (3 - Math.min(count, 3));
+    at += 1 + count;
+  }
+  let offsetMinutes = 0;
+  if (text[at] === 'Z' && at + 1 === text.length) {
+    offsetMinutes = 0;
+  } else if ((text[at] === '+' || text[at] === '-') && at + 6 === text.length && text[at + 3] === ':') {
+    const hours = digitsAt(text, at + 1, 2);
+    const minutes = digitsAt(text, at + 4, 2);
+    if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59) return undefined;
+    offsetMinutes = (text[at] === '-' ? -1 : 1) * (hours * 60 + minutes);
+  } else {
+    return undefined;
+  }
+  const inRange = year >= 1000 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour >= 0 && hour <= 23
+    && minute >= 0 && minute <= 59 && second >= 0 && second <= 59;
+  if (!inRange) return undefined;
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  // The 29th to the 31st exist only in some months.
+  if (day > 28 && new Date(utc).getUTCDate() !== day) return undefined;
+  return utc - offsetMinutes * 60_000;
+}
