@@ -30,6 +30,7 @@ import { DEAD_LETTER_VISIBILITY_TIMEOUT, DeadLetterArchive } from './pipeline/de
 import { DeadLetterRedrive } from './pipeline/dead-letter-redrive';
 import { payloadSchemasOf } from './pipeline/payload-schemas-layer';
 import { RecordProcessor, visibilityTimeoutFor } from './pipeline/record-processor';
+import { orderingKeysOf } from './pipeline/webhook-ordering';
 import { LONGEST_MESSAGE_LIFE, WebhookQueues } from './pipeline/webhook-queues';
 import { StatusQuery } from './query/status-query';
 import { WebhookListing } from './query/webhook-listing';
@@ -143,8 +144,10 @@ export class WebhookProcessor extends Construct {
       deadLetterExpiration: lifecycle.deadLetterExpiration,
     });
     const maxReceiveCount = processing.maxReceiveCount ?? 3;
+    const ordered = props.ordering !== undefined;
     const queues = new WebhookQueues(this, 'Queues', {
-      visibilityTimeout: visibilityTimeoutFor(processing),
+      visibilityTimeout: visibilityTimeoutFor(processing, ordered),
+      fifo: ordered ? { highThroughput: props.ordering?.highThroughput ?? true } : undefined,
       maxReceiveCount,
       deadLetterVisibilityTimeout: DEAD_LETTER_VISIBILITY_TIMEOUT,
       encryptionKey: props.encryptionKey,
@@ -152,13 +155,14 @@ export class WebhookProcessor extends Construct {
     });
     const ingest = new WebhookIngest(this, 'Ingest', {
       functions, store, queue: queues.queue, providers: props.providers, signatureTolerance: props.signatureTolerance, concurrency,
+      orderingKeys: ordered ? orderingKeysOf(props.ordering?.keys) : undefined,
     });
     const payloadSchemas = payloadSchemasOf(props.providers);
     const processor = new RecordProcessor(this, 'Processor', {
-      functions, store, queue: queues.queue, processing, concurrency, recordExpiration: lifecycle.recordExpiration, payloadSchemas,
+      functions, store, queue: queues.queue, processing, concurrency, recordExpiration: lifecycle.recordExpiration, payloadSchemas, ordered,
     });
     const deadLetters = new DeadLetterArchive(this, 'DeadLetters', {
-      functions, store, deadLetterQueue: queues.deadLetterQueue, maxReceiveCount, recordExpiration: lifecycle.recordExpiration,
+      functions, store, deadLetterQueue: queues.deadLetterQueue, maxReceiveCount, recordExpiration: lifecycle.recordExpiration, ordered,
     });
     this.redrive = new DeadLetterRedrive(this, 'Redrive', {
       functions, store, queue: queues.queue, deadLetterQueue: queues.deadLetterQueue, archiveFailureQueue: queues.archiveFailureQueue,
