@@ -6,7 +6,7 @@ import {
   NagPackSuppression, NagSuppressions, ServerlessChecks,
 } from 'cdk-nag';
 import { allOptionsProps } from './fixtures';
-import { WebhookProcessor, WebhookProcessorProps, WebhookProvider } from '../src';
+import { OrderingKey, WebhookProcessor, WebhookProcessorProps, WebhookProvider } from '../src';
 import { ACKNOWLEDGED_RULES } from '../src/core/findings';
 
 /**
@@ -110,6 +110,10 @@ const configs: Record<string, (stack: Stack) => WebhookProcessorProps> = {
     api: { accessLogging: false, executionLogging: false },
   }),
   'all options': allOptionsProps,
+  'ordering (FIFO queues)': (stack) => ({
+    providers: [WebhookProvider.stripe({ secrets: [secret(stack, 'StripeSecret')] })],
+    ordering: { keys: { stripe: OrderingKey.fromJsonPath('$.data.object.customer') } },
+  }),
 };
 
 const cases = Object.keys(configs).flatMap((name) => [false, true].map((flag) => ({

@@ -67,9 +67,9 @@ export interface FifoQueueOptions {
 }
 
 /**
- * Construct ids of the queues. A FIFO queue is a different resource: "You can't convert an
- * existing standard queue into a FIFO queue" (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-moving.html),
- * and CloudFormation replaces a queue whose FifoQueue changes. So the FIFO queues get their own
+ * Construct ids of the queues. A FIFO queue is a different resource: "You can't change the queue
+ * type after you create it and you can't convert an existing standard queue into a FIFO queue"
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sqs-queue.html). So the FIFO queues get their own
  * ids (and logical ids) while the standard queues keep their pinned ones (test/logical-ids.json):
  * turning `ordering` on creates new queues beside the old, which CloudFormation then deletes
  * (or, with RETAIN, leaves behind with whatever they hold: drain them first, README "Ordering").

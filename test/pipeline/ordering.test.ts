@@ -1,14 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { logicalIdOf, synth } from '../util';
 import { OrderingKey, WebhookProvider } from '../../src';
-import * as pinned from '../logical-ids.json';
 
+/** The pinned ids of the default configuration (test/logical-ids.json). */
+const pinned = JSON.parse(readFileSync(join(__dirname, '..', 'logical-ids.json'), 'utf8')) as { default: Record<string, { type: string }> };
 const STANDARD_QUEUES = Object.entries(pinned.default).filter(([, r]) => r.type === 'AWS::SQS::Queue').map(([id]) => id);
 
 function queues(template: Template): Record<string, { Properties: Record<string, unknown> }> {
-  return template.findResources('AWS::SQS::Queue');
+  return template.findResources('AWS::SQS::Queue') as Record<string, { Properties: Record<string, unknown> }>;
 }
 
 function ingestEnvironment(template: Template): Record<string, unknown> {
