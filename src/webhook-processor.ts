@@ -63,7 +63,7 @@ export class WebhookProcessor extends Construct {
   public readonly statusFunction: lambda.IFunction;
   /** The function behind `GET /webhooks`. */
   public readonly listFunction: lambda.IFunction;
-  /** The queue between ingest and processor. */
+  /** The queue between ingest and processor (a FIFO queue with `ordering`). */
   public readonly queue: sqs.IQueue;
   /**
    * Where messages go after `maxReceiveCount` failed receives. The dead-letter archiver consumes
@@ -154,7 +154,12 @@ export class WebhookProcessor extends Construct {
       removalPolicy,
     });
     const ingest = new WebhookIngest(this, 'Ingest', {
-      functions, store, queue: queues.queue, providers: props.providers, signatureTolerance: props.signatureTolerance, concurrency,
+      functions,
+      store,
+      queue: queues.queue,
+      providers: props.providers,
+      signatureTolerance: props.signatureTolerance,
+      concurrency,
       orderingKeys: ordered ? orderingKeysOf(props.ordering?.keys) : undefined,
     });
     const payloadSchemas = payloadSchemasOf(props.providers);

@@ -86,14 +86,25 @@ export interface EventSourceHandle {
 
 export function startSqsEventSource(options: EventSourceOptions): EventSourceHandle {
   const stats: EventSourceStats = {
-    receives: 0, messagesReceived: 0, invocations: 0, failedInvocations: 0, itemFailures: 0, messagesDeleted: 0, deleteFailures: 0, largestBatch: 0,
-    groupsHeldBack: 0, orderViolations: 0,
+    receives: 0,
+    messagesReceived: 0,
+    invocations: 0,
+    failedInvocations: 0,
+    itemFailures: 0,
+    messagesDeleted: 0,
+    deleteFailures: 0,
+    largestBatch: 0,
+    groupsHeldBack: 0,
+    orderViolations: 0,
   };
   const fifo = options.queueUrl.endsWith('.fifo');
   /** FIFO: the message groups of the invocations running now. */
   const groupsInFlight = new Set<string>();
-  /** FIFO: per group, the sequence numbers of its messages received and not deleted, by message id. */
-  const outstanding = new Map<string, Map<string, bigint>>();
+  /**
+   * FIFO: per group, the ids of its messages received and not deleted, in the order they were
+   * first invoked, which is their order in the group (moto's SequenceNumbers are random digits).
+   */
+  const outstanding = new Map<string, Set<string>>();
   const abort = new AbortController();
   const concurrency = Math.min(options.mapping.maximumConcurrency ?? DEFAULT_CONCURRENCY, options.maxLocalConcurrency ?? Infinity);
   const running = new Set<Promise<void>>();
@@ -179,21 +190,22 @@ export function startSqsEventSource(options: EventSourceOptions): EventSourceHan
    */
   const holdBackGroupsInFlight = async (batch: Message[]): Promise<Message[]> => {
     const outOfTurn = (group: string): boolean => {
-      const earliest = [...(outstanding.get(group) ?? new Map<string, bigint>())].sort(([, a], [, b]) => (a < b ? -1 : 1))[0]?.[0];
+      const earliest = [...(outstanding.get(group) ?? [])][0];
       return groupsInFlight.has(group) || (earliest !== undefined && !batch.some((m) => m.MessageId === earliest));
     };
     const heldGroups = new Set([...new Set(batch.map(groupOf))].filter(outOfTurn));
     const held = batch.filter((m) => heldGroups.has(groupOf(m)));
     for (const m of held) {
       stats.groupsHeldBack++;
-      await inTurn(() => options.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: options.queueUrl, ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })))
+      // moto counted this receive: at maxReceiveCount its next receive moves it to the dead-letter queue.
+      if (dueForDeadLetterQueue(m)) outstanding.get(groupOf(m))?.delete(m.MessageId!);
+      const release = new ChangeMessageVisibilityCommand({ QueueUrl: options.queueUrl, ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 });
+      await inTurn(() => options.sqs.send(release))
         .catch(() => undefined);
     }
     const accepted = batch.filter((m) => !held.includes(m));
     for (const m of accepted) {
-      const group = outstanding.get(groupOf(m)) ?? new Map<string, bigint>();
-      group.set(m.MessageId!, BigInt(m.Attributes?.SequenceNumber ?? '0'));
-      outstanding.set(groupOf(m), group);
+      outstanding.set(groupOf(m), (outstanding.get(groupOf(m)) ?? new Set<string>()).add(m.MessageId!));
     }
     return accepted;
   };
@@ -201,11 +213,12 @@ export function startSqsEventSource(options: EventSourceOptions): EventSourceHan
   /** FIFO: a deleted message, or one SQS will move to the dead-letter queue at its next receive, is no longer outstanding. */
   const settle = (batch: readonly Message[], failed: ReadonlySet<string> | 'all'): void => {
     for (const m of batch) {
-      const dueForDeadLetterQueue = Number(m.Attributes?.ApproximateReceiveCount ?? 0) >= (options.maxReceiveCount ?? Infinity);
-      if (failed !== 'all' && failed.has(m.MessageId!) === false) outstanding.get(groupOf(m))?.delete(m.MessageId!);
-      else if (dueForDeadLetterQueue) outstanding.get(groupOf(m))?.delete(m.MessageId!);
+      const deleted = failed !== 'all' && !failed.has(m.MessageId!);
+      if (deleted || dueForDeadLetterQueue(m)) outstanding.get(groupOf(m))?.delete(m.MessageId!);
     }
   };
+
+  const dueForDeadLetterQueue = (m: Message): boolean => Number(m.Attributes?.ApproximateReceiveCount ?? 0) >= (options.maxReceiveCount ?? Infinity);
 
   const processBatch = async (batch: Message[]): Promise<void> => {
     stats.invocations++;

@@ -10,10 +10,10 @@
  * names none.
  */
 import { createHash } from 'node:crypto';
-import { extractField } from '../providers/fields';
-import type { FieldLocation } from '../providers/provider-config';
 import type { Headers, JsonBody } from './http';
 import { REDACTED } from './message';
+import { extractField } from '../providers/fields';
+import type { FieldLocation } from '../providers/provider-config';
 
 /** Where a provider's ordering key is: the first of these locations that has a value. */
 export type OrderingKeyLocations = readonly FieldLocation[];

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { logicalIdOf, synth } from '../util';
 import { OrderingKey, WebhookProvider } from '../../src';
+import { logicalIdOf, synth } from '../util';
 
 /** The pinned ids of the default configuration (test/logical-ids.json). */
 const pinned = JSON.parse(readFileSync(join(__dirname, '..', 'logical-ids.json'), 'utf8')) as { default: Record<string, { type: string }> };
@@ -64,8 +64,12 @@ describe('ordering on', () => {
     const all = Object.values(queues(ordered().template));
     for (const q of all) {
       expect(q.Properties).toMatchObject({
-        FifoQueue: true, ContentBasedDeduplication: false, FifoThroughputLimit: 'perMessageGroupId', DeduplicationScope: 'messageGroup',
-        SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600,
+        FifoQueue: true,
+        ContentBasedDeduplication: false,
+        FifoThroughputLimit: 'perMessageGroupId',
+        DeduplicationScope: 'messageGroup',
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 1209600,
       });
     }
   });

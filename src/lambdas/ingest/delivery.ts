@@ -168,7 +168,9 @@ const MALFORMED = Symbol('malformed');
  * without a JSON content type is parsed only when the provider reads ids, types or its ordering
  * key from it (and, when it does not parse, has none of them).
  */
-function jsonOf(contentType: string | undefined, rawBody: Buffer, provider: ProviderRuntimeConfig, orderingNeedsJson: boolean): JsonBody | undefined | typeof MALFORMED {
+function jsonOf(
+  contentType: string | undefined, rawBody: Buffer, provider: ProviderRuntimeConfig, orderingNeedsJson: boolean,
+): JsonBody | undefined | typeof MALFORMED {
   const declared = isJsonContentType(contentType);
   const needed = provider.eventId?.jsonPath !== undefined || provider.eventType?.jsonPath !== undefined || orderingNeedsJson;
   if (!declared && !needed) {

@@ -117,7 +117,9 @@ async function redriveArchived(key: string, webhookIds: ReadonlySet<string> | un
   await sqs.send(new SendMessageCommand({
     QueueUrl: queueUrl,
     MessageBody: deadLetter.body,
-    ...redriveFifoParams(queueUrl, { messageId: deadLetter.messageId, messageGroupId: deadLetter.attributes.MessageGroupId, provider: deadLetter.provider }),
+    ...redriveFifoParams(queueUrl, {
+      messageId: deadLetter.messageId, messageGroupId: deadLetter.attributes.MessageGroupId, provider: deadLetter.provider,
+    }),
     ...(Object.keys(deadLetter.messageAttributes ?? {}).length > 0 ? { MessageAttributes: sendableAttributes(deadLetter.messageAttributes) } : {}),
   }));
   logger.info('dead letter redriven from the archive', { correlation_id: deadLetter.webhookId, key });
