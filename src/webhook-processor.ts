@@ -30,8 +30,9 @@ import { DEAD_LETTER_VISIBILITY_TIMEOUT, DeadLetterArchive } from './pipeline/de
 import { DeadLetterRedrive } from './pipeline/dead-letter-redrive';
 import { payloadSchemasOf } from './pipeline/payload-schemas-layer';
 import { RecordProcessor, visibilityTimeoutFor } from './pipeline/record-processor';
-import { orderingKeysOf } from './pipeline/webhook-ordering';
+import type { OrderingKey } from './pipeline/webhook-ordering';
 import { LONGEST_MESSAGE_LIFE, WebhookQueues } from './pipeline/webhook-queues';
+import type { FieldLocation } from './providers/provider-config';
 import { StatusQuery } from './query/status-query';
 import { WebhookListing } from './query/webhook-listing';
 import { STATUS_INDEX, WebhookStore } from './store/webhook-store';
@@ -484,3 +485,8 @@ export class WebhookProcessor extends Construct {
 
 /** The provider dimension of rejections of deliveries to a path no provider is configured under. */
 const UNKNOWN_PROVIDER = 'unknown';
+
+/** The ingest's ORDERING_KEYS: each listed provider's key locations, by provider name. */
+function orderingKeysOf(keys: { [providerName: string]: OrderingKey } | undefined): Record<string, FieldLocation[]> {
+  return Object.fromEntries(Object.entries(keys ?? {}).map(([name, key]) => [name, key._locations]));
+}

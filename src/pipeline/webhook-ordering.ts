@@ -98,8 +98,3 @@ export interface WebhookOrderingOptions {
    */
   readonly highThroughput?: boolean;
 }
-
-/** The ingest's ORDERING_KEYS: each listed provider's key locations, by provider name. */
-export function orderingKeysOf(keys: { [providerName: string]: OrderingKey } | undefined): Record<string, FieldLocation[]> {
-  return Object.fromEntries(Object.entries(keys ?? {}).map(([name, key]) => [name, key._locations]));
-}
