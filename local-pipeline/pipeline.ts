@@ -307,6 +307,7 @@ async function build(
       mapping,
       fn: byLogicalId.get(mapping.functionLogicalId)!,
       maxLocalConcurrency: options.maxLocalConcurrency,
+      maxReceiveCount: JSON.parse(resources.queue.attributes.RedrivePolicy).maxReceiveCount,
       onReceive: options.onReceive,
       onBatch: options.onBatch,
     });
@@ -324,6 +325,7 @@ async function build(
         mapping: deadLetterMapping,
         fn: byLogicalId.get(deadLetterMapping.functionLogicalId)!,
         maxLocalConcurrency: options.maxLocalConcurrency,
+        maxReceiveCount: JSON.parse(resources.deadLetterQueue.attributes.RedrivePolicy).maxReceiveCount,
       });
       stoppers.push(deadLetterEventSource.stop);
       step(`SQS event source on the dead-letter queue → ${bundleByFunction.get(deadLetterMapping.functionLogicalId)!.name}: batch ${deadLetterMapping.batchSize}, `

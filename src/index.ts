@@ -6,3 +6,4 @@ export * from './delivery/webhook-rule-options';
 export * from './ingress/web-acl-options';
 export * from './network/vpc-endpoint-options';
 export * from './ingress/internal-senders-options';
+export * from './pipeline/webhook-ordering';

@@ -63,9 +63,14 @@ export function validateProps(scope: IConstruct, props: WebhookProcessorProps): 
 
   const processing = props.processing ?? {};
   const batchSize = processing.batchSize;
-  const window = processing.maxBatchingWindow?.toSeconds() ?? 5;
+  const ordered = props.ordering !== undefined;
+  const window = processing.maxBatchingWindow?.toSeconds() ?? (ordered ? 0 : 5);
   check(within(batchSize, 1, 10000), "'processing.batchSize' must be a whole number from 1 to 10000.");
-  check(batchSize === undefined || batchSize <= 10 || window > 0, "'processing.batchSize' above 10 needs a 'processing.maxBatchingWindow' of at least 1 second.");
+  if (ordered) {
+    errors.push(...orderingProblems(props));
+  } else {
+    check(batchSize === undefined || batchSize <= 10 || window > 0, "'processing.batchSize' above 10 needs a 'processing.maxBatchingWindow' of at least 1 second.");
+  }
   check(window <= 300, "'processing.maxBatchingWindow' must be at most 5 minutes.");
   check(within(processing.maxReceiveCount, 1, 1000), "'processing.maxReceiveCount' must be a whole number from 1 to 1000.");
   check(within(props.replay?.ratePerSecond, 1, MAX_REPLAY_RATE), `'replay.ratePerSecond' must be a whole number from 1 to ${MAX_REPLAY_RATE}.`);
@@ -216,6 +221,35 @@ function frontDoorProblems(props: WebhookProcessorProps): string[] {
     refuse('domainName', 'function URLs take no custom domain (put CloudFront in front of it, or use WebhookFrontDoor.HTTP_API or REST_API).');
     refuse('disableExecuteApiEndpoint', 'function URLs have no execute-api endpoint; remove it.');
     refuse('accessLogging', 'function URLs write no access logs (the functions log every request); remove it.');
+  }
+  return problems;
+}
+
+/**
+ * Rules of `ordering`. Lambda's SQS event source on a FIFO queue: "BatchSize … For FIFO queues,
+ * the maximum is 10" and "MaximumBatchingWindowInSeconds … Batching window is not supported for
+ * FIFO queues" (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html).
+ */
+function orderingProblems(props: WebhookProcessorProps): string[] {
+  const problems: string[] = [];
+  const processing = props.processing ?? {};
+  const batchSize = processing.batchSize;
+  if (batchSize !== undefined && !Token.isUnresolved(batchSize) && batchSize > 10) {
+    problems.push(`'processing.batchSize' (${batchSize}) must be at most 10 with 'ordering': Lambda takes at most 10 messages per batch from a FIFO queue.`);
+  }
+  const window = processing.maxBatchingWindow;
+  if (window !== undefined && !window.isUnresolved() && window.toSeconds() > 0) {
+    problems.push("'processing.maxBatchingWindow' cannot be set with 'ordering': Lambda supports no batching window on a FIFO queue; remove it (batches are then whatever one receive returns, up to 'processing.batchSize').");
+  }
+  if (props.ordering !== undefined && (props.internalSenders?.iamSenders ?? []).length > 0) {
+    problems.push("'internalSenders.iamSenders' cannot be used with 'ordering': API Gateway sends their deliveries to the queue itself, without the message group and deduplication ids a FIFO queue requires; remove one of them (or send those deliveries through a provider route, which the ingest function queues).");
+  }
+  const names = props.providers.map((p) => p.name);
+  for (const [name, key] of Object.entries(props.ordering?.keys ?? {})) {
+    if (!names.includes(name)) {
+      problems.push(`'ordering.keys' names '${name}', which is not a provider; configured providers: ${names.join(', ')}.`);
+    }
+    problems.push(...key._problems().map((p) => `'ordering.keys.${name}': ${p}`));
   }
   return problems;
 }

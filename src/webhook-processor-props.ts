@@ -16,6 +16,7 @@ import type { WebhookWebAcl } from './ingress/web-acl-options';
 import type { WebhookVpcEndpoints } from './network/vpc-endpoint-options';
 import type { InternalSendersOptions } from './ingress/internal-senders-options';
 import type { WebhookFrontDoor } from './ingress/front-door';
+import type { WebhookOrderingOptions } from './pipeline/webhook-ordering';
 import type { WebhookProvider } from './providers/webhook-provider';
 
 /** Concurrency limits of the functions. */
@@ -67,7 +68,8 @@ export interface WebhookConcurrencyOptions {
 /** How the queue feeds the processor. */
 export interface WebhookProcessingOptions {
   /**
-   * Messages per processor invocation (1-10000; above 10 needs a batching window).
+   * Messages per processor invocation (1-10000; above 10 needs a batching window; at most 10
+   * with `ordering`, Lambda's maximum for FIFO queues).
    *
    * @default 10
    */
@@ -75,9 +77,11 @@ export interface WebhookProcessingOptions {
 
   /**
    * How long the event source gathers messages before invoking the processor (up to 5 minutes).
-   * Longer windows mean fuller batches: fewer invocations and fewer archive objects.
+   * Longer windows mean fuller batches: fewer invocations and fewer archive objects. Not with
+   * `ordering`: "Batching window is not supported for FIFO queues"
+   * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html).
    *
-   * @default Duration.seconds(5)
+   * @default - Duration.seconds(5); none with `ordering`
    */
   readonly maxBatchingWindow?: Duration;
 
@@ -440,6 +444,17 @@ export interface WebhookProcessorProps {
    * @default - see WebhookProcessingOptions
    */
   readonly processing?: WebhookProcessingOptions;
+
+  /**
+   * Ordering: puts deliveries on FIFO queues, grouped by an ordering key per provider (e.g. the
+   * Stripe customer), and processes each group one delivery at a time in the order the ingest
+   * queued them; other groups are never held up. Setting it (even to `{}`) turns it on. Switching
+   * an existing deployment between standard and FIFO replaces the queues: drain them first (see
+   * the README's "Ordering").
+   *
+   * @default - no ordering: a standard queue, processed in parallel in any order
+   */
+  readonly ordering?: WebhookOrderingOptions;
 
   /**
    * Alarms on errors and error rates, dead letters, backlog, unreadable signing secrets, API

@@ -40,7 +40,9 @@ import { DEAD_LETTER_VISIBILITY_TIMEOUT, DeadLetterArchive } from './pipeline/de
 import { DeadLetterRedrive } from './pipeline/dead-letter-redrive';
 import { payloadSchemasOf } from './pipeline/payload-schemas-layer';
 import { RecordProcessor, visibilityTimeoutFor } from './pipeline/record-processor';
+import type { OrderingKey } from './pipeline/webhook-ordering';
 import { LONGEST_MESSAGE_LIFE, WebhookQueues } from './pipeline/webhook-queues';
+import type { FieldLocation } from './providers/provider-config';
 import { StatusQuery } from './query/status-query';
 import { WebhookListing } from './query/webhook-listing';
 import { STATUS_INDEX, WebhookStore } from './store/webhook-store';
@@ -84,7 +86,7 @@ export class WebhookProcessor extends Construct {
   public readonly statusFunction: lambda.IFunction;
   /** The function behind `GET /webhooks`. */
   public readonly listFunction: lambda.IFunction;
-  /** The queue between ingest and processor. */
+  /** The queue between ingest and processor (a FIFO queue with `ordering`). */
   public readonly queue: sqs.IQueue;
   /**
    * Where messages go after `maxReceiveCount` failed receives. The dead-letter archiver consumes
@@ -194,22 +196,30 @@ export class WebhookProcessor extends Construct {
       warmThroughput: props.tableWarmThroughput,
     });
     const maxReceiveCount = processing.maxReceiveCount ?? 3;
+    const ordered = props.ordering !== undefined;
     const queues = new WebhookQueues(this, 'Queues', {
-      visibilityTimeout: visibilityTimeoutFor(processing),
+      visibilityTimeout: visibilityTimeoutFor(processing, ordered),
+      fifo: ordered ? { highThroughput: props.ordering?.highThroughput ?? true } : undefined,
       maxReceiveCount,
       deadLetterVisibilityTimeout: DEAD_LETTER_VISIBILITY_TIMEOUT,
       encryptionKey: props.encryptionKey,
       removalPolicy,
     });
     const ingest = new WebhookIngest(this, 'Ingest', {
-      functions, store, queue: queues.queue, providers: props.providers, signatureTolerance: props.signatureTolerance, concurrency,
+      functions,
+      store,
+      queue: queues.queue,
+      providers: props.providers,
+      signatureTolerance: props.signatureTolerance,
+      concurrency,
+      orderingKeys: ordered ? orderingKeysOf(props.ordering?.keys) : undefined,
     });
     const payloadSchemas = payloadSchemasOf(props.providers);
     const processor = new RecordProcessor(this, 'Processor', {
-      functions, store, queue: queues.queue, processing, concurrency, recordExpiration: lifecycle.recordExpiration, payloadSchemas,
+      functions, store, queue: queues.queue, processing, concurrency, recordExpiration: lifecycle.recordExpiration, payloadSchemas, ordered,
     });
     const deadLetters = new DeadLetterArchive(this, 'DeadLetters', {
-      functions, store, deadLetterQueue: queues.deadLetterQueue, maxReceiveCount, recordExpiration: lifecycle.recordExpiration,
+      functions, store, deadLetterQueue: queues.deadLetterQueue, maxReceiveCount, recordExpiration: lifecycle.recordExpiration, ordered,
     });
     this.redrive = new DeadLetterRedrive(this, 'Redrive', {
       functions, store, queue: queues.queue, deadLetterQueue: queues.deadLetterQueue, archiveFailureQueue: queues.archiveFailureQueue,
@@ -606,4 +616,9 @@ export class WebhookProcessor extends Construct {
       throw new Error(`${method}: no provider is named '${name}'. Configured providers: ${this.providerNames.join(', ')}.`);
     }
   }
+}
+
+/** The ingest's ORDERING_KEYS: each listed provider's key locations, by provider name. */
+function orderingKeysOf(keys: { [providerName: string]: OrderingKey } | undefined): Record<string, FieldLocation[]> {
+  return Object.fromEntries(Object.entries(keys ?? {}).map(([name, key]) => [name, key._locations]));
 }

@@ -10,7 +10,7 @@ import {
   NagPackSuppression, NagSuppressions, ServerlessChecks,
 } from 'cdk-nag';
 import { allOptionsProps } from './fixtures';
-import { WebhookFrontDoor, WebhookProcessor, WebhookProcessorProps, WebhookProvider, WebhookVpcEndpoints, WebhookWebAcl } from '../src';
+import { OrderingKey, WebhookFrontDoor, WebhookProcessor, WebhookProcessorProps, WebhookProvider, WebhookVpcEndpoints, WebhookWebAcl } from '../src';
 import { ACKNOWLEDGED_RULES } from '../src/core/findings';
 
 /**
@@ -151,6 +151,10 @@ const configs: Record<string, (stack: Stack) => WebhookProcessorProps> = {
   'function URLs': (stack) => ({
     providers: [WebhookProvider.stripe({ secrets: [secret(stack, 'StripeSecret')] })],
     frontDoor: WebhookFrontDoor.FUNCTION_URL,
+  }),
+  'ordering (FIFO queues)': (stack) => ({
+    providers: [WebhookProvider.stripe({ secrets: [secret(stack, 'StripeSecret')] })],
+    ordering: { keys: { stripe: OrderingKey.fromJsonPath('$.data.object.customer') } },
   }),
 };
 

@@ -201,7 +201,9 @@ async function createQueue(client: SQSClient, logicalId: string, props: Record<s
     if (!QUEUE_ATTRIBUTES.has(name)) throw new Error(`queue ${logicalId}: property ${name} is not supported locally`);
     attributes[name] = typeof value === 'object' ? JSON.stringify(value) : String(value);
   }
-  const name = typeof props.QueueName === 'string' ? props.QueueName : `${stackName}-${logicalId}`.slice(0, 80);
+  // CloudFormation names a FIFO queue without QueueName with the required .fifo suffix; so does this.
+  const fifo = props.FifoQueue === true || props.FifoQueue === 'true';
+  const name = typeof props.QueueName === 'string' ? props.QueueName : fifo ? `${`${stackName}-${logicalId}`.slice(0, 75)}.fifo` : `${stackName}-${logicalId}`.slice(0, 80);
   const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes, tags: tagsOf(props.Tags) }));
   const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }));
   return { logicalId, url: QueueUrl!, arn: Attributes!.QueueArn!, attributes: Attributes ?? {} };

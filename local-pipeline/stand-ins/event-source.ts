@@ -5,8 +5,22 @@
  * alone: they reappear after the visibility timeout, and SQS's redrive policy moves them to the
  * dead-letter queue after maxReceiveCount receives. At most MaximumConcurrency invocations run
  * at once.
+ *
+ * On a FIFO queue (ordering) it keeps SQS's FIFO semantics where the emulator does not: a
+ * message group is in one invocation at a time, and a group's messages are invoked in their
+ * sequence order. moto blocks a group while one of its messages is in flight, but when several
+ * failed messages of one group become visible again it hands out the last of them first (its
+ * receive loop unblocks the group only on reaching the last one). So the stand-in remembers each
+ * group's outstanding messages (received, not deleted, not yet due for the dead-letter queue) and
+ * releases, uninvoked and visible again at once, any received message of a group whose earliest
+ * outstanding message is not in the batch or that another invocation runs (`groupsHeldBack`);
+ * moto then returns the group from its first message. (moto counted that receive, so a release
+ * brings a message one receive closer to the dead-letter queue; tests of ordering leave room.) It also counts `orderViolations`: messages
+ * the function's batch response let be deleted although an earlier message of their group in the
+ * same batch failed, which real Lambda would delete too, processing the group out of order (so
+ * the processor must never answer that way).
  */
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { LocalFunction } from './functions';
 import type { SqsEventSource } from '../template/template';
@@ -32,6 +46,10 @@ export interface EventSourceStats {
   messagesDeleted: number;
   deleteFailures: number;
   largestBatch: number;
+  /** FIFO: received messages released uninvoked, their group being in another invocation or an earlier message of it outstanding. */
+  groupsHeldBack: number;
+  /** FIFO: messages deleted although an earlier message of their group in the same batch failed. */
+  orderViolations: number;
 }
 
 export interface EventSourceOptions {
@@ -43,6 +61,8 @@ export interface EventSourceOptions {
   readonly fn: LocalFunction;
   /** Caps the pollers below the mapping's MaximumConcurrency (e.g. on a small machine). */
   readonly maxLocalConcurrency?: number;
+  /** The queue's maxReceiveCount (its redrive policy): a FIFO message failed that often is no longer outstanding. */
+  readonly maxReceiveCount?: number;
   /** Sees every message received, before the function does. */
   readonly onReceive?: (messages: readonly Message[]) => void;
   /** Sees every invocation's outcome. */
@@ -66,8 +86,25 @@ export interface EventSourceHandle {
 
 export function startSqsEventSource(options: EventSourceOptions): EventSourceHandle {
   const stats: EventSourceStats = {
-    receives: 0, messagesReceived: 0, invocations: 0, failedInvocations: 0, itemFailures: 0, messagesDeleted: 0, deleteFailures: 0, largestBatch: 0,
+    receives: 0,
+    messagesReceived: 0,
+    invocations: 0,
+    failedInvocations: 0,
+    itemFailures: 0,
+    messagesDeleted: 0,
+    deleteFailures: 0,
+    largestBatch: 0,
+    groupsHeldBack: 0,
+    orderViolations: 0,
   };
+  const fifo = options.queueUrl.endsWith('.fifo');
+  /** FIFO: the message groups of the invocations running now. */
+  const groupsInFlight = new Set<string>();
+  /**
+   * FIFO: per group, the ids of its messages received and not deleted, in the order they were
+   * first invoked, which is their order in the group (moto's SequenceNumbers are random digits).
+   */
+  const outstanding = new Map<string, Set<string>>();
   const abort = new AbortController();
   const concurrency = Math.min(options.mapping.maximumConcurrency ?? DEFAULT_CONCURRENCY, options.maxLocalConcurrency ?? Infinity);
   const running = new Set<Promise<void>>();
@@ -134,8 +171,12 @@ export function startSqsEventSource(options: EventSourceOptions): EventSourceHan
         if (!abort.signal.aborted) await pause(RECEIVE_ERROR_PAUSE_MS);
         continue;
       }
+      if (fifo) batch = await holdBackGroupsInFlight(batch);
       if (batch.length === 0) continue;
+      const groups = fifo ? new Set(batch.map(groupOf)) : new Set<string>();
+      groups.forEach((g) => groupsInFlight.add(g));
       const invocation: Promise<void> = processBatch(batch).finally(() => {
+        groups.forEach((g) => groupsInFlight.delete(g));
         running.delete(invocation);
         slotFreed.shift()?.();
       });
@@ -143,12 +184,49 @@ export function startSqsEventSource(options: EventSourceOptions): EventSourceHan
     }
   };
 
+  /**
+   * Releases (visible again at once, in place) the messages of groups another invocation runs, or
+   * whose earliest outstanding message is not in the batch; remembers the rest as outstanding.
+   */
+  const holdBackGroupsInFlight = async (batch: Message[]): Promise<Message[]> => {
+    const outOfTurn = (group: string): boolean => {
+      const earliest = [...(outstanding.get(group) ?? [])][0];
+      return groupsInFlight.has(group) || (earliest !== undefined && !batch.some((m) => m.MessageId === earliest));
+    };
+    const heldGroups = new Set([...new Set(batch.map(groupOf))].filter(outOfTurn));
+    const held = batch.filter((m) => heldGroups.has(groupOf(m)));
+    for (const m of held) {
+      stats.groupsHeldBack++;
+      // moto counted this receive: at maxReceiveCount its next receive moves it to the dead-letter queue.
+      if (dueForDeadLetterQueue(m)) outstanding.get(groupOf(m))?.delete(m.MessageId!);
+      const release = new ChangeMessageVisibilityCommand({ QueueUrl: options.queueUrl, ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 });
+      await inTurn(() => options.sqs.send(release))
+        .catch(() => undefined);
+    }
+    const accepted = batch.filter((m) => !held.includes(m));
+    for (const m of accepted) {
+      outstanding.set(groupOf(m), (outstanding.get(groupOf(m)) ?? new Set<string>()).add(m.MessageId!));
+    }
+    return accepted;
+  };
+
+  /** FIFO: a deleted message, or one SQS will move to the dead-letter queue at its next receive, is no longer outstanding. */
+  const settle = (batch: readonly Message[], failed: ReadonlySet<string> | 'all'): void => {
+    for (const m of batch) {
+      const deleted = failed !== 'all' && !failed.has(m.MessageId!);
+      if (deleted || dueForDeadLetterQueue(m)) outstanding.get(groupOf(m))?.delete(m.MessageId!);
+    }
+  };
+
+  const dueForDeadLetterQueue = (m: Message): boolean => Number(m.Attributes?.ApproximateReceiveCount ?? 0) >= (options.maxReceiveCount ?? Infinity);
+
   const processBatch = async (batch: Message[]): Promise<void> => {
     stats.invocations++;
     stats.largestBatch = Math.max(stats.largestBatch, batch.length);
     const result = await options.fn.invoke(toSqsEvent(batch, options.queueArn, options.region));
     const ids = batch.map((m) => m.MessageId!);
     const failed = result.ok ? failedMessageIds(result.value, ids, options.mapping.reportBatchItemFailures) : 'all';
+    if (fifo) settle(batch, failed);
     if (failed === 'all') {
       stats.failedInvocations++;
       const invocationError = result.ok ? 'invalid batch response' : `${result.error.errorType}: ${result.error.errorMessage}`;
@@ -156,6 +234,7 @@ export function startSqsEventSource(options: EventSourceOptions): EventSourceHan
       return;
     }
     stats.itemFailures += failed.size;
+    if (fifo) stats.orderViolations += outOfOrderDeletes(batch, failed);
     await deleteMessages(batch.filter((m) => !failed.has(m.MessageId!)));
     options.onBatch?.({ messageIds: ids, failed: [...failed], durationMs: result.durationMs });
   };
@@ -233,6 +312,22 @@ export function failedMessageIds(response: unknown, batchIds: readonly string[],
     failed.add(id);
   }
   return failed;
+}
+
+/** A FIFO message's group (SQS returns it with MessageSystemAttributeNames All). */
+function groupOf(m: Message): string {
+  return m.Attributes?.MessageGroupId ?? '';
+}
+
+/** Messages that would be deleted although an earlier message of their group in the batch failed. */
+export function outOfOrderDeletes(batch: readonly Message[], failed: ReadonlySet<string>): number {
+  const stopped = new Set<string>();
+  let count = 0;
+  for (const m of batch) {
+    if (failed.has(m.MessageId!)) stopped.add(groupOf(m));
+    else if (stopped.has(groupOf(m))) count++;
+  }
+  return count;
 }
 
 function pause(ms: number): Promise<void> {

@@ -13,8 +13,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
-  HmacAlgorithm, PayloadSchema, SignatureEncoding, WebhookProcessor, WebhookProvider,
-  type WebhookProcessorProps,
+  HmacAlgorithm, OrderingKey, PayloadSchema, SignatureEncoding, WebhookProcessor, WebhookProvider,
+  type WebhookOrderingOptions, type WebhookProcessorProps,
 } from '../../src';
 import { defaultRuntime } from '../../src/core/function-base';
 import { LOCAL_PUBLIC_KEYS, LOCAL_PUBLIC_URL } from '../signing';
@@ -112,6 +112,17 @@ export const LOCAL_PAYOUT_SCHEMA = {
   type: 'object',
   required: ['id', 'event', 'amount'],
   properties: { amount: { type: 'integer', minimum: 1 }, currency: { type: 'string', pattern: '^[A-Z]{3}$' } },
+};
+
+/**
+ * The local app's FIFO variant (`startPipeline({ props: { ordering: LOCAL_ORDERING } })`, see
+ * test/local/ordering.test.ts): Stripe deliveries in order per customer, Shopify ones per order.
+ */
+export const LOCAL_ORDERING: WebhookOrderingOptions = {
+  keys: {
+    stripe: OrderingKey.fromJsonPath('$.data.object.customer'),
+    shopify: OrderingKey.fromHeader('X-Shopify-Order-Id'),
+  },
 };
 
 /** WebhookProcessor props a caller may set (everything but the providers, which are fixed here). */

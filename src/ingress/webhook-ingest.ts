@@ -12,6 +12,7 @@ import { acceptPolicyFindings } from '../core/findings';
 import { acceptFunctionFindings, allow, functionBase, grantKey, type FunctionSettings } from '../core/function-base';
 import { HandlerName } from '../core/handler-metrics';
 import { IngestFunction } from '../lambdas/ingest/ingest-function';
+import type { FieldLocation } from '../providers/provider-config';
 import { encodeProviders } from '../providers/provider-encoding';
 import type { WebhookProvider } from '../providers/webhook-provider';
 import { OVERSIZE_PREFIX, type WebhookStore } from '../store/webhook-store';
@@ -32,6 +33,8 @@ export interface WebhookIngestProps {
   readonly store: WebhookStore;
   /** Reserved and provisioned concurrency. */
   readonly concurrency: WebhookConcurrencyOptions;
+  /** With `ordering` (a FIFO queue): each provider's ordering key locations, by name (may be empty). */
+  readonly orderingKeys?: Record<string, FieldLocation[]>;
 }
 
 /**
@@ -59,6 +62,8 @@ export class WebhookIngest extends Construct {
       ARCHIVE_BUCKET: store.bucket.bucketName,
       OVERSIZE_PREFIX,
       WEBHOOK_PROVIDERS: Stack.of(this).toJsonString(providers),
+      // Present only with a FIFO queue: the ingest then sends a message group and deduplication id.
+      ...(props.orderingKeys ? { ORDERING_KEYS: JSON.stringify(props.orderingKeys) } : {}),
     };
     const size = maxEnvironmentBytes(this, environment);
     if (size > LAMBDA_ENVIRONMENT_LIMIT) {

@@ -29,6 +29,8 @@ export interface DeadLetterArchiveProps {
   readonly maxReceiveCount: number;
   /** When records expire, for the `dead_lettered` records it writes. */
   readonly recordExpiration?: Duration;
+  /** Whether the dead-letter queue is FIFO (`ordering`). */
+  readonly ordered?: boolean;
 }
 
 /**
@@ -69,7 +71,8 @@ export class DeadLetterArchive extends Construct {
     grantKey(fn, functions.encryptionKey, 'kms:GenerateDataKey', 'kms:Decrypt', 'kms:Encrypt');
     fn.addEventSource(new eventSources.SqsEventSource(props.deadLetterQueue, {
       batchSize: 10,
-      maxBatchingWindow: Duration.seconds(1),
+      // A FIFO dead-letter queue (`ordering`) takes no batching window (see batchingWindowOf).
+      ...(props.ordered ? {} : { maxBatchingWindow: Duration.seconds(1) }),
       maxConcurrency: 2,
       reportBatchItemFailures: true,
     }));

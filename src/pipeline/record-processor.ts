@@ -30,6 +30,8 @@ export interface RecordProcessorProps {
   readonly recordExpiration?: Duration;
   /** The providers' payload schemas, shipped in a layer; only when a provider has any. */
   readonly payloadSchemas?: PayloadSchemasDocument;
+  /** Whether the queue is FIFO (`ordering`): no batching window. */
+  readonly ordered?: boolean;
 }
 
 const DEFAULT_TIMEOUT = Duration.seconds(30);
@@ -39,8 +41,17 @@ const DEFAULT_WINDOW = Duration.seconds(5);
  * The visibility timeout the queue needs for this processor: six times the function timeout plus
  * the batching window, as AWS recommends for SQS event sources.
  */
-export function visibilityTimeoutFor(processing: WebhookProcessingOptions): Duration {
-  return Duration.seconds(6 * (processing.timeout ?? DEFAULT_TIMEOUT).toSeconds() + (processing.maxBatchingWindow ?? DEFAULT_WINDOW).toSeconds());
+export function visibilityTimeoutFor(processing: WebhookProcessingOptions, ordered = false): Duration {
+  return Duration.seconds(6 * (processing.timeout ?? DEFAULT_TIMEOUT).toSeconds() + (batchingWindowOf(processing, ordered)?.toSeconds() ?? 0));
+}
+
+/**
+ * The event source's batching window: none on a FIFO queue, where "Batching window is not
+ * supported for FIFO queues" (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html);
+ * validation refuses `processing.maxBatchingWindow` with `ordering`.
+ */
+export function batchingWindowOf(processing: WebhookProcessingOptions, ordered: boolean): Duration | undefined {
+  return ordered ? undefined : processing.maxBatchingWindow ?? DEFAULT_WINDOW;
 }
 
 /**
@@ -83,7 +94,7 @@ export class RecordProcessor extends Construct {
     grantKey(fn, functions.encryptionKey, 'kms:GenerateDataKey', 'kms:Decrypt', 'kms:Encrypt');
     fn.addEventSource(new eventSources.SqsEventSource(props.queue, {
       batchSize: processing.batchSize ?? 10,
-      maxBatchingWindow: processing.maxBatchingWindow ?? DEFAULT_WINDOW,
+      maxBatchingWindow: batchingWindowOf(processing, props.ordered ?? false),
       maxConcurrency: concurrency.processorMaxConcurrency ?? 10,
       reportBatchItemFailures: true,
     }));

@@ -30,6 +30,15 @@ export const LONGEST_MESSAGE_LIFE = Duration.days(MESSAGE_RETENTION.toDays() * (
 export const QUEUE_MAX_MESSAGE_BYTES = 1_048_576;
 
 /**
+ * With `ordering` a dead letter does not keep its first enqueue time: "For FIFO queues, the
+ * enqueue timestamp resets when the message is moved to a dead-letter queue" (same page as
+ * MESSAGE_RETENTION), so one life is up to three retention periods (queue, dead-letter queue,
+ * archive-failure queue): 42 days, still within LONGEST_MESSAGE_LIFE, which oversized bodies
+ * outlive. A redrive copies the body back as a new object, whose expiry counts from then.
+ */
+export const LONGEST_FIFO_LIFE = Duration.days(MESSAGE_RETENTION.toDays() * 3);
+
+/**
  * Receives of a dead letter the archiver gets before the dead-letter queue moves it on to the
  * archive-failure queue. Added to the main queue's maxReceiveCount, because a message keeps its
  * receive count when SQS moves it to a dead-letter queue (moto, which the local pipeline runs,
@@ -53,7 +62,28 @@ export interface WebhookQueuesProps {
   readonly encryptionKey?: kms.IKey;
   /** Removal policy of both queues. */
   readonly removalPolicy: RemovalPolicy;
+  /** FIFO queues (`ordering`); absent for standard queues. */
+  readonly fifo?: FifoQueueOptions;
 }
+
+/** The FIFO settings of the queues with `ordering`. */
+export interface FifoQueueOptions {
+  /** High throughput mode (throughput quota and deduplication per message group). */
+  readonly highThroughput: boolean;
+}
+
+/**
+ * Construct ids of the queues. A FIFO queue is a different resource: "You can't change the queue
+ * type after you create it and you can't convert an existing standard queue into a FIFO queue"
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sqs-queue.html). So the FIFO queues get their own
+ * ids (and logical ids) while the standard queues keep their pinned ones (test/logical-ids.json):
+ * turning `ordering` on creates new queues beside the old, which CloudFormation then deletes
+ * (or, with RETAIN, leaves behind with whatever they hold: drain them first, README "Ordering").
+ */
+const QUEUE_IDS = {
+  standard: { queue: 'Queue', deadLetter: 'DeadLetterQueue', archiveFailure: 'ArchiveFailureQueue' },
+  fifo: { queue: 'OrderedQueue', deadLetter: 'OrderedDeadLetterQueue', archiveFailure: 'OrderedArchiveFailureQueue' },
+} as const;
 
 /**
  * The durable buffer: the ingest acknowledges a delivery once it is in `queue`; a message that
@@ -72,17 +102,21 @@ export class WebhookQueues extends Construct {
 
   constructor(scope: Construct, id: string, props: WebhookQueuesProps) {
     super(scope, id);
+    const ids = props.fifo ? QUEUE_IDS.fifo : QUEUE_IDS.standard;
+    const fifo = fifoProps(props.fifo);
     // A dead letter keeps its first enqueue time in every queue (see MESSAGE_RETENTION), so this
     // queue gives it what is left of its 14 days; the alarm on it fires at the first message.
-    this.archiveFailureQueue = durableQueue(this, 'ArchiveFailureQueue', props.encryptionKey, props.removalPolicy);
-    this.deadLetterQueue = durableQueue(this, 'DeadLetterQueue', props.encryptionKey, props.removalPolicy, {
+    this.archiveFailureQueue = durableQueue(this, ids.archiveFailure, props.encryptionKey, props.removalPolicy, { ...fifo });
+    this.deadLetterQueue = durableQueue(this, ids.deadLetter, props.encryptionKey, props.removalPolicy, {
+      ...fifo,
       visibilityTimeout: props.deadLetterVisibilityTimeout,
       deadLetterQueue: {
         queue: this.archiveFailureQueue,
         maxReceiveCount: Math.min(MAX_RECEIVE_COUNT, props.maxReceiveCount + ARCHIVE_ATTEMPTS),
       },
     });
-    this.queue = durableQueue(this, 'Queue', props.encryptionKey, props.removalPolicy, {
+    this.queue = durableQueue(this, ids.queue, props.encryptionKey, props.removalPolicy, {
+      ...fifo,
       visibilityTimeout: props.visibilityTimeout,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount },
     });
@@ -93,6 +127,24 @@ export class WebhookQueues extends Construct {
     }]);
 
   }
+}
+
+/**
+ * FIFO queue settings. "The dead-letter queue of a FIFO queue must also be a FIFO queue"
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html),
+ * so all three queues are FIFO. Deduplication ids are explicit (runtime/ordering.ts), never the
+ * body's hash. High throughput mode is "FifoThroughputLimit: perMessageGroupId" with
+ * "DeduplicationScope: messageGroup" (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/enable-high-throughput-fifo.html).
+ */
+function fifoProps(options: FifoQueueOptions | undefined): sqs.QueueProps {
+  if (options === undefined) return {};
+  return {
+    fifo: true,
+    contentBasedDeduplication: false,
+    ...(options.highThroughput
+      ? { fifoThroughputLimit: sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID, deduplicationScope: sqs.DeduplicationScope.MESSAGE_GROUP }
+      : {}),
+  };
 }
 
 /**

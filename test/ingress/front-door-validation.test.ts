@@ -1,5 +1,5 @@
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import { WebhookFrontDoor } from '../../src';
+import { WebhookFrontDoor, WebhookWebAcl } from '../../src';
 import { synth } from '../util';
 
 const webAclArn = 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/acl/a1b2c3';
@@ -18,6 +18,20 @@ describe('settings a front door does not have are refused at synth, naming the p
     [WebhookFrontDoor.FUNCTION_URL, { accessLogging: false }, /'api.accessLogging' cannot be used with 'frontDoor: WebhookFrontDoor.FUNCTION_URL'/],
   ])('%s with api %j', (frontDoor, api, message) => {
     expect(() => synth({ frontDoor, api }).template).toThrow(message);
+  });
+
+  test.each([WebhookFrontDoor.HTTP_API, WebhookFrontDoor.FUNCTION_URL])('a managed web ACL (api.webAcl) with %s', (frontDoor) => {
+    expect(() => synth({ frontDoor, api: { webAcl: WebhookWebAcl.managed() } }).template)
+      .toThrow(/'api.webAcl' cannot be used with 'frontDoor: WebhookFrontDoor\.(HTTP_API|FUNCTION_URL)': AWS WAF protects REST API stages/);
+  });
+
+  test.each([
+    [{ iamSenders: [{ name: 'billing' }] }, 'internalSenders.iamSenders'],
+    [{ apiKeys: { senders: ['stripe'] } }, 'internalSenders.apiKeys'],
+  ])('internal senders %j off the REST API', (internalSenders, prop) => {
+    for (const frontDoor of [WebhookFrontDoor.HTTP_API, WebhookFrontDoor.FUNCTION_URL]) {
+      expect(() => synth({ frontDoor, internalSenders }).template).toThrow(new RegExp(`'${prop.replace('.', '\\.')}' cannot be used with 'frontDoor: WebhookFrontDoor\\.`));
+    }
   });
 
   test('a custom domain with function URLs', () => {

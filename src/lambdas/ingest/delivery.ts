@@ -14,6 +14,7 @@ import { requestOf, type FrontDoorEvent, type FrontDoorRequest } from '../../run
 import { errorResponse, isJsonContentType, parseJsonBody, type JsonBody } from '../../runtime/http';
 import { webhookId } from '../../runtime/ids';
 import { newMessage, type WebhookMessage } from '../../runtime/message';
+import { messageGroupId, orderingKeyOf, type OrderingKeyLocations } from '../../runtime/ordering';
 
 /** A delivery that must not be enqueued, answered with `response`. */
 export interface Rejected {
@@ -36,6 +37,8 @@ export interface Answered {
 export interface Accepted {
   readonly kind: 'accepted';
   readonly message: WebhookMessage;
+  /** With ordering (a FIFO queue): the message group (runtime/ordering.ts). */
+  readonly messageGroupId?: string;
 }
 
 /** The provider's signing secrets could not be loaded: a 503, so the provider retries. */
@@ -55,6 +58,8 @@ export interface DeliveryContext {
   readonly handshakeSecretsOf: (provider: ProviderRuntimeConfig) => Promise<readonly string[]>;
   readonly now: () => Date;
   readonly maxBodyBytes: number;
+  /** With ordering (a FIFO queue): each provider's ordering key locations, by name. */
+  readonly orderingKeys?: ReadonlyMap<string, OrderingKeyLocations>;
 }
 
 export function reject(statusCode: number, reason: string, message: string): Rejected {
@@ -128,7 +133,8 @@ export async function decideRequest(request: FrontDoorRequest, context: Delivery
     return reject(400, 'not_json_object', 'The request body is not a JSON object.');
   }
 
-  const json = jsonOf(headers['content-type'], rawBody, provider);
+  const orderingKey = context.orderingKeys?.get(provider.name);
+  const json = jsonOf(headers['content-type'], rawBody, provider, orderingKey?.some((l) => l.jsonPath !== undefined) ?? false);
   if (json === MALFORMED) {
     return reject(400, 'malformed_json', 'The request body is not valid JSON.');
   }
@@ -151,7 +157,12 @@ export async function decideRequest(request: FrontDoorRequest, context: Delivery
     credentialHeaders: credentialHeaders(provider),
     replayWindowSeconds: provider.replayWindowSeconds,
   });
-  return { kind: 'accepted', message };
+  if (context.orderingKeys === undefined) {
+    return { kind: 'accepted', message };
+  }
+  // Read from the queued (redacted) headers: a credential never becomes a group id.
+  const key = orderingKey === undefined ? undefined : orderingKeyOf(orderingKey, message.headers, json);
+  return { kind: 'accepted', message, messageGroupId: messageGroupId(provider.name, key) };
 }
 
 /** Headers that carry a credential, never queued, archived or logged. */
@@ -164,11 +175,14 @@ const MALFORMED = Symbol('malformed');
 
 /**
  * The parsed body when it is (or must be) JSON. A body declared as JSON must parse; a body
- * without a JSON content type is parsed only when the provider reads ids or types from it.
+ * without a JSON content type is parsed only when the provider reads ids, types or its ordering
+ * key from it (and, when it does not parse, has none of them).
  */
-function jsonOf(contentType: string | undefined, rawBody: Buffer, provider: ProviderRuntimeConfig): JsonBody | undefined | typeof MALFORMED {
+function jsonOf(
+  contentType: string | undefined, rawBody: Buffer, provider: ProviderRuntimeConfig, orderingNeedsJson: boolean,
+): JsonBody | undefined | typeof MALFORMED {
   const declared = isJsonContentType(contentType);
-  const needed = provider.eventId?.jsonPath !== undefined || provider.eventType?.jsonPath !== undefined;
+  const needed = provider.eventId?.jsonPath !== undefined || provider.eventType?.jsonPath !== undefined || orderingNeedsJson;
   if (!declared && !needed) {
     return undefined;
   }

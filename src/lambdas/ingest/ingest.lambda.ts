@@ -21,6 +21,7 @@ import { decodeProviders } from '../../providers/provider-encoding';
 import { requestOf, type FrontDoorEvent } from '../../runtime/front-door-request';
 import { errorResponse, jsonResponse } from '../../runtime/http';
 import { encodeMessage, MAX_BODY_BYTES, MAX_INLINE_MESSAGE_BYTES, oversizeBodyKey, withBodyRef, type WebhookMessage } from '../../runtime/message';
+import { deduplicationId, type OrderingKeyLocations } from '../../runtime/ordering';
 import { logger, metrics, requiredEnv } from '../shared/powertools';
 
 const sqs = new SQSClient({});
@@ -32,6 +33,10 @@ const bucketName = requiredEnv('ARCHIVE_BUCKET');
 const oversizePrefix = requiredEnv('OVERSIZE_PREFIX');
 const secretMaxAgeSeconds = Number(process.env.SECRETS_MAX_AGE_SECONDS ?? '300');
 const providers = new Map<string, ProviderRuntimeConfig>(decodeProviders(requiredEnv('WEBHOOK_PROVIDERS')).map((p) => [p.name, p]));
+/** Set only with ordering (a FIFO queue). */
+const orderingKeys = process.env.ORDERING_KEYS === undefined
+  ? undefined
+  : new Map<string, OrderingKeyLocations>(Object.entries(JSON.parse(process.env.ORDERING_KEYS) as Record<string, OrderingKeyLocations>));
 
 const context: DeliveryContext = {
   providers,
@@ -40,6 +45,7 @@ const context: DeliveryContext = {
   now: () => new Date(),
   // Lambda takes at most 6 MB per invocation; a base64 body of 4 MiB plus headers fits.
   maxBodyBytes: Number(process.env.MAX_BODY_BYTES ?? String(MAX_BODY_BYTES)),
+  orderingKeys,
 };
 
 /** Live secrets of a provider, cached for a bounded time so rotations are picked up. */
@@ -90,14 +96,18 @@ async function handle(event: FrontDoorEvent): Promise<APIGatewayProxyResult> {
   const message = decision.message;
   logger.appendKeys({ correlation_id: message.id });
   try {
-    await enqueue(message);
+    await enqueue(message, decision.messageGroupId);
   } catch (error) {
     logger.error('enqueue failed; the provider will retry', { error: errorName(error) });
     metrics.addMetric('EnqueueFailed', MetricUnit.Count, 1);
     return errorResponse(503, 'enqueue_failed', 'The webhook could not be queued; retry later.');
   }
   countAcceptance(message.provider);
-  logger.info('webhook accepted', { ...outcomeFields(DeliveryOutcome.ACCEPTED, message.provider, message.eventType), bodyBytes: message.bodyBytes });
+  logger.info('webhook accepted', {
+    ...outcomeFields(DeliveryOutcome.ACCEPTED, message.provider, message.eventType),
+    bodyBytes: message.bodyBytes,
+    ...(decision.messageGroupId !== undefined ? { messageGroupId: decision.messageGroupId } : {}),
+  });
   return jsonResponse(202, { id: message.id });
 }
 
@@ -124,8 +134,11 @@ async function answerHandshake(decision: Answered, provider: ProviderRuntimeConf
   return decision.response;
 }
 
-/** Sends the message; a delivery too large for SQS is stored in S3 first and referenced (claim check). */
-async function enqueue(message: WebhookMessage): Promise<void> {
+/**
+ * Sends the message; a delivery too large for SQS is stored in S3 first and referenced (claim
+ * check). On a FIFO queue (ordering) with its message group and deduplication id.
+ */
+async function enqueue(message: WebhookMessage, group: string | undefined): Promise<void> {
   let body = encodeMessage(message);
   if (Buffer.byteLength(body, 'utf8') > MAX_INLINE_MESSAGE_BYTES) {
     const key = oversizeBodyKey(oversizePrefix, message);
@@ -137,7 +150,11 @@ async function enqueue(message: WebhookMessage): Promise<void> {
     }));
     body = encodeMessage(withBodyRef(message, key));
   }
-  await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+  await sqs.send(new SendMessageCommand({
+    QueueUrl: queueUrl,
+    MessageBody: body,
+    ...(group !== undefined ? { MessageGroupId: group, MessageDeduplicationId: deduplicationId(message.id, message.bodySha256) } : {}),
+  }));
 }
 
 /** A configured provider's name, else `unknown`: the path is the sender's to choose, the dimension's values are not. */

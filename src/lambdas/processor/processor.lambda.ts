@@ -10,6 +10,7 @@
  * publisher's event source filter passes `processed` records only, so it is never routed.
  * A redriven dead letter replaces its `dead_lettered` record with the normal one (see
  * replaceDeadLettered).
+ * On a FIFO queue (ordering) each message group is processed in order (processInGroupOrder).
  */
 import { randomUUID } from 'node:crypto';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
@@ -24,6 +25,7 @@ import { DeliveryOutcome, outcomeFields, type OutcomeFields } from '../../core/d
 import { archiveKey, buildArchiveObject, type ArchivePointer } from '../../runtime/archive';
 import { classifyRepeat, conflictUpdate, existingItem, replayGuardPut } from '../../runtime/dedup';
 import type { WebhookMessage } from '../../runtime/message';
+import { inGroupOrder } from '../../runtime/ordering';
 import { STATUS_DEAD_LETTERED, toRecord, type WebhookRecord } from '../../runtime/record';
 import { logger, metrics, requiredEnv } from '../shared/powertools';
 
@@ -51,6 +53,9 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
   if (context) logger.addContext(context);
   try {
     const batch = await prepare(event.Records);
+    if (isFifoBatch(event.Records)) {
+      return await processInGroupOrder(batch, event.Records);
+    }
     return await processPartialResponse(event, (record: SQSRecord) => writeRecord(batch, record), processor, {
       ...(context ? { context } : {}),
       processInParallel: true,
@@ -59,6 +64,35 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
   } finally {
     metrics.publishStoredMetrics();
   }
+}
+
+/** Records of a FIFO queue (ordering) carry their message group. */
+function isFifoBatch(records: readonly SQSRecord[]): boolean {
+  return records.length > 0 && records.every((r) => typeof r.attributes?.MessageGroupId === 'string');
+}
+
+/**
+ * A FIFO batch: each group's records one after another, groups concurrently; once a record
+ * fails, the later records of its group are not written and are reported failed with it, so
+ * that SQS delivers them again in order after it (runtime/ordering.ts).
+ */
+async function processInGroupOrder(batch: PreparedBatch, records: readonly SQSRecord[]): Promise<SQSBatchResponse> {
+  const { failed, skipped } = await inGroupOrder(records, (r) => r.attributes.MessageGroupId!, async (r) => {
+    try {
+      await writeRecord(batch, r);
+    } catch (error) {
+      logger.warn('message failed; the later messages of its group in this batch wait for it', {
+        messageId: r.messageId, messageGroupId: r.attributes.MessageGroupId, error: describe(error),
+      });
+      throw error;
+    }
+  });
+  if (skipped.length > 0) {
+    metrics.addMetric('MessagesHeldForOrder', MetricUnit.Count, skipped.length);
+  }
+  const unfinished = new Set([...failed, ...skipped].map((r) => r.messageId));
+  // In batch order, which is each group's order.
+  return { batchItemFailures: records.filter((r) => unfinished.has(r.messageId)).map((r) => ({ itemIdentifier: r.messageId })) };
 }
 
 /** Decodes the batch and archives every decodable delivery in one object. */

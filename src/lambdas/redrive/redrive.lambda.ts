@@ -10,6 +10,9 @@
  * - `dead-letter-queue`, `archive-failure-queue`: messages are received from that queue, sent to
  *   the webhook queue with the same body and attributes, then deleted.
  *
+ * To a FIFO queue (ordering) a dead letter goes back to its message group, at the end of it, with
+ * a deduplication id of its own (runtime/ordering.ts): the order it had is lost once it failed.
+ *
  * A message is sent before its dead letter is moved or deleted, so a failure in between sends it
  * twice at worst; the processor records a webhook id once, and replaces its `dead_lettered`
  * record, so each redriven webhook ends as exactly one record.
@@ -22,6 +25,7 @@ import {
 import type { Context } from 'aws-lambda';
 import { parseRedriveRequest, RedriveSource, type RedriveRequest } from './request';
 import { movedKey, parseDeadLetter, sendableAttributes, webhookMessageOf } from '../../runtime/dead-letter';
+import { redriveFifoParams } from '../../runtime/ordering';
 import { logger, metrics, requiredEnv } from '../shared/powertools';
 
 const s3 = new S3Client({});
@@ -113,6 +117,9 @@ async function redriveArchived(key: string, webhookIds: ReadonlySet<string> | un
   await sqs.send(new SendMessageCommand({
     QueueUrl: queueUrl,
     MessageBody: deadLetter.body,
+    ...redriveFifoParams(queueUrl, {
+      messageId: deadLetter.messageId, messageGroupId: deadLetter.attributes.MessageGroupId, provider: deadLetter.provider,
+    }),
     ...(Object.keys(deadLetter.messageAttributes ?? {}).length > 0 ? { MessageAttributes: sendableAttributes(deadLetter.messageAttributes) } : {}),
   }));
   logger.info('dead letter redriven from the archive', { correlation_id: deadLetter.webhookId, key });
@@ -135,6 +142,8 @@ async function fromQueue(request: RedriveRequest, sourceUrl: string): Promise<Re
       VisibilityTimeout: RECEIVE_VISIBILITY_SECONDS,
       WaitTimeSeconds: 1,
       MessageAttributeNames: ['All'],
+      // The message group, to redrive to a FIFO queue (ordering) in the same group.
+      MessageSystemAttributeNames: ['MessageGroupId'],
     }));
     const fresh = Messages.filter((m) => !seen.has(m.MessageId!));
     if (fresh.length === 0) break;
@@ -162,6 +171,7 @@ async function redriveQueued(m: Message, sourceUrl: string, webhookIds: Readonly
   await sqs.send(new SendMessageCommand({
     QueueUrl: queueUrl,
     MessageBody: m.Body!,
+    ...redriveFifoParams(queueUrl, { messageId: m.MessageId!, messageGroupId: m.Attributes?.MessageGroupId, provider: webhookMessageOf(m.Body ?? '')?.provider }),
     ...(m.MessageAttributes && Object.keys(m.MessageAttributes).length > 0 ? { MessageAttributes: m.MessageAttributes } : {}),
   }));
   await sqs.send(new DeleteMessageCommand({ QueueUrl: sourceUrl, ReceiptHandle: m.ReceiptHandle! }));
