@@ -257,7 +257,7 @@ test("Cal.com: a subscription without a secret sends `no-secret-provided` (its s
   expect(verifySignature(config, ['k3y'], { 'x-cal-signature-256': calComSender(null, body) }, Buffer.from(body), NOW).valid).toBe(false);
 });
 
-test("Zoom: where its sample re-serializes the JSON, the preset checks the bytes Zoom signed (whitespace added in transit is refused)", () => {
+test('Zoom: where its sample re-serializes the JSON, the preset checks the bytes Zoom signed (whitespace added in transit is refused)', () => {
   const zoom = runtime(WebhookProvider.zoom({ secrets: [secret] }));
   const sent = Buffer.from('{"event":"meeting.started","payload":{"object":{"id":"1"}}}');
   const headers = PORTS[0].sign('k3y', sent, NOW);
