@@ -135,6 +135,35 @@ const twitchCli = (secretKey: string, headers: Headers, body: Buffer) => {
  */
 const zendeskDocs = (signingSecret: string, timestamp: string, body: Buffer) => createHmac('sha256', signingSecret).update(timestamp).update(body).digest('base64');
 
+/**
+ * Paystack, official documentation snippets https://github.com/PaystackOSS/doc-code-snippets
+ * doc/payments/webhooks/verifying-transactions.js (commit f9fd8fe5cbbe209a86b906da33eb7703fd77d21b),
+ * the PHP sample (its JS sample hashes JSON.stringify(req.body), a re-serialization):
+ *   $input = @file_get_contents("php://input");
+ *   if($_SERVER['HTTP_X_PAYSTACK_SIGNATURE'] !== hash_hmac('sha512', $input, PAYSTACK_SECRET_KEY)) exit();
+ */
+const paystackSample = (secretKey: string, headers: Headers, input: Buffer) => headers['x-paystack-signature'] === createHmac('sha512', secretKey).update(input).digest('hex');
+
+/**
+ * Lemon Squeezy, its official Next.js billing template https://github.com/lmsqueezy/nextjs-billing
+ * src/app/api/webhook/route.ts (commit 689354f56dd6c8d14b0cd1bc36776eee0618dfaa):
+ *   const hmac = crypto.createHmac("sha256", secret);
+ *   const digest = Buffer.from(hmac.update(rawBody).digest("hex"), "utf8");
+ *   const signature = Buffer.from(request.headers.get("X-Signature") ?? "", "utf8");
+ *   if (!crypto.timingSafeEqual(digest, signature)) { return new Response("Invalid signature", { status: 400 }); }
+ * (timingSafeEqual throws on a length mismatch: a refusal.)
+ */
+const lemonSqueezyTemplate = {
+  digest: (secretKey: string, rawBody: string) => createHmac('sha256', secretKey).update(rawBody).digest('hex'),
+  accepts: (secretKey: string, headers: Headers, rawBody: Buffer) => {
+    try {
+      return timingSafeEqual(Buffer.from(lemonSqueezyTemplate.digest(secretKey, rawBody.toString()), 'utf8'), Buffer.from(headers['x-signature'] ?? '', 'utf8'));
+    } catch {
+      return false;
+    }
+  },
+};
+
 // ---- the cross-checks ----
 
 interface Port {
@@ -178,6 +207,20 @@ const PORTS: Port[] = [
     provider: WebhookProvider.docusign({ secrets: [secret] }),
     sign: (key, body) => ({ 'x-docusign-signature-1': docusignSample.computeHash({ secret: key, payload: body }) }),
     accepts: (key, headers, body) => docusignSample.isHashValid({ verify: headers['x-docusign-signature-1'], secret: key, payload: body }),
+    timed: false,
+  },
+  {
+    factory: 'paystack',
+    provider: WebhookProvider.paystack({ secrets: [secret] }),
+    sign: (key, body) => ({ 'x-paystack-signature': createHmac('sha512', key).update(body).digest('hex') }),
+    accepts: paystackSample,
+    timed: false,
+  },
+  {
+    factory: 'lemonSqueezy',
+    provider: WebhookProvider.lemonSqueezy({ secrets: [secret] }),
+    sign: (key, body) => ({ 'x-signature': lemonSqueezyTemplate.digest(key, body.toString()) }),
+    accepts: lemonSqueezyTemplate.accepts,
     timed: false,
   },
   {

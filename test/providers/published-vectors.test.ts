@@ -119,8 +119,6 @@ const DOCUMENTATION_ONLY: Record<string, string> = {
   bitbucket: 'https://support.atlassian.com/bitbucket-cloud/docs/manage-webhooks/',
   vercel: 'https://vercel.com/docs/webhooks/webhooks-api#securing-webhooks',
   intercom: 'https://developers.intercom.com/docs/webhooks/webhook-notifications',
-  lemonSqueezy: 'https://docs.lemonsqueezy.com/help/webhooks/signing-requests',
-  paystack: 'https://paystack.com/docs/payments/webhooks/',
   jira: 'https://developer.atlassian.com/cloud/jira/platform/webhooks/#secure-admin-webhooks',
   calendly: 'https://developer.calendly.com/api-docs/overview/webhooks/webhook-signatures',
   gitlab: 'https://docs.gitlab.com/user/project/integrations/webhooks/',
@@ -138,6 +136,8 @@ const CROSS_CHECKED: Record<string, string> = {
   calCom: "sender's code, official-samples.test.ts",
   sentry: "sender's code, official-samples.test.ts",
   twitch: 'official CLI test, official-samples.test.ts',
+  paystack: 'official documentation snippet, official-samples.test.ts',
+  lemonSqueezy: 'official billing template, official-samples.test.ts',
 };
 
 test('the presets with only documentation link the page consulted, and each of these presets is accounted for once', () => {
