@@ -116,12 +116,20 @@ test('Zendesk: the vector of an earlier version of its page signs body + timesta
  * page in presets.test.ts (valid, tampered, wrong key, stale/future, missing headers).
  */
 const DOCUMENTATION_ONLY: Record<string, string> = {
+  // Its example header "sha256=c3383246d4fd871e66e962b50cc12222222222222222222222222222222222" is illustrative (no body, no secret).
   bitbucket: 'https://support.atlassian.com/bitbucket-cloud/docs/manage-webhooks/',
+  // The securing-webhooks code sample of this page could not be retrieved here; third-party copies are not quoted.
   vercel: 'https://vercel.com/docs/webhooks/webhooks-api#securing-webhooks',
+  // Its "Example Signed Request" (https://developers.intercom.com/intercom-api-reference/v1.0/reference/signed-notifications,
+  // X-Hub-Signature: sha1=21ff2e149e0fdcac6f947740f6177f6434bda921) does not give its hub_secret: not checkable.
   intercom: 'https://developers.intercom.com/docs/webhooks/webhook-notifications',
+  // Same X-Hub-Signature scheme as Bitbucket; Atlassian's example value is illustrative.
   jira: 'https://developer.atlassian.com/cloud/jira/platform/webhooks/#secure-admin-webhooks',
+  // Its code examples could not be retrieved here; no official sample repository found.
   calendly: 'https://developer.calendly.com/api-docs/overview/webhooks/webhook-signatures',
+  // Token mode: the header carries the secret itself, nothing is signed.
   gitlab: 'https://docs.gitlab.com/user/project/integrations/webhooks/',
+  // The page's Node sample could not be retrieved here.
   airtable: 'https://airtable.com/developers/web/api/webhooks-overview#webhook-notification-delivery',
 };
 /** Where the other presets without an npm SDK are cross-checked. */
