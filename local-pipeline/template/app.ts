@@ -189,7 +189,7 @@ export function buildLocalStack(app: App, props: LocalProcessorProps = {}, optio
       // Both sets do not fit one ingest function's 4 KB environment (validation.ts says so at synth):
       // the providers with handshakes (test/local/handshakes.test.ts; through every front door,
       // test/local/front-doors.test.ts), or, with `everySchemeFamily`, one provider of each remaining
-      // scheme family (test/local/providers.test.ts; through every front door, front-door-families.test.ts).
+      // scheme family (through every front door, test/local/front-door-families.test.ts).
       ...(options.everySchemeFamily === true ? schemeFamilyProviders(secret) : handshakeProviders(secret)),
     ],
   });

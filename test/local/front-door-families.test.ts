@@ -3,8 +3,10 @@
  * of every scheme family (`everySchemeFamily`: Ed25519, ECDSA P-256, basic auth, URL + form
  * parameters, a signature in the body, templates with headers and RFC 3339 timestamps, hex keys,
  * numbered signature headers, besides the default providers): one local pipeline per front door.
- * Every provider's signed sample is answered 202 and ends processed with the exact bytes archived;
- * a tampered signature is a JSON 401 and recorded nowhere.
+ * Every provider's signed sample is answered 202, with its delivery id read where the provider
+ * puts it, and ends processed with the exact bytes archived, readable by `GET /status/{id}`; a
+ * tampered signature is a JSON 401 and recorded nowhere. (This replaces the REST-only
+ * providers.test.ts of before.)
  *
  * URL-signed schemes (Twilio here) sign the URL configured at the provider. The ingest function
  * never rebuilds it from the event (a custom domain, the REST API's stage or a proxy change what
@@ -14,7 +16,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { acceptedProblems, FRONT_DOORS, refusedProblems, type Sent, sendEveryProvider } from './front-door-support';
 import { say } from './support';
-import { destroyHttpAgent, postDelivery, waitForDrain, type HttpResult } from '../../local-pipeline/inspect';
+import { destroyHttpAgent, getStatus, postDelivery, waitForDrain, type HttpResult } from '../../local-pipeline/inspect';
 import { startPipeline, type Pipeline } from '../../local-pipeline/pipeline';
 import { LOCAL_PUBLIC_URL, sampleDelivery } from '../../local-pipeline/signing';
 import { LOCAL_SCHEME_FAMILIES } from '../../local-pipeline/template/app';
@@ -47,9 +49,30 @@ describe.each(FRONT_DOORS)('%s', (_, frontDoor, expected) => {
     expect(pipeline.frontDoor).toBe(expected);
   });
 
+  test('the app has a provider of every scheme family', () => {
+    expect(pipeline.providers.map((p) => p.name)).toEqual(expect.arrayContaining(Object.keys(LOCAL_SCHEME_FAMILIES)));
+    const families = new Set(pipeline.providers.map((p) => p.scheme));
+    expect([...families].sort()).toEqual(['api-key', 'basic-auth', 'github', 'hmac', 'public-key', 'shopify', 'slack', 'standard-webhooks', 'stripe']);
+  });
+
   test('every provider of every scheme family is delivered: 202, then processed with the exact bytes archived', async () => {
-    expect(sent.map((s) => s.provider)).toEqual(expect.arrayContaining(Object.keys(LOCAL_SCHEME_FAMILIES)));
+    expect(sent.map((s) => s.provider)).toEqual(pipeline.allProviders.map((p) => p.name));
     expect(await acceptedProblems(pipeline, sent)).toEqual([]);
+  });
+
+  test('the delivery id is read where each provider puts it', () => {
+    for (const s of sent) {
+      const config = pipeline.allProviders.find((p) => p.name === s.provider)!;
+      if (config.eventId !== undefined) expect(s.signed.json?.id).toBe(`${s.provider}:door-${s.provider}-1`);
+    }
+  });
+
+  test('GET /status/{id} answers for each (SigV4-signed)', async () => {
+    for (const s of sent) {
+      const id = s.signed.json?.id as string;
+      const status = await getStatus(pipeline.url, id, true, pipeline.iamService);
+      expect(status.json).toMatchObject({ id, status: 'processed', provider: s.provider });
+    }
   });
 
   test('a tampered signature is refused with a JSON 401 and recorded nowhere', async () => {

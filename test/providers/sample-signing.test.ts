@@ -2,7 +2,7 @@
  * The local pipeline's sample generator (local-pipeline/signing.ts) signs a delivery for every
  * preset, from the preset's own configuration, and the verifier accepts it; the same delivery
  * with its signature broken is refused. The local tests then send a few of them through the real
- * ingest bundle (test/local/providers.test.ts).
+ * ingest bundle through every front door (test/local/front-door-families.test.ts).
  */
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
