@@ -14,14 +14,11 @@
 import { Duration } from 'aws-cdk-lib';
 import { acceptedProblems, FRONT_DOORS, refusedProblems, type Sent, sendEveryProvider } from './front-door-support';
 import { say } from './support';
-import { performHandshakes } from '../../local-pipeline/handshakes';
+import { ASANA_HOOK_SECRET, performHandshakes } from '../../local-pipeline/handshakes';
 import { destroyHttpAgent, getStatus, listWebhooks, postDelivery, request, waitForDrain, type HttpResult } from '../../local-pipeline/inspect';
 import { startPipeline, type Pipeline } from '../../local-pipeline/pipeline';
 import { sampleDelivery } from '../../local-pipeline/signing';
 import { LOCAL_HANDSHAKE_PROVIDERS } from '../../local-pipeline/template/app';
-
-/** The secret Asana's handshake (handshakes.ts) establishes, which its deliveries are then signed with. */
-const ASANA_HOOK_SECRET = 'demo-hook-secret';
 
 /** Each front door's handshake answers (status, content type, body, handshake headers), by front door. */
 const answersByDoor = new Map<string, string[]>();
