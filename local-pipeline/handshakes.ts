@@ -21,6 +21,9 @@ export interface HandshakeCase {
   readonly expectedBody?: string;
 }
 
+/** The secret Asana's handshake below establishes (stored in the provider's secret), which its deliveries are then signed with. */
+export const ASANA_HOOK_SECRET = 'demo-hook-secret';
+
 /** The handshakes, one answered and one refused per kind of verification. */
 export function handshakeCases(): HandshakeCase[] {
   const ts = String(Math.floor(Date.now() / 1000));
@@ -49,7 +52,7 @@ export function handshakeCases(): HandshakeCase[] {
     },
     { provider: 'okta', handshake: 'verification challenge, no authorization', method: 'GET', path: 'okta', headers: { 'X-Okta-Verification-Challenge': 'x' }, expectedStatus: 401 },
     { provider: 'microsoft-graph', handshake: 'validationToken', method: 'POST', path: 'microsoft-graph?validationToken=token%20123', headers: { 'Content-Type': 'text/plain; charset=utf-8' }, expectedStatus: 200, expectedBody: 'token 123' },
-    { provider: 'asana', handshake: 'X-Hook-Secret (stored)', method: 'POST', path: 'asana', headers: { 'X-Hook-Secret': 'demo-hook-secret' }, expectedStatus: 200, expectedBody: '' },
+    { provider: 'asana', handshake: 'X-Hook-Secret (stored)', method: 'POST', path: 'asana', headers: { 'X-Hook-Secret': ASANA_HOOK_SECRET }, expectedStatus: 200, expectedBody: '' },
     { provider: 'asana', handshake: 'X-Hook-Secret again, another secret', method: 'POST', path: 'asana', headers: { 'X-Hook-Secret': 'other' }, expectedStatus: 401 },
     {
       provider: 'zoom',

@@ -29,8 +29,8 @@ export interface SignOptions {
  * Fixed key pairs of the local app's public-key providers (test keys, never used anywhere else):
  * the app configures the public halves, the signer signs with the private ones.
  */
-const ED25519_SEED = Buffer.from('6c6f63616c2d706970656c696e652d656432353531392d746573742d6b657921', 'hex');
-const ED25519_PRIVATE = createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), ED25519_SEED]), format: 'der', type: 'pkcs8' });
+const ed25519FromSeed = (seed: Buffer) => createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]), format: 'der', type: 'pkcs8' });
+const ED25519_PRIVATE = ed25519FromSeed(Buffer.from('6c6f63616c2d706970656c696e652d656432353531392d746573742d6b657921', 'hex'));
 const ECDSA_PRIVATE = createPrivateKey({
   key: Buffer.from('MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgz05x0SS0qJHQ772FP7agkDEbE9AV3W3bI5zhRPcBqWahRANCAASKzIAIYJMTjVqF8DjjGf8pxHrWfqP02yh3zrHofhSb9igS1GZztKU/lTVJOTenrC2q+JM03nmAWDm95Ip5R6Bz', 'base64'),
   format: 'der',
@@ -47,6 +47,21 @@ export const LOCAL_PUBLIC_KEYS = {
   /** SendGrid's form: base64 DER SubjectPublicKeyInfo. */
   ecdsaP256: createPublicKey(ECDSA_PRIVATE).export({ format: 'der', type: 'spki' }).toString('base64'),
 } as const;
+
+/** The seed of the local Discord application's Ed25519 key (the app's `discord` provider, with handshakes; test value only). */
+export const LOCAL_DISCORD_SEED = Buffer.alloc(32, 7);
+
+/** The local Discord application's key pair, from LOCAL_DISCORD_SEED. */
+export function localDiscordKey(): { readonly privateKey: KeyObject; readonly publicKeyHex: string } {
+  const privateKey = ed25519FromSeed(LOCAL_DISCORD_SEED);
+  return { privateKey, publicKeyHex: rawEd25519(createPublicKey(privateKey)).toString('hex') };
+}
+
+/** The Ed25519 private key whose public half `config` is configured with (the Discord application's, else the signer's). */
+function ed25519PrivateFor(config: ProviderRuntimeConfig): KeyObject {
+  const discord = localDiscordKey();
+  return config.publicKey?.publicKey === discord.publicKeyHex ? discord.privateKey : ED25519_PRIVATE;
+}
 
 /** The public URL the local app's URL-signing providers are configured with (and sign). */
 export const LOCAL_PUBLIC_URL = 'https://webhooks.local.example/webhook';
@@ -158,7 +173,7 @@ function signContent(config: ProviderRuntimeConfig, secret: string, content: Buf
   if (config.scheme === 'public-key') {
     const settings = config.publicKey!;
     const signature = settings.algorithm === 'ed25519'
-      ? signWithKey(null, content, ED25519_PRIVATE)
+      ? signWithKey(null, content, ed25519PrivateFor(config))
       : signWithKey('sha256', content, { key: ECDSA_PRIVATE, dsaEncoding: 'der' });
     return signature.toString(settings.encoding);
   }

@@ -3,7 +3,6 @@
  * of every signature scheme, each with Secrets Manager secrets. Synthesized, never deployed: the
  * emulated resources, the functions' environment and the code are all read from its template.
  */
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
@@ -17,7 +16,7 @@ import {
   type WebhookOrderingOptions, type WebhookProcessorProps,
 } from '../../src';
 import { defaultRuntime } from '../../src/core/function-base';
-import { LOCAL_PUBLIC_KEYS, LOCAL_PUBLIC_URL } from '../signing';
+import { LOCAL_PUBLIC_KEYS, LOCAL_PUBLIC_URL, localDiscordKey } from '../signing';
 
 export const STACK_NAME = 'LocalWebhooks';
 
@@ -78,14 +77,8 @@ export const LOCAL_SCHEME_FAMILIES: Readonly<Record<string, string>> = {
  */
 export const LOCAL_HANDSHAKE_PROVIDERS: readonly string[] = ['meta', 'twitter', 'dropbox', 'microsoft-graph', 'asana', 'okta', 'zoom', 'discord', 'twitch'];
 
-/** The seed of the local Discord application's Ed25519 key (test value only); its public key is configured inline. */
-export const LOCAL_DISCORD_SEED = Buffer.alloc(32, 7);
-
-/** The local Discord application's key pair, from LOCAL_DISCORD_SEED. */
-export function localDiscordKey(): { readonly privateKey: KeyObject; readonly publicKeyHex: string } {
-  const privateKey = createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), LOCAL_DISCORD_SEED]), format: 'der', type: 'pkcs8' });
-  return { privateKey, publicKeyHex: createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex') };
-}
+// The local Discord application's key (its public key is configured inline), kept with the signer, which signs its deliveries.
+export { LOCAL_DISCORD_SEED, localDiscordKey } from '../signing';
 
 /** Where the local app's Lambda rule targets live: `targets/<name>/index.js`, plain JavaScript. */
 export const LOCAL_TARGETS_DIR = path.join(__dirname, '..', 'targets');
@@ -194,8 +187,9 @@ export function buildLocalStack(app: App, props: LocalProcessorProps = {}, optio
         eventSchemas: { 'payout.created': PayloadSchema.fromObject(LOCAL_PAYOUT_SCHEMA) },
       }),
       // Both sets do not fit one ingest function's 4 KB environment (validation.ts says so at synth):
-      // the providers with handshakes (test/local/handshakes.test.ts), or, with `everySchemeFamily`,
-      // one provider of each remaining scheme family (test/local/providers.test.ts).
+      // the providers with handshakes (test/local/handshakes.test.ts; through every front door,
+      // test/local/front-doors.test.ts), or, with `everySchemeFamily`, one provider of each remaining
+      // scheme family (through every front door, test/local/front-door-families.test.ts).
       ...(options.everySchemeFamily === true ? schemeFamilyProviders(secret) : handshakeProviders(secret)),
     ],
   });

@@ -2,11 +2,11 @@
  * The local pipeline's sample generator (local-pipeline/signing.ts) signs a delivery for every
  * preset, from the preset's own configuration, and the verifier accepts it; the same delivery
  * with its signature broken is refused. The local tests then send a few of them through the real
- * ingest bundle (test/local/providers.test.ts).
+ * ingest bundle through every front door (test/local/front-door-families.test.ts).
  */
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { LOCAL_PUBLIC_KEYS, LOCAL_PUBLIC_URL, sampleDelivery, withBadSignature } from '../../local-pipeline/signing';
+import { LOCAL_PUBLIC_KEYS, LOCAL_PUBLIC_URL, localDiscordKey, sampleDelivery, withBadSignature } from '../../local-pipeline/signing';
 import { WebhookProvider } from '../../src';
 import { PRESETS, type PresetDefinition } from '../../src/providers/presets';
 import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
@@ -55,4 +55,14 @@ describe.each(PRESETS.map((p) => [p.factory, p] as const))('%s', (_factory, p) =
     const broken = withBadSignature(config, delivery);
     expect(verifySignature(config, keys, lower(broken.headers), broken.body, now).valid).toBe(false);
   });
+});
+
+test('a provider configured with the local Discord application\'s key (the app\'s `discord`, with handshakes) is signed with that key', () => {
+  const config = decodeProviders(JSON.stringify(encodeProviders([
+    WebhookProvider.discord({ publicKey: localDiscordKey().publicKeyHex })._runtimeConfig(Duration.minutes(5), stack),
+  ], 300)))[0];
+  const now = Math.floor(Date.now() / 1000);
+  const delivery = sampleDelivery(config, '', { deliveryId: 'd-discord-app', timestamp: now });
+  const headers = Object.fromEntries(Object.entries(delivery.headers).map(([k, v]) => [k.toLowerCase(), v]));
+  expect(verifySignature(config, [], headers, delivery.body, now)).toEqual({ valid: true });
 });
