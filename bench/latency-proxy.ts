@@ -57,7 +57,8 @@ export async function startLatencyProxy(): Promise<LatencyProxy> {
       const kind = requestKind(req.method ?? 'GET', req.url ?? '/', String(req.headers['x-amz-target'] ?? ''));
       const forward = () => {
         const started = process.hrtime.bigint();
-        const upstream = http.request({ host: upstreamUrl!.hostname, port: upstreamUrl!.port, method: req.method, path: req.url, headers: req.headers, agent }, (upstreamRes) => {
+        const options = { host: upstreamUrl!.hostname, port: upstreamUrl!.port, method: req.method, path: req.url, headers: req.headers, agent };
+        const upstream = http.request(options, (upstreamRes) => {
           const out: Buffer[] = [];
           upstreamRes.on('data', (c: Buffer) => out.push(c));
           upstreamRes.on('end', () => {
