@@ -1,6 +1,7 @@
 /**
  * SQS → DynamoDB record + S3 raw archive. One archive object per batch (one S3 PUT), then one
- * conditional write per message, all concurrently. Exactly the messages that failed are
+ * conditional write per message, all concurrently; on a standard queue the replay guard claims
+ * (providers with a replay window) run at the same time as the archive PUT. Exactly the messages that failed are
  * reported in `batchItemFailures`; SQS redelivers them and, after `maxReceiveCount`, moves them
  * to the dead-letter queue. Every delivery stays in the archive; when its id is already
  * recorded it is a retry (same bytes: counted, not written twice) or a conflict (a different
