@@ -87,6 +87,39 @@ export const total = (items: readonly LineItem[]) => items.reduce((sum, i) => su
 export const dominant = (items: readonly LineItem[]) => [...items].sort((a, b) => b.usdPerMillion - a.usdPerMillion)[0];
 
 /**
+ * Lines in a local function log that AWS would not ingest, because only the local run produces
+ * them: the AWS SDK's warning that the queue URL's host differs from the configured endpoint
+ * (the counting proxy is the endpoint; on AWS the queue URL's host is the endpoint) and Node.js's
+ * warning that the SDK will need a newer Node.js (the functions run here on an older Node.js than
+ * the runtime they declare). Each is recognised by its exact wording.
+ */
+const LOCAL_ONLY_LINES: readonly RegExp[] = [
+  /^QueueUrl=\S+ differs from SQSClient resolved endpoint=\S+, using QueueUrl host as endpoint\.$/,
+  /^Set \[endpoint=string\] or \[useQueueUrlAsEndpoint=false\] on the SQSClient\.$/,
+];
+const NODE_WARNING_START = /^\(node:\d+\) Warning: NodeVersionSupportWarning: /;
+const NODE_WARNING_END = /^\(Use `node --trace-warnings \.\.\.` to show where the warning was created\)$/;
+
+/** Bytes of a function's log that CloudWatch Logs would ingest: the log less the local-only lines. */
+export function billableLogBytes(log: string): number {
+  let bytes = 0;
+  let inNodeWarning = false;
+  const lines = log.split('\n');
+  lines.forEach((line, i) => {
+    // Every line but the last piece ends with a newline.
+    const size = Buffer.byteLength(line) + (i < lines.length - 1 ? 1 : 0);
+    if (inNodeWarning) {
+      if (NODE_WARNING_END.test(line)) inNodeWarning = false;
+    } else if (NODE_WARNING_START.test(line)) {
+      inNodeWarning = true;
+    } else if (!LOCAL_ONLY_LINES.some((r) => r.test(line))) {
+      bytes += size;
+    }
+  });
+  return bytes;
+}
+
+/**
  * The claim check's break-even: per million webhooks, what a message of `messageBytes` costs
  * inline in SQS (64 KB chunks on the send and on the receive) against storing its body in S3
  * (PUT + GET, plus storage for `storageDays`) and queueing a reference of one chunk.

@@ -19,7 +19,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
-import { claimCheckCosts, costPerMillion, dominant, PRICE_TABLE, total, type FrontDoor, type FunctionUsage, type LineItem, type Measured } from './cost-model';
+import { billableLogBytes, claimCheckCosts, costPerMillion, dominant, PRICE_TABLE, total, type FrontDoor, type FunctionUsage, type LineItem, type Measured } from './cost-model';
 import { CHUNK, emptyCounts, startCountingProxy, type CountingProxy } from './counting-proxy';
 import { row, writeRows, type BenchRow } from './results';
 import { SEED_MEMORY_MB, seedApiEvent, startSeedPipeline } from './seed/seed-pipeline';
@@ -65,6 +65,9 @@ const chunksOf = (m: Message) => Math.max(1, Math.ceil((Buffer.byteLength(m.Body
   + Object.entries(m.MessageAttributes ?? {}).reduce((sum, [k, a]) => sum + k.length + (a.DataType?.length ?? 0) + Buffer.byteLength(a.StringValue ?? ''), 0)) / CHUNK));
 
 const fileSize = (file: string) => (fs.existsSync(file) ? fs.statSync(file).size : 0);
+
+/** What CloudWatch Logs would ingest of what a function logged since `from` (bench/cost-model.ts: billableLogBytes). */
+const loggedSince = (file: string, from: number) => (fs.existsSync(file) ? billableLogBytes(fs.readFileSync(file).subarray(from).toString('utf8')) : 0);
 
 /** Memory and architecture of each function, by bundle name, from the synthesized template. */
 function functionShapes(runDir: string): Map<string, { memoryMb: number; arm64: boolean }> {
@@ -131,7 +134,8 @@ async function measure(routes: boolean, withSeed: boolean): Promise<Run> {
         const result = await original(event);
         if (measuring) {
           usage[name].invocations++;
-          usage[name].totalMs += result.durationMs;
+          // Lambda bills duration rounded up to the nearest 1 ms, per invocation.
+          usage[name].totalMs += Math.ceil(result.durationMs);
         }
         return result;
       };
@@ -170,7 +174,7 @@ async function measure(routes: boolean, withSeed: boolean): Promise<Run> {
     await post(mix);
     await settle(WARM_UP + WEBHOOKS);
     measuring = false;
-    for (const name of Object.keys(usage)) usage[name].logBytes = fileSize(path.join(logDir, `${name}.log`)) - logsBefore[name];
+    for (const name of Object.keys(usage)) usage[name].logBytes = loggedSince(path.join(logDir, `${name}.log`), logsBefore[name]);
     const ours: Measured = {
       webhooks: WEBHOOKS,
       counts: { ...counts, byOperation: { ...counts.byOperation } },
@@ -209,7 +213,7 @@ async function measureSeed(pipeline: Pipeline, mix: readonly Delivery[]): Promis
     if (!result.ok) throw new Error(`seed ingest failed: ${JSON.stringify(result.error)}`);
     if (measuring) {
       usage['seed ingest'].invocations++;
-      usage['seed ingest'].totalMs += result.durationMs;
+      usage['seed ingest'].totalMs += Math.ceil(result.durationMs);
     }
   };
   /** Seed 000's event source: batches of up to 10, no window, as the Lambda service polls. */
@@ -226,7 +230,7 @@ async function measureSeed(pipeline: Pipeline, mix: readonly Delivery[]): Promis
       if (measuring) {
         sqsRequests += messages.reduce((sum, m) => sum + chunksOf(m), 0) + receiveChunks(messages) + 1;
         usage['seed processor'].invocations++;
-        usage['seed processor'].totalMs += result.durationMs;
+        usage['seed processor'].totalMs += Math.ceil(result.durationMs);
       }
       processed += messages.length;
     }
@@ -243,8 +247,8 @@ async function measureSeed(pipeline: Pipeline, mix: readonly Delivery[]): Promis
     await drain(mix.length);
     measuring = false;
     await new Promise((r) => setTimeout(r, 500));
-    usage['seed ingest'].logBytes = fileSize(path.join(logDir, 'seed-ingest.log')) - logsBefore.ingest;
-    usage['seed processor'].logBytes = fileSize(path.join(logDir, 'seed-processor.log')) - logsBefore.processor;
+    usage['seed ingest'].logBytes = loggedSince(path.join(logDir, 'seed-ingest.log'), logsBefore.ingest);
+    usage['seed processor'].logBytes = loggedSince(path.join(logDir, 'seed-processor.log'), logsBefore.processor);
     console.log(`  counted (seed 000): ${JSON.stringify(counts.byOperation)}; SQS ${sqsRequests}`);
     const snapshot = { ...counts, byOperation: { ...counts.byOperation } };
     return { webhooks: mix.length, counts: snapshot, sqsRequests, functions: usage, requestBytes: mix.map((d) => d.body.length) };

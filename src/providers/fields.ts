@@ -31,6 +31,17 @@ export function extractField(location: FieldLocation | undefined, headers: Heade
   return undefined;
 }
 
+/**
+ * Whether a delivery id found at `location` is a function of the body's bytes alone: read from a
+ * JSON path, with no header that could take precedence. Then the same bytes always carry the same
+ * id, so a second delivery of them under another id cannot happen, and the record's conditional
+ * write on its id already tells a repeat; the processor needs no replay guard item for them.
+ */
+export function idFromBodyOnly(location: FieldLocation | undefined): boolean {
+  return location !== undefined && location.header === undefined && location.fallbackHeader === undefined
+    && typeof location.jsonPath === 'string' && location.jsonPath !== '';
+}
+
 function headerValue(headers: Headers, name: string): string | undefined {
   const value = headers[name];
   return typeof value === 'string' && value !== '' ? value : undefined;

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { claimCheckCosts, costPerMillion, dominant, PRICE_TABLE, total, type Measured } from '../../bench/cost-model';
+import { billableLogBytes, claimCheckCosts, costPerMillion, dominant, PRICE_TABLE, total, type Measured } from '../../bench/cost-model';
 import { emptyCounts } from '../../bench/counting-proxy';
 import { readAllRows, row } from '../../bench/results';
 
@@ -15,6 +15,18 @@ const measured = (overrides: Partial<Measured> = {}): Measured => ({
 });
 
 describe('cost model', () => {
+  test('log bytes leave out the lines only a local run writes, and keep everything else', () => {
+    const json = '{"level":"INFO","message":"webhook accepted"}\n';
+    const queueUrlWarning = 'QueueUrl=http://127.0.0.1:46591/123456789012/Q differs from SQSClient resolved endpoint=http://127.0.0.1:37867/, using QueueUrl host as endpoint.\n'
+      + 'Set [endpoint=string] or [useQueueUrlAsEndpoint=false] on the SQSClient.\n';
+    const nodeWarning = '(node:27851) Warning: NodeVersionSupportWarning: The AWS SDK for JavaScript (v3)\nversions published after the first week of January 2027\n'
+      + 'will require node >=22. You are running node v20.20.2.\n\n(Use `node --trace-warnings ...` to show where the warning was created)\n';
+    const pretty = 'Processing SQS messages: {\n  "Records": []\n}\n';
+    expect(billableLogBytes(nodeWarning + json + queueUrlWarning + json + pretty)).toBe(2 * Buffer.byteLength(json) + Buffer.byteLength(pretty));
+    expect(billableLogBytes('no newline at the end')).toBe(21);
+    expect(billableLogBytes('')).toBe(0);
+  });
+
   test('every price names its source page', () => {
     for (const price of Object.values(PRICE_TABLE.prices)) expect(price.source).toMatch(/^https:\/\//);
     for (const gateway of PRICE_TABLE.hostedGateways) expect(gateway.source).toMatch(/^https:\/\//);

@@ -83,6 +83,22 @@ test('the provider replay window goes into the message', async () => {
   expect(decision.kind === 'accepted' && decision.message.replayWindowSeconds).toBe(604800);
 });
 
+test('a delivery id read from the body alone leaves the replay guard out; a body without it keeps the window', async () => {
+  const windowed: ProviderRuntimeConfig = { ...partner, replayWindowSeconds: 3600 };
+  const ctx = { ...context, providers: new Map([['partner', windowed]]) };
+  const withId = await decide(fromPartner('{"id":"evt_1"}'), ctx);
+  expect(withId.kind === 'accepted' && withId.message.id).toBe('partner:evt_1');
+  expect(withId.kind === 'accepted' && withId.message.replayWindowSeconds).toBeUndefined();
+  const withoutId = await decide(fromPartner('{"other":1}'), ctx);
+  expect(withoutId.kind === 'accepted' && withoutId.message.replayWindowSeconds).toBe(3600);
+});
+
+test('a body id behind a header keeps the replay window (the header could differ for the same bytes)', async () => {
+  const windowed: ProviderRuntimeConfig = { ...partner, eventId: { header: 'x-id', jsonPath: 'id' }, replayWindowSeconds: 3600 };
+  const decision = await decide(fromPartner('{"id":"evt_1"}'), { ...context, providers: new Map([['partner', windowed]]) });
+  expect(decision.kind === 'accepted' && decision.message.replayWindowSeconds).toBe(3600);
+});
+
 test('bodies over the size limit are a 413', async () => {
   const decision = await decide(signed(`{"pad":"${'x'.repeat(2000)}"}`), context);
   expect(decision.kind === 'rejected' && decision.response.statusCode).toBe(413);

@@ -204,6 +204,26 @@ describe('replay window', () => {
     expect([metric('ReplaysRejected'), metric('WebhooksProcessed')]).toEqual([1, 0]);
   });
 
+  test('on a standard queue the guard is claimed while the archive PUT is still in flight', async () => {
+    let guardsBeforeArchive = -1;
+    s3.on(PutObjectCommand).callsFake(async () => {
+      await new Promise((r) => setTimeout(r, 20));
+      guardsBeforeArchive = dynamo.commandCalls(PutCommand).filter((c) => String(c.args[0].input.Item?.id).startsWith('replay#')).length;
+      return {};
+    });
+    const result = await handler({ Records: [sqsRecord('g4', encodeMessage(guarded('d-4', '{"a":4}'))), sqsRecord('g5', encodeMessage(guarded('d-5', '{"a":5}')))] });
+    expect(result.batchItemFailures).toEqual([]);
+    expect(guardsBeforeArchive).toBe(2);
+    expect(dynamo.commandCalls(PutCommand).map((c) => c.args[0].input.Item?.id).filter((id) => String(id).startsWith('github:')).sort()).toEqual(['github:d-4', 'github:d-5']);
+  });
+
+  test('when the archive write fails after an early claim, nothing is recorded and the message is retried', async () => {
+    s3.on(PutObjectCommand).rejects(new Error('SlowDown'));
+    const result = await handler({ Records: [sqsRecord('g6', encodeMessage(guarded('d-6', '{"a":6}')))] });
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'g6' }]);
+    expect(dynamo.commandCalls(PutCommand).map((c) => c.args[0].input.Item?.id)).toEqual([`replay#github#${guarded('d-6', '{"a":6}').bodySha256}`]);
+  });
+
   test('a failed guard write is retried, and nothing is recorded', async () => {
     dynamo.on(PutCommand).rejects(new Error('ThrottlingException'));
     const result = await handler({ Records: [sqsRecord('g3', encodeMessage(guarded('d-3', '{"a":3}')))] });

@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { Webhook as SvixWebhook } from 'svix';
-import { extractField } from '../../src/providers/fields';
+import { extractField, idFromBodyOnly } from '../../src/providers/fields';
 import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
 import { verifySignature } from '../../src/providers/verify';
 import { parseJsonBody, type JsonBody } from '../../src/runtime/http';
@@ -139,4 +139,13 @@ describe('Svix deliveries (svix-* headers only)', () => {
   test('webhook-id wins when both are sent, as in verification', () => {
     expect(extractField(config.eventId, { ...headers, 'webhook-id': 'msg_std' }, undefined)).toBe('msg_std');
   });
+});
+
+test('an id location is the body alone only with a JSON path and no header', () => {
+  expect(idFromBodyOnly({ jsonPath: 'id' })).toBe(true);
+  expect(idFromBodyOnly({ header: 'x-id', jsonPath: 'id' })).toBe(false);
+  expect(idFromBodyOnly({ fallbackHeader: 'x-id', jsonPath: 'id' })).toBe(false);
+  expect(idFromBodyOnly({ header: 'x-id' })).toBe(false);
+  expect(idFromBodyOnly({ jsonPath: '' })).toBe(false);
+  expect(idFromBodyOnly(undefined)).toBe(false);
 });

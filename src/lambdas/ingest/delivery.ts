@@ -3,7 +3,7 @@
  * enqueue a message. Pure: no AWS clients, so every branch is unit-tested without mocks.
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { extractField } from '../../providers/fields';
+import { extractField, idFromBodyOnly } from '../../providers/fields';
 import {
   GET_HANDSHAKES, earlyHandshake, forgeableByHandshake, handshakeKindOf, signingSecrets, verifiedHandshake,
   type HandshakeKind, type HandshakeOutcome, type PendingHandshake,
@@ -147,15 +147,20 @@ export async function decideRequest(request: FrontDoorRequest, context: Delivery
     return decided(provider, handshake);
   }
 
+  const deliveryId = extractField(provider.eventId, headers, json);
+  // A delivery id read from the body alone makes the same bytes the same id: the record's own
+  // conditional write proves them new or a repeat, so no replay guard is written (one write unit
+  // less per webhook; see runtime/dedup.ts). An id from a header, or none, keeps the guard.
+  const replayWindowSeconds = deliveryId !== undefined && deliveryId !== '' && idFromBodyOnly(provider.eventId) ? undefined : provider.replayWindowSeconds;
   const message = newMessage({
-    id: webhookId(provider.name, extractField(provider.eventId, headers, json)),
+    id: webhookId(provider.name, deliveryId),
     provider: provider.name,
     receivedAt,
     eventType: extractField(provider.eventType, headers, json),
     headers,
     rawBody,
     credentialHeaders: credentialHeaders(provider),
-    replayWindowSeconds: provider.replayWindowSeconds,
+    replayWindowSeconds,
   });
   if (context.orderingKeys === undefined) {
     return { kind: 'accepted', message };

@@ -1,6 +1,7 @@
 /**
  * SQS → DynamoDB record + S3 raw archive. One archive object per batch (one S3 PUT), then one
- * conditional write per message, all concurrently. Exactly the messages that failed are
+ * conditional write per message, all concurrently; on a standard queue the replay guard claims
+ * (providers with a replay window) run at the same time as the archive PUT. Exactly the messages that failed are
  * reported in `batchItemFailures`; SQS redelivers them and, after `maxReceiveCount`, moves them
  * to the dead-letter queue. Every delivery stays in the archive; when its id is already
  * recorded it is a retry (same bytes: counted, not written twice) or a conflict (a different
@@ -46,14 +47,24 @@ interface PreparedBatch {
   readonly pointers: Map<string, ArchivePointer>;
   readonly archiveError?: Error;
   readonly processedAt: Date;
+  /**
+   * Replay guard claims started with the archive write (standard queues), by SQS messageId:
+   * they do not depend on the archive, so their round trip overlaps its PUT.
+   */
+  readonly claims?: ReadonlyMap<string, Promise<Claim>>;
 }
+
+/** A replay guard claim's outcome, settled so that no rejection goes unobserved. */
+type Claim = { readonly ok: true; readonly replayOf: string | undefined } | { readonly ok: false; readonly error: unknown };
 
 export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
   logger.resetKeys();
   if (context) logger.addContext(context);
   try {
-    const batch = await prepare(event.Records);
-    if (isFifoBatch(event.Records)) {
+    const fifo = isFifoBatch(event.Records);
+    // In a FIFO batch each group's claims follow its order, so they are made record by record.
+    const batch = await prepare(event.Records, !fifo);
+    if (fifo) {
       return await processInGroupOrder(batch, event.Records);
     }
     return await processPartialResponse(event, (record: SQSRecord) => writeRecord(batch, record), processor, {
@@ -95,8 +106,13 @@ async function processInGroupOrder(batch: PreparedBatch, records: readonly SQSRe
   return { batchItemFailures: records.filter((r) => unfinished.has(r.messageId)).map((r) => ({ itemIdentifier: r.messageId })) };
 }
 
-/** Decodes the batch and archives every decodable delivery in one object. */
-async function prepare(records: readonly SQSRecord[]): Promise<PreparedBatch> {
+/**
+ * Decodes the batch and archives every decodable delivery in one object; with `claimEarly`, the
+ * replay guard claims run at the same time as the archive PUT. A claim is idempotent for its
+ * webhook id (runtime/dedup.ts), so a claim made before an archive write that fails is made
+ * again, unchanged, when SQS redelivers the message.
+ */
+async function prepare(records: readonly SQSRecord[], claimEarly: boolean): Promise<PreparedBatch> {
   const processedAt = new Date();
   const decoded = await decodeRecords(records, readObject);
   const good = [...decoded.values()].flatMap((r) => (r.ok ? [r.record] : []));
@@ -104,6 +120,7 @@ async function prepare(records: readonly SQSRecord[]): Promise<PreparedBatch> {
   if (good.length === 0) {
     return { decoded, pointers, processedAt };
   }
+  const claims = claimEarly ? new Map(good.map((r) => [r.messageId, settle(claimBody(r.message))])) : undefined;
   const archive = buildArchiveObject(archiveKey(archivePrefix, processedAt, randomUUID()), good.map((r) => r.entry));
   try {
     await s3.send(new PutObjectCommand({
@@ -114,11 +131,11 @@ async function prepare(records: readonly SQSRecord[]): Promise<PreparedBatch> {
     }));
   } catch (error) {
     logger.error('archive write failed; the whole batch will be retried', { error: describe(error), records: good.length });
-    return { decoded, pointers, processedAt, archiveError: asError(error) };
+    return { decoded, pointers, processedAt, archiveError: asError(error), ...(claims ? { claims } : {}) };
   }
   good.forEach((r, i) => pointers.set(r.messageId, archive.pointers[i]));
   metrics.addMetric('ArchiveObjectsWritten', MetricUnit.Count, 1);
-  return { decoded, pointers, processedAt };
+  return { decoded, pointers, processedAt, ...(claims ? { claims } : {}) };
 }
 
 async function writeRecord(batch: PreparedBatch, sqsRecord: SQSRecord): Promise<void> {
@@ -140,7 +157,7 @@ async function writeRecord(batch: PreparedBatch, sqsRecord: SQSRecord): Promise<
   if (batch.archiveError || pointer === undefined) {
     throw batch.archiveError ?? new Error('not archived');
   }
-  const replayOf = await claimBody(message);
+  const replayOf = await claimedBody(batch, sqsRecord.messageId, message);
   const record = toRecord(message, pointer, batch.processedAt, { ttlSeconds: recordTtlSeconds, replayOf, invalidReason });
   let outcome = await putNewRecord(record);
   if (!outcome.written && existingItem(outcome.existing as Record<string, unknown> | undefined)?.status === STATUS_DEAD_LETTERED) {
@@ -218,6 +235,23 @@ async function replaceDeadLettered(record: WebhookRecord): Promise<PutOutcome> {
   logger.info('redriven dead letter: its dead_lettered record is replaced', { correlation_id: record.id });
   metrics.addMetric('DeadLettersRedriven', MetricUnit.Count, 1);
   return putNewRecord(record);
+}
+
+/** The replay guard's answer: the claim started with the archive write, or one made now. */
+async function claimedBody(batch: PreparedBatch, messageId: string, message: WebhookMessage): Promise<string | undefined> {
+  const early = batch.claims?.get(messageId);
+  if (early === undefined) {
+    return claimBody(message);
+  }
+  const claim = await early;
+  if (!claim.ok) {
+    throw claim.error;
+  }
+  return claim.replayOf;
+}
+
+function settle(claim: Promise<string | undefined>): Promise<Claim> {
+  return claim.then((replayOf) => ({ ok: true as const, replayOf }), (error: unknown) => ({ ok: false as const, error }));
 }
 
 /**
