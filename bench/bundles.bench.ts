@@ -4,8 +4,9 @@
  * run, for:
  *   - every shipped bundle in assets/lambdas/ (AWS SDK v3 and Powertools bundled, minified, built
  *     with `mainFields: ['module', 'main']`, see .projenrc.ts);
- *   - the same handlers built without that setting (esbuild's default for node, `main` first), to
- *     show what it is worth;
+ *   - the same handlers built without that setting (esbuild's default for node, `main` first) and
+ *     with the SDK's default credential chain (instead of src/lambdas/shared/env-credentials.ts), to
+ *     show what both are worth;
  *   - seed 000's ingest handler (bench/seed/ingest.js: `require('aws-sdk')` + `new AWS.SQS()`) as
  *     the nodejs16.x runtime loaded it (unbundled, AWS SDK v2 from node_modules as from the
  *     runtime's /var/runtime/node_modules) and bundled + minified (what a newer runtime needs:
@@ -53,9 +54,12 @@ const ENV: Record<string, string> = {
 };
 
 /** esbuild options of .projenrc.ts's bundlingOptions (the shipped ones), for the rebuilt variants. */
-const SHIPPED_BUILD: BuildOptions = { bundle: true, minify: true, keepNames: true, platform: 'node', target: 'node22', logLevel: 'silent', mainFields: ['module', 'main'] };
-/** The same without mainFields: esbuild's default for node (`main`, then `module`). */
-const BEFORE_BUILD: BuildOptions = { ...SHIPPED_BUILD, mainFields: undefined };
+const SHIPPED_BUILD: BuildOptions = {
+  bundle: true, minify: true, keepNames: true, platform: 'node', target: 'node22', logLevel: 'silent', mainFields: ['module', 'main'],
+  alias: { '@aws-sdk/credential-provider-node': './src/lambdas/shared/env-credentials.ts' },
+};
+/** The same with esbuild's defaults for node (`main`, then `module`) and the SDK's default credential chain. */
+const BEFORE_BUILD: BuildOptions = { ...SHIPPED_BUILD, mainFields: undefined, alias: undefined };
 
 interface Variant {
   readonly label: string;
