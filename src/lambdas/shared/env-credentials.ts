@@ -2,13 +2,13 @@
  * Stands in for `@aws-sdk/credential-provider-node` in the handler bundles only (esbuild
  * `--alias`, see .projenrc.ts; tests that import the sources keep the SDK's own chain).
  *
- * Lambda hands a function its execution role's credentials in environment variables: "The
- * following environment variables are set for the Lambda runtime: … AWS_ACCESS_KEY_ID,
- * AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN – The access keys obtained from the function's
- * execution role."
- * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
+ * Lambda hands a function its execution role's credentials in environment variables ("Defined
+ * runtime environment variables": "Lambda runtimes set several environment variables during
+ * initialization. … AWS_ACCESS_KEY, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN –
+ * The access keys obtained from the function's execution role."
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
  * The SDK's default chain tries those first and only then SSO, profiles, processes, web identity
- * tokens and instance metadata, which bring their own STS/SSO clients (~80 kB of every bundle,
+ * tokens and instance metadata, which bring their own STS/SSO clients (120–160 kB of every bundle,
  * bench/bundles.bench.ts). So the bundles read the environment only, as the SDK's `fromEnv` does,
  * and say plainly when the variables are missing (outside Lambda: set them, as the local pipeline
  * does).
