@@ -56,7 +56,13 @@ const ENV: Record<string, string> = {
 
 /** esbuild options of .projenrc.ts's bundlingOptions (the shipped ones), for the rebuilt variants. */
 const SHIPPED_BUILD: BuildOptions = {
-  bundle: true, minify: true, keepNames: true, platform: 'node', target: 'node22', logLevel: 'silent', mainFields: ['module', 'main'],
+  bundle: true,
+  minify: true,
+  keepNames: true,
+  platform: 'node',
+  target: 'node22',
+  logLevel: 'silent',
+  mainFields: ['module', 'main'],
   alias: { '@aws-sdk/credential-provider-node': './src/lambdas/shared/env-credentials.ts' },
 };
 /** The same with esbuild's defaults for node (`main`, then `module`) and the SDK's default credential chain. */

@@ -61,22 +61,36 @@ function eventOf(kind: FirstRequestVariant['kind']): { event: unknown; expected:
   const signature = createHmac('sha256', SECRET).update(`${timestamp}.${body}`).digest('hex');
   return {
     event: {
-      httpMethod: 'POST', path: '/webhook/stripe', resource: '/webhook/{provider}', pathParameters: { provider: 'stripe' },
+      httpMethod: 'POST',
+      path: '/webhook/stripe',
+      resource: '/webhook/{provider}',
+      pathParameters: { provider: 'stripe' },
       headers: { 'Content-Type': 'application/json', 'Stripe-Signature': `t=${timestamp},v1=${signature}` },
-      body, isBase64Encoded: false, requestContext: {},
+      body,
+      isBase64Encoded: false,
+      requestContext: {},
     },
     expected: kind === 'seed-ingest' ? 200 : 202,
   };
 }
 
-/** Medians (ms, minus `baselineMs`) of init + first request per variant, variants interleaved. */
-export async function firstRequestMillis(variants: readonly FirstRequestVariant[], rounds: number, env: Record<string, string>): Promise<Map<string, number[]>> {
+/** Samples (ms) of init + first request per variant, `rounds` fresh processes each, variants interleaved. */
+export async function firstRequestMillis(
+  variants: readonly FirstRequestVariant[], rounds: number, env: Record<string, string>,
+): Promise<Map<string, number[]>> {
   const server = await stubServer();
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const childEnv = {
-    ...process.env, ...env,
-    AWS_ACCESS_KEY_ID: 'AKIDBENCH', AWS_SECRET_ACCESS_KEY: 'bench', AWS_SESSION_TOKEN: 'bench',
-    QUEUE_URL: `${endpoint}/123456789012/q`, AWS_ENDPOINT_URL_SQS: endpoint, AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint, AWS_ENDPOINT_URL_DYNAMODB: endpoint, SEED_ENDPOINT_SQS: endpoint,
+    ...process.env,
+    ...env,
+    AWS_ACCESS_KEY_ID: 'AKIDBENCH',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_SESSION_TOKEN: 'bench',
+    QUEUE_URL: `${endpoint}/123456789012/q`,
+    AWS_ENDPOINT_URL_SQS: endpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    SEED_ENDPOINT_SQS: endpoint,
     WEBHOOK_PROVIDERS: JSON.stringify(encodeProviders([{ name: 'stripe', scheme: 'stripe', secretArns: ['arn:aws:secretsmanager:us-east-1:123456789012:secret:s'], toleranceSeconds: 300, eventId: { jsonPath: 'id' }, eventType: { jsonPath: 'type' } }], 300)),
   };
   const samples = new Map<string, number[]>(variants.map((v) => [v.label, []]));
