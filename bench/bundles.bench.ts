@@ -4,9 +4,8 @@
  * run, for:
  *   - every shipped bundle in assets/lambdas/ (AWS SDK v3 and Powertools bundled, minified, built
  *     with `mainFields: ['module', 'main']`, see .projenrc.ts);
- *   - the same handlers built without that setting (esbuild's default for node, `main` first) and
- *     with the SDK's default credential chain (instead of src/lambdas/shared/env-credentials.ts), to
- *     show what both are worth;
+ *   - the same handlers built with the SDK's default credential chain instead of
+ *     src/lambdas/shared/env-credentials.ts ("before"), to show what it is worth;
  *   - seed 000's ingest handler (bench/seed/ingest.js: `require('aws-sdk')` + `new AWS.SQS()`) as
  *     the nodejs16.x runtime loaded it (unbundled, AWS SDK v2 from node_modules as from the
  *     runtime's /var/runtime/node_modules) and bundled + minified (what a newer runtime needs:
@@ -65,8 +64,11 @@ const SHIPPED_BUILD: BuildOptions = {
   mainFields: ['module', 'main'],
   alias: { '@aws-sdk/credential-provider-node': './src/lambdas/shared/env-credentials.ts' },
 };
-/** The same with esbuild's defaults for node (`main`, then `module`) and the SDK's default credential chain. */
-const BEFORE_BUILD: BuildOptions = { ...SHIPPED_BUILD, mainFields: undefined, alias: undefined };
+/**
+ * The same with the SDK's default credential chain (as shipped before env-credentials.ts; what
+ * `mainFields` was worth is in bench/README.md).
+ */
+const BEFORE_BUILD: BuildOptions = { ...SHIPPED_BUILD, alias: undefined };
 
 interface Variant {
   readonly label: string;
