@@ -4,8 +4,8 @@
  * run, for:
  *   - every shipped bundle in assets/lambdas/ (AWS SDK v3 and Powertools bundled, minified, built
  *     with `mainFields: ['module', 'main']`, see .projenrc.ts);
- *   - the same handlers built without that setting (esbuild's default for node, `main` first), to
- *     show what it is worth;
+ *   - the same handlers built with the SDK's default credential chain instead of
+ *     src/lambdas/shared/env-credentials.ts ("before"), to show what it is worth;
  *   - seed 000's ingest handler (bench/seed/ingest.js: `require('aws-sdk')` + `new AWS.SQS()`) as
  *     the nodejs16.x runtime loaded it (unbundled, AWS SDK v2 from node_modules as from the
  *     runtime's /var/runtime/node_modules) and bundled + minified (what a newer runtime needs:
@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildSync, type BuildOptions, type Metafile } from 'esbuild';
+import { firstRequestMillis, type FirstRequestVariant } from './first-request';
 import { median, row, writeRows, type BenchRow } from './results';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 21);
@@ -53,9 +54,21 @@ const ENV: Record<string, string> = {
 };
 
 /** esbuild options of .projenrc.ts's bundlingOptions (the shipped ones), for the rebuilt variants. */
-const SHIPPED_BUILD: BuildOptions = { bundle: true, minify: true, keepNames: true, platform: 'node', target: 'node22', logLevel: 'silent', mainFields: ['module', 'main'] };
-/** The same without mainFields: esbuild's default for node (`main`, then `module`). */
-const BEFORE_BUILD: BuildOptions = { ...SHIPPED_BUILD, mainFields: undefined };
+const SHIPPED_BUILD: BuildOptions = {
+  bundle: true,
+  minify: true,
+  keepNames: true,
+  platform: 'node',
+  target: 'node22',
+  logLevel: 'silent',
+  mainFields: ['module', 'main'],
+  alias: { '@aws-sdk/credential-provider-node': './src/lambdas/shared/env-credentials.ts' },
+};
+/**
+ * The same with the SDK's default credential chain (as shipped before env-credentials.ts; what
+ * `mainFields` was worth is in bench/README.md).
+ */
+const BEFORE_BUILD: BuildOptions = { ...SHIPPED_BUILD, alias: undefined };
 
 interface Variant {
   readonly label: string;
@@ -81,7 +94,7 @@ function heaviestInputs(metafile: Metafile): string {
   return [...byPackage.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, v]) => `${k} ${kb(v)}`).join(', ');
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bundles-bench-'));
   try {
     const handlers = readdirSync('assets/lambdas').sort();
@@ -156,6 +169,29 @@ function main(): void {
         note: bytes < SIZE_GUIDE_BYTES ? null : `heaviest inputs: ${heaviest.get(name)}`,
       }));
     }
+    // Cold start as a whole: init + the first request, for the ingest and status handlers as
+    // shipped and as before, and the seed (bench/first-request.ts).
+    const firstVariants: FirstRequestVariant[] = [
+      ...['ingest', 'status'].filter((name) => handlers.includes(name)).flatMap((name) => [
+        { label: name, file: variants.find((v) => v.label === name)!.file, kind: name as 'ingest' | 'status' },
+        { label: `${name} (before)`, file: variants.find((v) => v.label === `${name} (before)`)!.file, kind: name as 'ingest' | 'status' },
+      ]),
+      { label: 'seed ingest', file: join(process.cwd(), 'bench/seed/ingest.js'), kind: 'seed-ingest' },
+    ];
+    const first = await firstRequestMillis(firstVariants, ROUNDS, ENV);
+    const firstMs = (label: string) => median(first.get(label)!) - baseline;
+    const seedFirst = firstMs('seed ingest');
+    console.log(`\nInit + first request (median of ${ROUNDS}, minus bare node):`);
+    for (const v of firstVariants) console.log(`${v.label.padEnd(38)}${firstMs(v.label).toFixed(1).padStart(10)} ms`);
+    rows.push(row('bundles', 'seed ingest, init + first delivery', `${seedFirst.toFixed(1)} ms`, { note: 'SDK v2 from the runtime; one SQS send to a local stub' }));
+    for (const v of firstVariants.filter((f) => f.kind !== 'seed-ingest' && !f.label.endsWith('(before)'))) {
+      rows.push(row('bundles', `${v.label} init + first ${v.kind === 'ingest' ? 'delivery' : 'read'}`, `${firstMs(v.label).toFixed(1)} ms (before ${firstMs(`${v.label} (before)`).toFixed(1)} ms)`, {
+        ratio: firstMs(v.label) / seedFirst,
+        note: v.kind === 'ingest'
+          ? 'one signed Stripe delivery: Secrets Manager read + SQS send to a local stub; ratio to the seed\'s init + first delivery'
+          : 'one GET /status/{id}: a DynamoDB read from a local stub; ratio to the seed ingest\'s init + first delivery',
+      }));
+    }
     rows.push(row('bundles', 'Powertools logger+metrics alone', `${init('Powertools logger+metrics only').toFixed(1)} ms init, ${kb(size('Powertools logger+metrics only'))}`));
     const file = writeRows('bundles', rows);
     console.log(`\nReference for the init goal: ${seedRefLabel}, ${seedRef.toFixed(1)} ms. Rows: ${file}`);
@@ -164,4 +200,7 @@ function main(): void {
   }
 }
 
-main();
+void main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

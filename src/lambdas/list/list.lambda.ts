@@ -12,7 +12,7 @@ import { errorResponse, jsonResponse } from '../../runtime/http';
 import { readMerged, type ShardQuery } from '../../runtime/index-shards';
 import { encodeCursor, parseListingRequest, partitions, type ListingQuery } from '../../runtime/listing';
 import { toPublicStatus } from '../../runtime/record';
-import { logger, requiredEnv } from '../shared/powertools';
+import { logger, requiredEnv } from '../shared/logger';
 
 const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const tableName = requiredEnv('TABLE_NAME');

@@ -9,7 +9,7 @@ import { requestOf, type FrontDoorEvent } from '../../runtime/front-door-request
 import { errorResponse, jsonResponse } from '../../runtime/http';
 import { isValidWebhookId } from '../../runtime/ids';
 import { PUBLIC_ATTRIBUTE_NAMES, PUBLIC_ATTRIBUTES, toPublicStatus } from '../../runtime/record';
-import { logger, requiredEnv } from '../shared/powertools';
+import { logger, requiredEnv } from '../shared/logger';
 
 const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const tableName = requiredEnv('TABLE_NAME');
