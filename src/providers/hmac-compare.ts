@@ -24,8 +24,8 @@ export type KeyOf = (secret: string) => Buffer | null;
 
 /**
  * Valid when the encoded HMAC of `signedPrefix + body` under any secret's key equals any of
- * `signatures`. Signatures that cannot match by length are dropped first; with none left, no HMAC
- * is computed.
+ * `signatures` (hex compared case-insensitively when `foldHexCase`). Signatures that cannot match
+ * by length are dropped first; with none left, no HMAC is computed.
  */
 export function verifyCandidates(
   mac: Mac,
@@ -34,9 +34,9 @@ export function verifyCandidates(
   signedPrefix: string,
   body: Buffer,
   signatures: readonly string[],
+  foldHexCase = false,
 ): VerificationResult {
-  const candidates = candidateBuffers(signatures, encodedLength(mac.algorithm, mac.encoding), false);
-  if (candidates.length === 0) {
+  if (!anyOfLength(signatures, encodedLength(mac.algorithm, mac.encoding))) {
     return REJECTED.invalid_signature;
   }
   for (const secret of secrets) {
@@ -48,18 +48,59 @@ export function verifyCandidates(
     if (signedPrefix !== '') {
       hmac.update(signedPrefix);
     }
-    if (matchesAny(hmac.update(body).digest(mac.encoding), candidates)) {
+    if (matchesAny(hmac.update(body).digest(mac.encoding), signatures, foldHexCase)) {
       return VALID;
     }
   }
   return REJECTED.invalid_signature;
 }
 
-/** Whether an encoded digest equals any candidate, each compared in constant time. */
-export function matchesAny(encodedDigest: string, candidates: readonly Buffer[]): boolean {
-  const expected = Buffer.from(encodedDigest, 'latin1');
-  for (const candidate of candidates) {
-    if (timingSafeEqual(expected, candidate)) return true;
+/** Whether any signature has `length` characters: only those can equal an encoded digest. */
+export function anyOfLength(signatures: readonly string[], length: number): boolean {
+  for (const signature of signatures) {
+    if (signature.length === length) return true;
+  }
+  return false;
+}
+
+/** Longest encoded digest: SHA-512 in hex. */
+const MAX_ENCODED = 128;
+/** Room for any candidate of up to MAX_ENCODED characters in UTF-8 (at most 3 bytes each), so it is never cut short. */
+const CANDIDATE_ROOM = 3 * MAX_ENCODED;
+/**
+ * One scratch buffer for the comparison: the candidate's bytes, then the digest's. Writing both
+ * into it costs no allocation, where `Buffer.from` twice per delivery was a tenth of the HMAC.
+ * Verification is synchronous, so no two comparisons share it at once.
+ */
+const scratch = Buffer.allocUnsafeSlow(CANDIDATE_ROOM + MAX_ENCODED);
+/** The two views compared, per encoded length (made once each). */
+const views: Array<readonly [Buffer, Buffer]> = [];
+
+function viewsOf(length: number): readonly [Buffer, Buffer] {
+  return views[length] ??= [scratch.subarray(0, length), scratch.subarray(CANDIDATE_ROOM, CANDIDATE_ROOM + length)];
+}
+
+/**
+ * Whether an encoded digest equals any signature, each compared in constant time as bytes. A
+ * signature is compared by its UTF-8 bytes, not latin1, so a non-ASCII character can never alias
+ * an ASCII one (a signature with one has more bytes than characters: never equal). With
+ * `foldHexCase`, A–F are lower-cased first (hex is case-insensitive; the digest is lower case),
+ * as `toLowerCase()` would for any signature that can match.
+ */
+export function matchesAny(encodedDigest: string, signatures: readonly string[], foldHexCase: boolean): boolean {
+  const length = encodedDigest.length;
+  if (length > MAX_ENCODED) return false;
+  const [candidate, expected] = viewsOf(length);
+  scratch.write(encodedDigest, CANDIDATE_ROOM, length, 'latin1');
+  for (const signature of signatures) {
+    if (signature.length !== length || scratch.write(signature, 0, CANDIDATE_ROOM, 'utf8') !== length) continue;
+    if (foldHexCase) {
+      for (let i = 0; i < length; i++) {
+        const byte = scratch[i];
+        if (byte >= 65 && byte <= 70) scratch[i] = byte + 32;
+      }
+    }
+    if (timingSafeEqual(candidate, expected)) return true;
   }
   return false;
 }
@@ -68,24 +109,4 @@ export function matchesAny(encodedDigest: string, candidates: readonly Buffer[])
 export function encodedLength(algorithm: HmacAlgorithm, encoding: SignatureEncoding): number {
   const bytes = DIGEST_BYTES[algorithm];
   return encoding === 'hex' ? bytes * 2 : Math.ceil(bytes / 3) * 4;
-}
-
-/**
- * The UTF-8 bytes of each signature of exactly `length` bytes (a wrong length is simply
- * invalid), lower-cased first when `lowerCase` (hex is case-insensitive). UTF-8, not latin1, so a
- * non-ASCII character can never alias an ASCII one; a signature with one has more bytes than
- * characters and could never equal an encoded digest anyway, so only those of `length`
- * characters are encoded.
- */
-export function candidateBuffers(signatures: readonly string[], length: number, lowerCase: boolean): Buffer[] {
-  const candidates: Buffer[] = [];
-  for (const signature of signatures) {
-    if (signature.length === length) {
-      const bytes = Buffer.from(lowerCase ? signature.toLowerCase() : signature, 'utf8');
-      if (bytes.length === length) {
-        candidates.push(bytes);
-      }
-    }
-  }
-  return candidates;
 }

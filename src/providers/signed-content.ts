@@ -16,7 +16,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { sortedForm } from './form-params';
-import { candidateBuffers, encodedLength, matchesAny, type KeyOf } from './hmac-compare';
+import { anyOfLength, encodedLength, matchesAny, type KeyOf } from './hmac-compare';
 import type { HmacSchemeConfig, PublicKeySchemeConfig, SignatureList, TimestampUnit } from './provider-config';
 import { PLACEHOLDER } from './template-placeholders';
 import { checkTimestamp } from './timestamps';
@@ -215,14 +215,14 @@ export function verifyHmacContent(
 ): RejectionReason | 'valid' {
   const found = extractSignedContent(config, request);
   if (typeof found === 'string') return found;
-  const candidates = candidateBuffers(found.signatures, encodedLength(config.algorithm, config.encoding), config.encoding === 'hex');
-  if (candidates.length === 0) return 'invalid_signature';
+  if (!anyOfLength(found.signatures, encodedLength(config.algorithm, config.encoding))) return 'invalid_signature';
+  const foldHexCase = config.encoding === 'hex';
   for (const secret of secrets) {
     const key = keyOf(secret);
     if (key === null) continue;
     const hmac = createHmac(config.algorithm, key);
     for (const part of found.parts) hmac.update(part);
-    if (matchesAny(hmac.digest(config.encoding), candidates)) return 'valid';
+    if (matchesAny(hmac.digest(config.encoding), found.signatures, foldHexCase)) return 'valid';
   }
   return 'invalid_signature';
 }
@@ -285,16 +285,26 @@ function parseList(value: string, list: SignatureList, signatures: string[]): st
   let start = 0;
   while (start <= value.length) {
     const found = value.indexOf(list.separator, start);
-    const end = found === -1 ? value.length : found;
-    if (end > start && isUntrimmed(value.charCodeAt(start)) && isUntrimmed(value.charCodeAt(end - 1))) {
-      timestamp = readEntry(value, start, end, list, signatures, timestamp);
-    } else {
+    let from = start;
+    let to = found === -1 ? value.length : found;
+    // ASCII white space (`, v1=…`) is skipped in place; anything else `trim()` removes is rare.
+    while (from < to && isAsciiSpace(value.charCodeAt(from))) from++;
+    while (to > from && isAsciiSpace(value.charCodeAt(to - 1))) to--;
+    if (to > from && isUntrimmed(value.charCodeAt(from)) && isUntrimmed(value.charCodeAt(to - 1))) {
+      timestamp = readEntry(value, from, to, list, signatures, timestamp);
+    } else if (to > from) {
+      const end = found === -1 ? value.length : found;
       const trimmed = value.slice(start, end).trim();
       timestamp = readEntry(trimmed, 0, trimmed.length, list, signatures, timestamp);
     }
     start = found === -1 ? value.length + 1 : found + list.separator.length;
   }
   return timestamp;
+}
+
+/** Tab, line feed, vertical tab, form feed, carriage return, space: ASCII that `trim()` removes. */
+function isAsciiSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13);
 }
 
 /** Printable ASCII other than the space: `trim()` would not remove it. */

@@ -82,9 +82,17 @@ function digitsAt(text: string, at: number, count: number): number {
   return value;
 }
 
-/** The milliseconds of the usual layout with every field in range; undefined for anything else. */
+/** Scale of the first one to three fraction digits to milliseconds. */
+const FRACTION_SCALE = [0, 100, 10, 1];
+
+/**
+ * The milliseconds of the usual layout with every field in range; undefined for anything else.
+ * Character codes only (no one-character strings), read once each.
+ */
 function fastIsoMillis(text: string): number | undefined {
-  if (text.length < 20 || text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':') return undefined;
+  const length = text.length;
+  if (length < 20 || text.charCodeAt(4) !== DASH || text.charCodeAt(7) !== DASH || text.charCodeAt(10) !== 84 /* T */
+    || text.charCodeAt(13) !== COLON || text.charCodeAt(16) !== COLON) return undefined;
   const year = digitsAt(text, 0, 4);
   const month = digitsAt(text, 5, 2);
   const day = digitsAt(text, 8, 2);
@@ -93,21 +101,23 @@ function fastIsoMillis(text: string): number | undefined {
   const second = digitsAt(text, 17, 2);
   let at = 19;
   let millis = 0;
-  if (text[at] === '.') {
+  if (text.charCodeAt(at) === 46 /* . */) {
     let count = 0;
-    while (count < 10 && text.charCodeAt(at + 1 + count) >= 48 && text.charCodeAt(at + 1 + count) <= 57) count++;
+    while (count < 10 && isDigit(text.charCodeAt(at + 1 + count))) count++;
     if (count === 0 || count > 9) return undefined;
-    millis = digitsAt(text, at + 1, Math.min(count, 3)) * 10 ** (3 - Math.min(count, 3));
+    const kept = count < 3 ? count : 3;
+    millis = digitsAt(text, at + 1, kept) * FRACTION_SCALE[kept];
     at += 1 + count;
   }
   let offsetMinutes = 0;
-  if (text[at] === 'Z' && at + 1 === text.length) {
+  const zone = text.charCodeAt(at);
+  if (zone === 90 /* Z */ && at + 1 === length) {
     offsetMinutes = 0;
-  } else if ((text[at] === '+' || text[at] === '-') && at + 6 === text.length && text[at + 3] === ':') {
+  } else if ((zone === PLUS || zone === DASH) && at + 6 === length && text.charCodeAt(at + 3) === COLON) {
     const hours = digitsAt(text, at + 1, 2);
     const minutes = digitsAt(text, at + 4, 2);
     if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59) return undefined;
-    offsetMinutes = (text[at] === '-' ? -1 : 1) * (hours * 60 + minutes);
+    offsetMinutes = (zone === DASH ? -1 : 1) * (hours * 60 + minutes);
   } else {
     return undefined;
   }
@@ -118,4 +128,12 @@ function fastIsoMillis(text: string): number | undefined {
   // The 29th to the 31st exist only in some months.
   if (day > 28 && new Date(utc).getUTCDate() !== day) return undefined;
   return utc - offsetMinutes * 60_000;
+}
+
+const DASH = 45;
+const PLUS = 43;
+const COLON = 58;
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }

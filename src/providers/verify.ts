@@ -107,9 +107,7 @@ function verifyGenericHmac(
     signedPrefix = `${timestamp}.`;
   }
   // Hex is case-insensitive; the digest is encoded in lower case.
-  const signature = value.slice(prefix.length);
-  const candidate = settings.encoding === 'hex' ? signature.toLowerCase() : signature;
-  return verifyCandidates(settings, secrets, utf8Key, signedPrefix, body, [candidate]);
+  return verifyCandidates(settings, secrets, utf8Key, signedPrefix, body, [value.slice(prefix.length)], settings.encoding === 'hex');
 }
 
 const hexKey: KeyOf = (secret) => decodedKey(secret, 'hex');
