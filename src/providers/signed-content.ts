@@ -16,11 +16,11 @@
  */
 import { createHmac } from 'node:crypto';
 import { sortedForm } from './form-params';
-import { anyOfLength, encodedLength, matchesAny, type KeyOf } from './hmac-compare';
-import type { HmacSchemeConfig, PublicKeySchemeConfig, SignatureList, TimestampUnit } from './provider-config';
+import { anyOfLength, DIGEST_BYTES, encodedLength, matchesAny, type KeyOf } from './hmac-compare';
+import type { HmacAlgorithm, HmacSchemeConfig, PublicKeySchemeConfig, SignatureEncoding, SignatureList, TimestampUnit } from './provider-config';
 import { PLACEHOLDER } from './template-placeholders';
 import { checkTimestamp } from './timestamps';
-import { header, type Headers, type RejectionReason } from './verification-result';
+import { hasOwn, header, type Headers, type RejectionReason } from './verification-result';
 import { parseJsonBody } from '../runtime/http';
 
 /** The delivery as the engine reads it. */
@@ -66,6 +66,17 @@ interface Plan {
   readonly timestampHeader: string | undefined;
   readonly timestampPath: readonly string[] | undefined;
   readonly signaturePath: readonly string[] | undefined;
+  /**
+   * The common shape: one signature header (a list or a value after a prefix), no JSON, and the
+   * body once, last, after text from the headers, timestamp, URL or method. Verified by
+   * verifyPrefixed, which builds no parts list: just the text before the body.
+   */
+  readonly prefixed: boolean;
+  /** The HMAC's settings, read once here: the configurations' varied shapes make reading them per delivery slow. */
+  readonly algorithm: string;
+  readonly encoding: SignatureEncoding;
+  readonly encodedLength: number;
+  readonly foldHexCase: boolean;
 }
 
 const MAX_CACHED = 64;
@@ -118,6 +129,17 @@ function planOf(config: SchemeConfig): Plan {
       timestampHeader: config.timestampHeader,
       timestampPath: config.timestampJsonPath?.split('.'),
       signaturePath: config.signatureJsonPath?.split('.'),
+      prefixed: false,
+      algorithm: config.algorithm,
+      encoding: config.encoding,
+      encodedLength: hasOwn(DIGEST_BYTES, config.algorithm) ? encodedLength(config.algorithm as HmacAlgorithm, config.encoding) : 0,
+      foldHexCase: config.encoding === 'hex',
+    };
+    const parts = plan.parts;
+    plan = {
+      ...plan,
+      prefixed: !plan.needsJson && plan.numberedPrefix === '' && parts.length > 0 && parts[parts.length - 1].kind === 'body'
+        && parts.every((part, i) => i === parts.length - 1 || (part.kind !== 'body' && part.kind !== 'json' && part.kind !== 'form')),
     };
     plans.set(config, plan);
   }
@@ -213,6 +235,8 @@ export function verifyHmacContent(
   keyOf: KeyOf,
   request: SignedRequest,
 ): RejectionReason | 'valid' {
+  const plan = planOf(config);
+  if (plan.prefixed) return verifyPrefixed(plan, secrets, keyOf, request);
   const found = extractSignedContent(config, request);
   if (typeof found === 'string') return found;
   if (!anyOfLength(found.signatures, encodedLength(config.algorithm, config.encoding))) return 'invalid_signature';
@@ -223,6 +247,64 @@ export function verifyHmacContent(
     const hmac = createHmac(config.algorithm, key);
     for (const part of found.parts) hmac.update(part);
     if (matchesAny(hmac.digest(config.encoding), found.signatures, foldHexCase)) return 'valid';
+  }
+  return 'invalid_signature';
+}
+
+/**
+ * verifyHmacContent for a prefixed plan: the same checks in the same order as
+ * extractSignedContent, with the text before the body built directly (no parts list, no
+ * intermediate objects), then the HMAC of that text and the body as received.
+ */
+function verifyPrefixed(
+  plan: Plan, secrets: readonly string[], keyOf: KeyOf, request: SignedRequest,
+): RejectionReason | 'valid' {
+  const value = header(request.headers, plan.header);
+  if (value === undefined) return 'missing_signature';
+  let signatures: string[];
+  let timestamp: string | undefined;
+  if (plan.list !== undefined) {
+    signatures = [];
+    timestamp = parseList(value, plan.list, signatures);
+    if (signatures.length === 0) return 'malformed_signature';
+  } else if (plan.prefix === '') {
+    signatures = [value];
+  } else {
+    if (!value.startsWith(plan.prefix)) return 'malformed_signature';
+    signatures = [value.slice(plan.prefix.length)];
+  }
+  if (plan.timestampHeader !== undefined) timestamp = header(request.headers, plan.timestampHeader);
+  if (plan.checksTimestamp) {
+    const problem = checkTimestamp(timestamp, plan.unit, request.nowSeconds, request.toleranceSeconds);
+    if (problem !== undefined) return problem;
+  }
+  const parts = plan.parts;
+  let text = '';
+  for (let i = 0; i < parts.length - 1; i++) {
+    const part = parts[i];
+    const kind = part.kind;
+    if (kind === 'text') {
+      text += part.text;
+    } else if (kind === 'ts') {
+      text += timestamp ?? '';
+    } else if (kind === 'header') {
+      const piece = header(request.headers, part.text);
+      if (piece === undefined) return 'malformed_signature';
+      text += piece;
+    } else if (kind === 'method') {
+      text += 'POST';
+    } else {
+      if (request.publicUrl === undefined || request.publicUrl === '') return 'no_secret';
+      text += request.publicUrl;
+    }
+  }
+  if (!anyOfLength(signatures, plan.encodedLength)) return 'invalid_signature';
+  for (const secret of secrets) {
+    const key = keyOf(secret);
+    if (key === null) continue;
+    const hmac = createHmac(plan.algorithm, key);
+    if (text !== '') hmac.update(text);
+    if (matchesAny(hmac.update(request.body).digest(plan.encoding), signatures, plan.foldHexCase)) return 'valid';
   }
   return 'invalid_signature';
 }
