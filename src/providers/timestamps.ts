@@ -59,8 +59,9 @@ const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+
 /**
  * Unix seconds of an ISO 8601 / RFC 3339 date-time (Zendesk, Twitch), or undefined. The usual
  * layout (`2021-03-25T05:09:27[.123456789](Z|±hh:mm)`, fields in range) is read digit by digit
- * into `Date.UTC`: a regular expression with captures and `Date.parse` would cost a sixth of the
- * HMAC itself. Anything else is left to `Date.parse`, the reference, which this matches exactly.
+ * and counted in integer arithmetic: a regular expression with captures and `Date.parse` would
+ * cost a sixth of the HMAC itself. Anything else is left to `Date.parse`, the reference, which
+ * this matches exactly.
  */
 export function isoSeconds(text: string): number | undefined {
   const fast = typeof text === 'string' ? fastIsoMillis(text) : undefined;
@@ -124,10 +125,28 @@ function fastIsoMillis(text: string): number | undefined {
   const inRange = year >= 1000 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour >= 0 && hour <= 23
     && minute >= 0 && minute <= 59 && second >= 0 && second <= 59;
   if (!inRange) return undefined;
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second, millis);
   // The 29th to the 31st exist only in some months.
-  if (day > 28 && new Date(utc).getUTCDate() !== day) return undefined;
-  return utc - offsetMinutes * 60_000;
+  if (day > 28 && day > daysInMonth(year, month)) return undefined;
+  const seconds = daysSinceEpoch(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second;
+  return seconds * 1000 + millis - offsetMinutes * 60_000;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+}
+
+/**
+ * Days from 1970-01-01 to a proleptic Gregorian date (what `Date.UTC` counts), in integer
+ * arithmetic (H. Hinnant's days_from_civil); the years here are 1000 to 9999.
+ */
+function daysSinceEpoch(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }
 
 const DASH = 45;
