@@ -84,8 +84,9 @@ function viewsOf(length: number): readonly [Buffer, Buffer] {
  * Whether an encoded digest equals any signature, each compared in constant time as bytes. A
  * signature is compared by its UTF-8 bytes, not latin1, so a non-ASCII character can never alias
  * an ASCII one (a signature with one has more bytes than characters: never equal). With
- * `foldHexCase`, A–F are lower-cased first (hex is case-insensitive; the digest is lower case),
- * as `toLowerCase()` would for any signature that can match.
+ * `foldHexCase`, a signature that does not match as written is compared again with A–F
+ * lower-cased (hex is case-insensitive; the digest is lower case), as `toLowerCase()` would for
+ * any signature that can match.
  */
 export function matchesAny(encodedDigest: string, signatures: readonly string[], foldHexCase: boolean): boolean {
   const length = encodedDigest.length;
@@ -94,15 +95,27 @@ export function matchesAny(encodedDigest: string, signatures: readonly string[],
   scratch.write(encodedDigest, CANDIDATE_ROOM, length, 'latin1');
   for (const signature of signatures) {
     if (signature.length !== length || scratch.write(signature, 0, CANDIDATE_ROOM, 'utf8') !== length) continue;
-    if (foldHexCase) {
-      for (let i = 0; i < length; i++) {
-        const byte = scratch[i];
-        if (byte >= 65 && byte <= 70) scratch[i] = byte + 32;
-      }
-    }
+    // As written first: the usual lower-case hex matches without folding. Returning early on a
+    // match reveals only what the verdict says anyway.
     if (timingSafeEqual(candidate, expected)) return true;
+    if (foldHexCase && foldUpperHex(length)) {
+      if (timingSafeEqual(candidate, expected)) return true;
+    }
   }
   return false;
+}
+
+/** Lower-cases A–F among the candidate's first `length` bytes; whether there was any. */
+function foldUpperHex(length: number): boolean {
+  let folded = false;
+  for (let i = 0; i < length; i++) {
+    const byte = scratch[i];
+    if (byte >= 65 && byte <= 70) {
+      scratch[i] = byte + 32;
+      folded = true;
+    }
+  }
+  return folded;
 }
 
 /** Length of the canonical encoding of a digest: hex, or padded base64. */
