@@ -94,12 +94,14 @@ function fastIsoMillis(text: string): number | undefined {
   const length = text.length;
   if (length < 20 || text.charCodeAt(4) !== DASH || text.charCodeAt(7) !== DASH || text.charCodeAt(10) !== 84 /* T */
     || text.charCodeAt(13) !== COLON || text.charCodeAt(16) !== COLON) return undefined;
-  const year = digitsAt(text, 0, 4);
-  const month = digitsAt(text, 5, 2);
-  const day = digitsAt(text, 8, 2);
-  const hour = digitsAt(text, 11, 2);
-  const minute = digitsAt(text, 14, 2);
-  const second = digitsAt(text, 17, 2);
+  const century = twoDigitsAt(text, 0);
+  const yearOfCentury = twoDigitsAt(text, 2);
+  const year = century < 0 || yearOfCentury < 0 ? -1 : century * 100 + yearOfCentury;
+  const month = twoDigitsAt(text, 5);
+  const day = twoDigitsAt(text, 8);
+  const hour = twoDigitsAt(text, 11);
+  const minute = twoDigitsAt(text, 14);
+  const second = twoDigitsAt(text, 17);
   let at = 19;
   let millis = 0;
   if (text.charCodeAt(at) === 46 /* . */) {
@@ -115,8 +117,8 @@ function fastIsoMillis(text: string): number | undefined {
   if (zone === 90 /* Z */ && at + 1 === length) {
     offsetMinutes = 0;
   } else if ((zone === PLUS || zone === DASH) && at + 6 === length && text.charCodeAt(at + 3) === COLON) {
-    const hours = digitsAt(text, at + 1, 2);
-    const minutes = digitsAt(text, at + 4, 2);
+    const hours = twoDigitsAt(text, at + 1);
+    const minutes = twoDigitsAt(text, at + 4);
     if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59) return undefined;
     offsetMinutes = (zone === DASH ? -1 : 1) * (hours * 60 + minutes);
   } else {
@@ -147,6 +149,13 @@ function daysSinceEpoch(year: number, month: number, day: number): number {
   const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
   const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
   return era * 146_097 + dayOfEra - 719_468;
+}
+
+/** The value of the two digits of `text` at `at`, or -1 when either is not a digit (or is past the end). */
+function twoDigitsAt(text: string, at: number): number {
+  const tens = text.charCodeAt(at) - 48;
+  const units = text.charCodeAt(at + 1) - 48;
+  return tens >= 0 && tens <= 9 && units >= 0 && units <= 9 ? tens * 10 + units : -1;
 }
 
 const DASH = 45;
