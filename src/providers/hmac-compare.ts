@@ -1,8 +1,9 @@
 /**
  * The HMAC and its comparison, shared by the fixed schemes and the generic engine. Signatures are
  * compared encoded (hex or base64, as the providers' libraries do): exact, unlike Node's lenient
- * decoders, and cheaper, since an encoded digest lands in Node's pooled buffers while a raw
- * `digest()` allocates a fresh one. Pure: ships in the ingest bundle only.
+ * decoders, and cheaper, since a raw `digest()` allocates a fresh buffer while the encoded digest
+ * and the signature are both written into one preallocated scratch buffer and compared there with
+ * `timingSafeEqual`. Pure: ships in the ingest bundle only.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { HmacAlgorithm, SignatureEncoding } from './provider-config';
