@@ -1,8 +1,9 @@
 /**
  * The HMAC and its comparison, shared by the fixed schemes and the generic engine. Signatures are
  * compared encoded (hex or base64, as the providers' libraries do): exact, unlike Node's lenient
- * decoders, and cheaper, since an encoded digest lands in Node's pooled buffers while a raw
- * `digest()` allocates a fresh one. Pure: ships in the ingest bundle only.
+ * decoders, and cheaper, since a raw `digest()` allocates a fresh buffer while the encoded digest
+ * and the signature are both written into one preallocated scratch buffer and compared there with
+ * `timingSafeEqual`. Pure: ships in the ingest bundle only.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { HmacAlgorithm, SignatureEncoding } from './provider-config';
@@ -24,8 +25,8 @@ export type KeyOf = (secret: string) => Buffer | null;
 
 /**
  * Valid when the encoded HMAC of `signedPrefix + body` under any secret's key equals any of
- * `signatures`. Signatures that cannot match by length are dropped first; with none left, no HMAC
- * is computed.
+ * `signatures` (hex compared case-insensitively when `foldHexCase`). Signatures that cannot match
+ * by length are dropped first; with none left, no HMAC is computed.
  */
 export function verifyCandidates(
   mac: Mac,
@@ -34,9 +35,9 @@ export function verifyCandidates(
   signedPrefix: string,
   body: Buffer,
   signatures: readonly string[],
+  foldHexCase = false,
 ): VerificationResult {
-  const candidates = candidateBuffers(signatures, encodedLength(mac.algorithm, mac.encoding), false);
-  if (candidates.length === 0) {
+  if (!anyOfLength(signatures, encodedLength(mac.algorithm, mac.encoding))) {
     return REJECTED.invalid_signature;
   }
   for (const secret of secrets) {
@@ -48,44 +49,78 @@ export function verifyCandidates(
     if (signedPrefix !== '') {
       hmac.update(signedPrefix);
     }
-    if (matchesAny(hmac.update(body).digest(mac.encoding), candidates)) {
+    if (matchesAny(hmac.update(body).digest(mac.encoding), signatures, foldHexCase)) {
       return VALID;
     }
   }
   return REJECTED.invalid_signature;
 }
 
-/** Whether an encoded digest equals any candidate, each compared in constant time. */
-export function matchesAny(encodedDigest: string, candidates: readonly Buffer[]): boolean {
-  const expected = Buffer.from(encodedDigest, 'latin1');
-  for (const candidate of candidates) {
-    if (timingSafeEqual(expected, candidate)) return true;
+/** Whether any signature has `length` characters: only those can equal an encoded digest. */
+export function anyOfLength(signatures: readonly string[], length: number): boolean {
+  for (const signature of signatures) {
+    if (signature.length === length) return true;
   }
   return false;
+}
+
+/** Longest encoded digest: SHA-512 in hex. */
+const MAX_ENCODED = 128;
+/** Room for any candidate of up to MAX_ENCODED characters in UTF-8 (at most 3 bytes each), so it is never cut short. */
+const CANDIDATE_ROOM = 3 * MAX_ENCODED;
+/**
+ * One scratch buffer for the comparison: the candidate's bytes, then the digest's. Writing both
+ * into it costs no allocation, where `Buffer.from` twice per delivery was a tenth of the HMAC.
+ * Verification is synchronous, so no two comparisons share it at once.
+ */
+const scratch = Buffer.allocUnsafeSlow(CANDIDATE_ROOM + MAX_ENCODED);
+/** The two views compared, per encoded length (made once each). */
+const views: Array<readonly [Buffer, Buffer]> = [];
+
+function viewsOf(length: number): readonly [Buffer, Buffer] {
+  return views[length] ??= [scratch.subarray(0, length), scratch.subarray(CANDIDATE_ROOM, CANDIDATE_ROOM + length)];
+}
+
+/**
+ * Whether an encoded digest equals any signature, each compared in constant time as bytes. A
+ * signature is compared by its UTF-8 bytes, not latin1, so a non-ASCII character can never alias
+ * an ASCII one (a signature with one has more bytes than characters: never equal). With
+ * `foldHexCase`, a signature that does not match as written is compared again with A–F
+ * lower-cased (hex is case-insensitive; the digest is lower case), as `toLowerCase()` would for
+ * any signature that can match.
+ */
+export function matchesAny(encodedDigest: string, signatures: readonly string[], foldHexCase: boolean): boolean {
+  const length = encodedDigest.length;
+  if (length > MAX_ENCODED) return false;
+  const [candidate, expected] = viewsOf(length);
+  scratch.write(encodedDigest, CANDIDATE_ROOM, length, 'latin1');
+  for (const signature of signatures) {
+    if (signature.length !== length || scratch.write(signature, 0, CANDIDATE_ROOM, 'utf8') !== length) continue;
+    // As written first: the usual lower-case hex matches without folding. Returning early on a
+    // match reveals only what the verdict says anyway.
+    if (timingSafeEqual(candidate, expected)) return true;
+    if (foldHexCase && foldUpperHex(length)) {
+      if (timingSafeEqual(candidate, expected)) return true;
+    }
+  }
+  return false;
+}
+
+/** Lower-cases A–F among the candidate's first `length` bytes; whether there was any. */
+function foldUpperHex(length: number): boolean {
+  let folded = false;
+  for (let i = 0; i < length; i++) {
+    const byte = scratch[i];
+    if (byte >= 65 && byte <= 70) {
+      scratch[i] = byte + 32;
+      folded = true;
+    }
+  }
+  return folded;
 }
 
 /** Length of the canonical encoding of a digest: hex, or padded base64. */
 export function encodedLength(algorithm: HmacAlgorithm, encoding: SignatureEncoding): number {
   const bytes = DIGEST_BYTES[algorithm];
   return encoding === 'hex' ? bytes * 2 : Math.ceil(bytes / 3) * 4;
-}
-
-/**
- * The UTF-8 bytes of each signature of exactly `length` bytes (a wrong length is simply
- * invalid), lower-cased first when `lowerCase` (hex is case-insensitive). UTF-8, not latin1, so a
- * non-ASCII character can never alias an ASCII one; a signature with one has more bytes than
- * characters and could never equal an encoded digest anyway, so only those of `length`
- * characters are encoded.
- */
-export function candidateBuffers(signatures: readonly string[], length: number, lowerCase: boolean): Buffer[] {
-  const candidates: Buffer[] = [];
-  for (const signature of signatures) {
-    if (signature.length === length) {
-      const bytes = Buffer.from(lowerCase ? signature.toLowerCase() : signature, 'utf8');
-      if (bytes.length === length) {
-        candidates.push(bytes);
-      }
-    }
-  }
-  return candidates;
 }

@@ -59,8 +59,9 @@ const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+
 /**
  * Unix seconds of an ISO 8601 / RFC 3339 date-time (Zendesk, Twitch), or undefined. The usual
  * layout (`2021-03-25T05:09:27[.123456789](Z|±hh:mm)`, fields in range) is read digit by digit
- * into `Date.UTC`: a regular expression with captures and `Date.parse` would cost a sixth of the
- * HMAC itself. Anything else is left to `Date.parse`, the reference, which this matches exactly.
+ * and counted in integer arithmetic: a regular expression with captures and `Date.parse` would
+ * cost a sixth of the HMAC itself. Anything else is left to `Date.parse`, the reference, which
+ * this matches exactly.
  */
 export function isoSeconds(text: string): number | undefined {
   const fast = typeof text === 'string' ? fastIsoMillis(text) : undefined;
@@ -82,40 +83,85 @@ function digitsAt(text: string, at: number, count: number): number {
   return value;
 }
 
-/** The milliseconds of the usual layout with every field in range; undefined for anything else. */
+/** Scale of the first one to three fraction digits to milliseconds. */
+const FRACTION_SCALE = [0, 100, 10, 1];
+
+/**
+ * The milliseconds of the usual layout with every field in range; undefined for anything else.
+ * Character codes only (no one-character strings), read once each.
+ */
 function fastIsoMillis(text: string): number | undefined {
-  if (text.length < 20 || text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':') return undefined;
-  const year = digitsAt(text, 0, 4);
-  const month = digitsAt(text, 5, 2);
-  const day = digitsAt(text, 8, 2);
-  const hour = digitsAt(text, 11, 2);
-  const minute = digitsAt(text, 14, 2);
-  const second = digitsAt(text, 17, 2);
+  const length = text.length;
+  if (length < 20 || text.charCodeAt(4) !== DASH || text.charCodeAt(7) !== DASH || text.charCodeAt(10) !== 84 /* T */
+    || text.charCodeAt(13) !== COLON || text.charCodeAt(16) !== COLON) return undefined;
+  const century = twoDigitsAt(text, 0);
+  const yearOfCentury = twoDigitsAt(text, 2);
+  const year = century < 0 || yearOfCentury < 0 ? -1 : century * 100 + yearOfCentury;
+  const month = twoDigitsAt(text, 5);
+  const day = twoDigitsAt(text, 8);
+  const hour = twoDigitsAt(text, 11);
+  const minute = twoDigitsAt(text, 14);
+  const second = twoDigitsAt(text, 17);
   let at = 19;
   let millis = 0;
-  if (text[at] === '.') {
+  if (text.charCodeAt(at) === 46 /* . */) {
     let count = 0;
-    while (count < 10 && text.charCodeAt(at + 1 + count) >= 48 && text.charCodeAt(at + 1 + count) <= 57) count++;
+    while (count < 10 && isDigit(text.charCodeAt(at + 1 + count))) count++;
     if (count === 0 || count > 9) return undefined;
-    millis = digitsAt(text, at + 1, Math.min(count, 3)) * 10 ** (3 - Math.min(count, 3));
+    const kept = count < 3 ? count : 3;
+    millis = digitsAt(text, at + 1, kept) * FRACTION_SCALE[kept];
     at += 1 + count;
   }
   let offsetMinutes = 0;
-  if (text[at] === 'Z' && at + 1 === text.length) {
+  const zone = text.charCodeAt(at);
+  if (zone === 90 /* Z */ && at + 1 === length) {
     offsetMinutes = 0;
-  } else if ((text[at] === '+' || text[at] === '-') && at + 6 === text.length && text[at + 3] === ':') {
-    const hours = digitsAt(text, at + 1, 2);
-    const minutes = digitsAt(text, at + 4, 2);
+  } else if ((zone === PLUS || zone === DASH) && at + 6 === length && text.charCodeAt(at + 3) === COLON) {
+    const hours = twoDigitsAt(text, at + 1);
+    const minutes = twoDigitsAt(text, at + 4);
     if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59) return undefined;
-    offsetMinutes = (text[at] === '-' ? -1 : 1) * (hours * 60 + minutes);
+    offsetMinutes = (zone === DASH ? -1 : 1) * (hours * 60 + minutes);
   } else {
     return undefined;
   }
   const inRange = year >= 1000 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour >= 0 && hour <= 23
     && minute >= 0 && minute <= 59 && second >= 0 && second <= 59;
   if (!inRange) return undefined;
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second, millis);
   // The 29th to the 31st exist only in some months.
-  if (day > 28 && new Date(utc).getUTCDate() !== day) return undefined;
-  return utc - offsetMinutes * 60_000;
+  if (day > 28 && day > daysInMonth(year, month)) return undefined;
+  const seconds = daysSinceEpoch(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second;
+  return seconds * 1000 + millis - offsetMinutes * 60_000;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+}
+
+/**
+ * Days from 1970-01-01 to a proleptic Gregorian date (what `Date.UTC` counts), in integer
+ * arithmetic (H. Hinnant's days_from_civil); the years here are 1000 to 9999.
+ */
+function daysSinceEpoch(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+/** The value of the two digits of `text` at `at`, or -1 when either is not a digit (or is past the end). */
+function twoDigitsAt(text: string, at: number): number {
+  const tens = text.charCodeAt(at) - 48;
+  const units = text.charCodeAt(at + 1) - 48;
+  return tens >= 0 && tens <= 9 && units >= 0 && units <= 9 ? tens * 10 + units : -1;
+}
+
+const DASH = 45;
+const PLUS = 43;
+const COLON = 58;
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }

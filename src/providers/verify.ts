@@ -68,6 +68,47 @@ function verifyScheme(config: ProviderRuntimeConfig, secrets: readonly string[],
   }
 }
 
+/**
+ * How a configuration of the configurable scheme is verified, decided once per configuration
+ * (configurations live as long as the function): reading its optional settings on every delivery
+ * costs more than the rest of the dispatch, since their shapes vary.
+ */
+interface GenericRoute {
+  readonly settings: HmacSchemeConfig;
+  /** The key of a secret: a decoded one for `keyEncoding`, else its UTF-8 bytes. */
+  readonly keyOf: KeyOf;
+  /** The key is decoded: a secret that does not decode is a configuration error. */
+  readonly decodedKey: boolean;
+  /** Verified by the engine (templates, lists, JSON paths…), not the plain header check below. */
+  readonly signedContent: boolean;
+  readonly toleranceSeconds: number;
+  readonly publicUrl: string | undefined;
+}
+
+const genericRoutes = new WeakMap<ProviderRuntimeConfig, GenericRoute | null>();
+
+function genericRouteOf(config: ProviderRuntimeConfig): GenericRoute | null {
+  let route = genericRoutes.get(config);
+  if (route === undefined) {
+    const settings = config.hmac;
+    if (settings === undefined || !hasOwn(DIGEST_BYTES, settings.algorithm) || !hasOwn(ENCODINGS, settings.encoding)) {
+      route = null;
+    } else {
+      const keyEncoding = settings.keyEncoding;
+      route = {
+        settings,
+        keyOf: keyEncoding === undefined ? utf8Key : keyEncoding === 'hex' ? hexKey : keyEncoding === 'base64' ? base64Key : noKey,
+        decodedKey: keyEncoding !== undefined,
+        signedContent: keyEncoding !== undefined || usesSignedContent(settings),
+        toleranceSeconds: config.toleranceSeconds,
+        publicUrl: config.publicUrl,
+      };
+    }
+    genericRoutes.set(config, route);
+  }
+  return route;
+}
+
 /** The configurable scheme: one signature header, optional prefix, optional signed timestamp; or the engine's templates. */
 function verifyGenericHmac(
   config: ProviderRuntimeConfig,
@@ -76,18 +117,16 @@ function verifyGenericHmac(
   body: Buffer,
   now: number,
 ): VerificationResult {
-  const settings = config.hmac;
-  if (settings === undefined || !hasOwn(DIGEST_BYTES, settings.algorithm) || !hasOwn(ENCODINGS, settings.encoding)) {
+  const route = genericRouteOf(config);
+  if (route === null) {
     return REJECTED.no_secret;
   }
-  if (settings.keyEncoding !== undefined) {
-    const keyOf = settings.keyEncoding === 'hex' ? hexKey : settings.keyEncoding === 'base64' ? base64Key : noKey;
+  const settings = route.settings;
+  if (route.signedContent) {
     // A secret that is not the provider's encoding is a configuration error, not a forgery.
-    if (secrets.every((secret) => keyOf(secret) === null)) return REJECTED.no_secret;
-    return result(verifyHmacContent(settings, secrets, keyOf, signedRequest(config, headers, body, now)));
-  }
-  if (usesSignedContent(settings)) {
-    return result(verifyHmacContent(settings, secrets, utf8Key, signedRequest(config, headers, body, now)));
+    if (route.decodedKey && secrets.every((secret) => route.keyOf(secret) === null)) return REJECTED.no_secret;
+    const request: SignedRequest = { headers, body, nowSeconds: now, toleranceSeconds: route.toleranceSeconds, publicUrl: route.publicUrl };
+    return result(verifyHmacContent(settings, secrets, route.keyOf, request));
   }
   const value = header(headers, settings.header);
   if (value === undefined) {
@@ -107,9 +146,7 @@ function verifyGenericHmac(
     signedPrefix = `${timestamp}.`;
   }
   // Hex is case-insensitive; the digest is encoded in lower case.
-  const signature = value.slice(prefix.length);
-  const candidate = settings.encoding === 'hex' ? signature.toLowerCase() : signature;
-  return verifyCandidates(settings, secrets, utf8Key, signedPrefix, body, [candidate]);
+  return verifyCandidates(settings, secrets, utf8Key, signedPrefix, body, [value.slice(prefix.length)], settings.encoding === 'hex');
 }
 
 const hexKey: KeyOf = (secret) => decodedKey(secret, 'hex');

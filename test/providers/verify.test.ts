@@ -620,6 +620,26 @@ describe('hmac', () => {
     expect(verifySignature(config, [secret], headers, JSON_BODY, NOW)).toEqual(VALID);
   });
 
+  test('rejects a signature whose non-ASCII characters would alias its hex digits in latin1', () => {
+    const config = genericConfig({ header: 'x-sig', algorithm: 'sha256', encoding: 'hex' });
+    const digest = hmac('sha256', secret, JSON_BODY).toString('hex');
+    // U+0161 is written as 0x61 ('a') in latin1: one character that would alias a hex digit.
+    const at = digest.indexOf('a');
+    expect(at).toBeGreaterThanOrEqual(0);
+    const headers = { 'x-sig': `${digest.slice(0, at)}\u0161${digest.slice(at + 1)}` };
+    expect(verifySignature(config, [secret], headers, JSON_BODY, NOW)).toEqual(rejected('invalid_signature'));
+  });
+
+  test('a rejected upper-case hex signature leaves nothing behind for the next comparison', () => {
+    const config = genericConfig({ header: 'x-sig', algorithm: 'sha256', encoding: 'hex' });
+    const digest = hmac('sha256', secret, JSON_BODY).toString('hex');
+    const wrong = `${digest.slice(0, -1)}${digest.endsWith('0') ? '1' : '0'}`.toUpperCase();
+    expect(verifySignature(config, [secret], { 'x-sig': wrong }, JSON_BODY, NOW)).toEqual(rejected('invalid_signature'));
+    expect(verifySignature(config, [secret], { 'x-sig': digest.toUpperCase() }, JSON_BODY, NOW)).toEqual(VALID);
+    expect(verifySignature(config, [secret], { 'x-sig': digest }, JSON_BODY, NOW)).toEqual(VALID);
+    expect(verifySignature(config, [secret], { 'x-sig': wrong.toLowerCase() }, JSON_BODY, NOW)).toEqual(rejected('invalid_signature'));
+  });
+
   test('rejects a signature without the configured prefix as malformed', () => {
     const config = genericConfig({ header: 'x-sig', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' });
     const headers = { 'x-sig': hmac('sha256', secret, JSON_BODY).toString('hex') };
