@@ -1,3 +1,6 @@
+// Over 400 lines: startPipeline() wires every stand-in from the template in one readable order
+// (emulators, resources, functions, front door, event sources, stream, bus); each stand-in is its
+// own module under stand-ins/.
 /**
  * The whole local pipeline, built from the synthesized construct: emulators, resources created
  * from the template, the shipped handler bundles in child processes with the environment the

@@ -1,3 +1,5 @@
+// Over 400 lines: the verifier's cases per scheme family, one describe each, plus the property
+// tests over every family; the families share fixtures declared at the top.
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import * as path from 'node:path';
