@@ -14,10 +14,10 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { WebhookFrontDoor } from '../src';
 import { destroyHttpAgent, postDelivery } from '../local-pipeline/inspect';
 import { startPipeline } from '../local-pipeline/pipeline';
 import { sampleDelivery } from '../local-pipeline/signing';
+import { WebhookFrontDoor } from '../src';
 
 const WARMUP = 30;
 const ROUNDS = Number(process.env.LATENCY_ROUNDS ?? 300);

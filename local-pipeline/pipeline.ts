@@ -19,15 +19,16 @@ import { REPO_ROOT, startEmulators, type Emulators } from './emulators/emulators
 import { functionName, provisionFromTemplate, type AwsClients, type Provisioned, type ProvisionedQueue } from './emulators/provision';
 import { startFaultProxy, type FaultProxy } from './fault-proxy';
 import { startApiServer, type ApiServer } from './stand-ins/api-gateway';
-import { startV2Server, type V2Server } from './stand-ins/payload-v2';
 import { startEventBus, type BusRule, type EventBus } from './stand-ins/event-bus';
 import { startSqsEventSource, type EventSourceHandle, type EventSourceOptions } from './stand-ins/event-source';
 import { createLocalFunction, lambdaReservedEnvironment, type LocalFunction } from './stand-ins/functions';
+import { startV2Server, type V2Server } from './stand-ins/payload-v2';
 import { startStreamSource, type StreamSourceHandle } from './stand-ins/stream-source';
 import { LOCAL_HANDSHAKE_PROVIDERS, LOCAL_SECRET_VALUES, LOCAL_TARGETS_DIR, STACK_NAME, synthesizeLocalApp, type LocalProcessorProps } from './template/app';
 import { localTargetDirs, matchShippedBundles, type ShippedBundle } from './template/bundles';
 import {
-  type LocalFrontDoor, apiRoutes, apiSettings, eventRules, frontDoorOf, functionUrlsOf, httpApiRoutes, functionSpecs, propertiesOf, resolve, resolveString, sqsEventSources, streamEventSources,
+  type LocalFrontDoor, apiRoutes, apiSettings, eventRules, frontDoorOf, functionUrlsOf, httpApiRoutes, functionSpecs, propertiesOf,
+  resolve, resolveString, sqsEventSources, streamEventSources,
   type ApiRoute, type FunctionSpec, type SqsEventSource, type StreamEventSource,
 } from './template/template';
 import type { ProviderRuntimeConfig } from '../src/providers/provider-config';
@@ -283,15 +284,34 @@ async function build(
   } else if (frontDoor === 'http-api') {
     routes = httpApiRoutes(template);
     api = await startV2Server({
-      routes, functions: byLogicalId, accountId: LOCAL_ACCOUNT_ID, region: LOCAL_REGION, callers: [CALLER_CREDENTIALS], port: options.apiPort ?? 0, onRequest: options.onApiRequest,
+      routes,
+      functions: byLogicalId,
+      accountId: LOCAL_ACCOUNT_ID,
+      region: LOCAL_REGION,
+      callers: [CALLER_CREDENTIALS],
+      port: options.apiPort ?? 0,
+      onRequest: options.onApiRequest,
     });
   } else {
     const firstSegments: Readonly<Record<string, string>> = { ingest: 'webhook', status: 'status', list: 'webhooks' };
-    const functionUrls = functionUrlsOf(template).map((u) => ({ ...u, firstSegment: firstSegments[bundleByFunction.get(u.functionLogicalId)!.name] }));
+    const functionUrls = functionUrlsOf(template)
+      .map((u) => ({ ...u, firstSegment: firstSegments[bundleByFunction.get(u.functionLogicalId)!.name] }));
     // As routes, for the progress line and the tests: every method of every path reaches the function.
-    routes = functionUrls.map((u) => ({ httpMethod: 'ANY', resourcePath: `/${u.firstSegment}/*`, resourceLogicalId: u.functionLogicalId, authorizationType: u.authType, functionLogicalId: u.functionLogicalId }));
+    routes = functionUrls.map((u) => ({
+      httpMethod: 'ANY',
+      resourcePath: `/${u.firstSegment}/*`,
+      resourceLogicalId: u.functionLogicalId,
+      authorizationType: u.authType,
+      functionLogicalId: u.functionLogicalId,
+    }));
     api = await startV2Server({
-      functionUrls, functions: byLogicalId, accountId: LOCAL_ACCOUNT_ID, region: LOCAL_REGION, callers: [CALLER_CREDENTIALS], port: options.apiPort ?? 0, onRequest: options.onApiRequest,
+      functionUrls,
+      functions: byLogicalId,
+      accountId: LOCAL_ACCOUNT_ID,
+      region: LOCAL_REGION,
+      callers: [CALLER_CREDENTIALS],
+      port: options.apiPort ?? 0,
+      onRequest: options.onApiRequest,
     });
   }
   stoppers.push(api.stop);

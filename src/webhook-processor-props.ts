@@ -12,10 +12,10 @@ import type {
   aws_s3 as s3,
   aws_sns as sns,
 } from 'aws-cdk-lib';
+import type { WebhookFrontDoor } from './ingress/front-door';
+import type { InternalSendersOptions } from './ingress/internal-senders-options';
 import type { WebhookWebAcl } from './ingress/web-acl-options';
 import type { WebhookVpcEndpoints } from './network/vpc-endpoint-options';
-import type { InternalSendersOptions } from './ingress/internal-senders-options';
-import type { WebhookFrontDoor } from './ingress/front-door';
 import type { WebhookOrderingOptions } from './pipeline/webhook-ordering';
 import type { WebhookProvider } from './providers/webhook-provider';
 

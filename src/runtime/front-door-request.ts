@@ -119,7 +119,11 @@ function requestOfV2(event: APIGatewayProxyEventV2, route: string | undefined): 
 }
 
 /** The front door's path parameters, else those of `route` matched against `path`. */
-function withRoute(given: Readonly<Record<string, string | undefined>> | null | undefined, path: string, route: string | undefined): Readonly<Record<string, string>> {
+function withRoute(
+  given: Readonly<Record<string, string | undefined>> | null | undefined,
+  path: string,
+  route: string | undefined,
+): Readonly<Record<string, string>> {
   const result: Record<string, string> = Object.create(null);
   for (const [name, value] of Object.entries(given ?? {})) {
     if (value !== undefined) result[name] = value;
