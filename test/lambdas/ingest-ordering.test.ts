@@ -1,33 +1,16 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { apiEvent, stripeHeader } from './events';
-import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
-import { encodeProviders } from '../../src/providers/provider-encoding';
+import { INGEST_SECRET, ingestUnderTest } from './handlers-under-test';
 import { decodeMessage, MAX_INLINE_MESSAGE_BYTES, sha256Hex } from '../../src/runtime/message';
 import { deduplicationId } from '../../src/runtime/ordering';
 
-const SECRET = 'whsec_test_secret';
-const providers: ProviderRuntimeConfig[] = [
-  { name: 'stripe', scheme: 'stripe', secretArns: ['arn:stripe'], toleranceSeconds: 300, eventId: { jsonPath: 'id' }, eventType: { jsonPath: 'type' } },
-  { name: 'open', scheme: 'unverified', secretArns: [], toleranceSeconds: 300 },
-];
-process.env.QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/queue.fifo';
-process.env.ARCHIVE_BUCKET = 'archive';
-process.env.OVERSIZE_PREFIX = 'oversize/';
-process.env.WEBHOOK_PROVIDERS = JSON.stringify(encodeProviders(providers, 300));
-process.env.ORDERING_KEYS = JSON.stringify({ stripe: [{ jsonPath: 'data.object.customer' }] });
-process.env.POWERTOOLS_METRICS_NAMESPACE = 'Test';
-process.env.POWERTOOLS_DEV = 'false';
-process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-
-const sqs = mockClient(SQSClient);
-const s3 = mockClient(S3Client);
-const secrets = mockClient(SecretsManagerClient);
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { handler } = require('../../src/lambdas/ingest/ingest.lambda') as typeof import('../../src/lambdas/ingest/ingest.lambda');
+const SECRET = INGEST_SECRET;
+const { handler, sqs, s3, secrets } = ingestUnderTest({
+  QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/queue.fifo',
+  ORDERING_KEYS: JSON.stringify({ stripe: [{ jsonPath: 'data.object.customer' }] }),
+});
 
 const signedStripe = (body: string) => apiEvent({
   rawBody: body,

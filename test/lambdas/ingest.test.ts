@@ -1,36 +1,18 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { apiEvent, stripeHeader } from './events';
+import { INGEST_PROVIDERS, INGEST_SECRET, ingestUnderTest } from './handlers-under-test';
 import {
   DeliveryOutcome, IngestMetricName, NOT_APPLICABLE, OUTCOME_FIELDS, PROVIDER_DIMENSION, REASON_DIMENSION,
   SIGNATURE_MISMATCH_REASONS, UNKNOWN_PROVIDER, outcomeFields,
 } from '../../src/core/delivery-telemetry';
-import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
-import { encodeProviders } from '../../src/providers/provider-encoding';
 import { verifySignature } from '../../src/providers/verify';
 import { decodeMessage, MAX_BODY_BYTES, MAX_INLINE_MESSAGE_BYTES } from '../../src/runtime/message';
 
-const SECRET = 'whsec_test_secret';
-const providers: ProviderRuntimeConfig[] = [
-  { name: 'stripe', scheme: 'stripe', secretArns: ['arn:stripe'], toleranceSeconds: 300, eventId: { jsonPath: 'id' }, eventType: { jsonPath: 'type' } },
-  { name: 'open', scheme: 'unverified', secretArns: [], toleranceSeconds: 300 },
-];
-process.env.QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/queue';
-process.env.ARCHIVE_BUCKET = 'archive';
-process.env.OVERSIZE_PREFIX = 'oversize/';
-process.env.WEBHOOK_PROVIDERS = JSON.stringify(encodeProviders(providers, 300));
-process.env.POWERTOOLS_METRICS_NAMESPACE = 'Test';
-process.env.POWERTOOLS_DEV = 'false';
-process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-
-const sqs = mockClient(SQSClient);
-const s3 = mockClient(S3Client);
-const secrets = mockClient(SecretsManagerClient);
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { handler } = require('../../src/lambdas/ingest/ingest.lambda') as typeof import('../../src/lambdas/ingest/ingest.lambda');
+const SECRET = INGEST_SECRET;
+const providers = INGEST_PROVIDERS;
+const { handler, sqs, s3, secrets } = ingestUnderTest();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { logger } = require('../../src/lambdas/shared/powertools') as typeof import('../../src/lambdas/shared/powertools');
 

@@ -1,23 +1,11 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { sqsRecord } from './events';
+import { processorUnderTest } from './handlers-under-test';
 import { encodeMessage, newMessage } from '../../src/runtime/message';
 
-process.env.TABLE_NAME = 'webhooks';
-process.env.ARCHIVE_BUCKET = 'archive';
-process.env.ARCHIVE_PREFIX = 'raw/';
-process.env.POWERTOOLS_METRICS_NAMESPACE = 'Test';
-process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-
-const s3 = mockClient(S3Client);
-const dynamo = mockClient(DynamoDBDocumentClient);
-mockClient(DynamoDBClient);
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { handler } = require('../../src/lambdas/processor/processor.lambda') as typeof import('../../src/lambdas/processor/processor.lambda');
+const { handler, s3, dynamo } = processorUnderTest();
 
 /** A record of a FIFO queue: Lambda adds MessageGroupId (and SequenceNumber, MessageDeduplicationId). */
 function fifoRecord(id: string, group: string): SQSRecord {

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { sqsRecord } from './events';
+import { processorUnderTest } from './handlers-under-test';
 import { encodeMessage, newMessage } from '../../src/runtime/message';
 
 // The construct ships the schemas as a file in a layer and names it in PAYLOAD_SCHEMAS_FILE.
@@ -15,18 +15,7 @@ fs.writeFileSync(schemasFile, JSON.stringify({
   providers: { stripe: { schema: { type: 'object', required: ['id', 'type'], properties: { id: { type: 'string' } } } } },
 }));
 process.env.PAYLOAD_SCHEMAS_FILE = schemasFile;
-process.env.TABLE_NAME = 'webhooks';
-process.env.ARCHIVE_BUCKET = 'archive';
-process.env.ARCHIVE_PREFIX = 'raw/';
-process.env.POWERTOOLS_METRICS_NAMESPACE = 'Test';
-process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-
-const s3 = mockClient(S3Client);
-const dynamo = mockClient(DynamoDBDocumentClient);
-mockClient(DynamoDBClient);
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { handler } = require('../../src/lambdas/processor/processor.lambda') as typeof import('../../src/lambdas/processor/processor.lambda');
+const { handler, s3, dynamo } = processorUnderTest();
 
 const delivery = (id: string, body: string, provider = 'stripe') => sqsRecord(`m-${id}`, encodeMessage(newMessage({
   id: `${provider}:${id}`, provider, receivedAt: new Date('2026-11-23T10:00:00Z'), eventType: 'charge.succeeded', headers: {}, rawBody: Buffer.from(body),

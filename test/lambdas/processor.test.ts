@@ -1,25 +1,14 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { sqsRecord } from './events';
+import { processorUnderTest } from './handlers-under-test';
 import { DeliveryOutcome, OUTCOME_FIELDS, outcomeFields } from '../../src/core/delivery-telemetry';
 import { parseArchiveLine } from '../../src/runtime/archive';
 import { indexShard } from '../../src/runtime/index-shards';
 import { encodeMessage, newMessage, withBodyRef } from '../../src/runtime/message';
 
-process.env.TABLE_NAME = 'webhooks';
-process.env.ARCHIVE_BUCKET = 'archive';
-process.env.ARCHIVE_PREFIX = 'raw/';
-process.env.POWERTOOLS_METRICS_NAMESPACE = 'Test';
-process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-
-const s3 = mockClient(S3Client);
-const dynamo = mockClient(DynamoDBDocumentClient);
-mockClient(DynamoDBClient);
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { handler } = require('../../src/lambdas/processor/processor.lambda') as typeof import('../../src/lambdas/processor/processor.lambda');
+const { handler, s3, dynamo } = processorUnderTest();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { logger } = require('../../src/lambdas/shared/powertools') as typeof import('../../src/lambdas/shared/powertools');
 
