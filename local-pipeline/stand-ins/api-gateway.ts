@@ -335,7 +335,7 @@ async function handleRequest(req: http.IncomingMessage, options: ApiServerOption
 }
 
 /** The whole body, or undefined once it exceeds `limit` bytes. */
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
+export function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -33,7 +33,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { matchRoute, type HttpAnswer } from './api-gateway';
+import { matchRoute, readBody, type HttpAnswer } from './api-gateway';
 import type { InvocationResult, LocalFunction } from './functions';
 import { checkSignature, type Credentials } from './sigv4';
 import { onCleanup } from '../cleanup';
@@ -252,22 +252,4 @@ async function handle(req: http.IncomingMessage, options: V2ServerOptions, apiId
     return isUrl ? json(413, { Message: 'Request Entity Too Large' }) : failed;
   }
   return toV2Answer(await fn.invoke(event), failed);
-}
-
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        resolve(undefined);
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.once('end', () => resolve(Buffer.concat(chunks)));
-    req.once('error', reject);
-  });
 }
