@@ -10,7 +10,7 @@
 import { GetObjectCommand, DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { PurgeQueueCommand, SetQueueAttributesCommand, type Message } from '@aws-sdk/client-sqs';
 import { Duration } from 'aws-cdk-lib';
-import { archiveMismatch, binaryBody, OVERSIZE_BODY_BYTES, say, UNICODE_TEXT } from './support';
+import { archiveMismatch, binaryBody, OVERSIZE_BODY_BYTES, say, UNICODE_TEXT, until } from './support';
 import {
   destroyHttpAgent, getStatus, listWebhooks, postDelivery, queueDepth, scanRecords, webhookIdOf, type WebhookRecord,
 } from '../../local-pipeline/inspect';
@@ -67,16 +67,6 @@ async function sendWebhooks(label: string, count: number, oversized: boolean): P
     sent.set(id, delivery);
   }
   return ids;
-}
-
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
 }
 
 async function keysUnder(prefix: string): Promise<string[]> {

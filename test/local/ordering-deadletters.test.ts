@@ -9,7 +9,7 @@
 import { ListObjectsV2Command, GetObjectCommand } from '@aws-sdk/client-s3';
 import type { Message } from '@aws-sdk/client-sqs';
 import { Duration } from 'aws-cdk-lib';
-import { archiveMismatch, binaryBody, say } from './support';
+import { archiveMismatch, binaryBody, say, until } from './support';
 import { destroyHttpAgent, postDelivery, queueDepth, scanRecords, webhookIdOf, type WebhookRecord } from '../../local-pipeline/inspect';
 import { startPipeline, type Pipeline } from '../../local-pipeline/pipeline';
 import { sampleDelivery, type Delivery } from '../../local-pipeline/signing';
@@ -65,16 +65,6 @@ async function sendWebhooks(label: string, count: number, oversized: boolean): P
     groupOf.set(id, group);
   }
   return ids;
-}
-
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
 }
 
 async function recordsOf(ids: readonly string[]): Promise<WebhookRecord[]> {

@@ -33,3 +33,14 @@ export async function archiveMismatch(pipeline: Pipeline, record: WebhookRecord,
   if (!archived.body.equals(sent)) return 'archived bytes differ from the bytes sent';
   return undefined;
 }
+
+/** Polls `probe` every 500 ms until it returns a value, or throws after `timeoutMs` naming `what`. */
+export async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
