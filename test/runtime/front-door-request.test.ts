@@ -66,6 +66,13 @@ test('a REST API event keeps its method, path parameters, multi-value headers an
     .toEqual(['POST', 'stripe', '1, 2', 'hé', true]);
 });
 
+test("a REST API provider with a resource of its own (no path parameters) is named by the resource, not the path's base path", () => {
+  // Internal senders' API keys give a provider its own resource, `/webhook/github`; behind a custom
+  // domain's base path mapping, `path` carries the base path too.
+  const request = requestOf(apiEvent({ resource: '/webhook/github', path: '/hooks/webhook/github', pathParameters: null }), '/webhook/{provider}');
+  expect(request.pathParameters.provider).toBe('github');
+});
+
 test('a text body is its UTF-8 bytes; a base64 body is decoded strictly', () => {
   expect(bodyOf('é€😀', false)).toEqual(Buffer.from([0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80]));
   expect(bodyOf(Buffer.from([0xff, 0x00]).toString('base64'), true)).toEqual(Buffer.from([0xff, 0x00]));
