@@ -30,7 +30,14 @@ const bundlingOptions = {
   // replaced in the bundles by an environment-only provider: 80–150 kB off every bundle and about
   // a third off the status and list handlers' init (src/lambdas/shared/env-credentials.ts,
   // bench/bundles.bench.ts).
-  esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': './src/lambdas/shared/env-credentials.ts' },
+  esbuildArgs: {
+    '--alias:@aws-sdk/credential-provider-node': './src/lambdas/shared/env-credentials.ts',
+    // What a handler needs only now and then (the ingest's claim-check write, the processor's
+    // payload validator) lives in `src/lambdas/<name>/lazy/`, is bundled into a file of its own
+    // beside the handler's (LAZY_MODULES below) and is required from there on first use: a
+    // cold start neither parses nor evaluates it (bench/bundles.bench.ts measures both).
+    '--external:./lazy/*': true,
+  },
 } as javascript.BundlingOptions;
 
 const project = new awscdk.AwsCdkConstructLibrary({
@@ -148,6 +155,26 @@ project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
 // Generated handler constructs are not linted (they are marked generated).
 project.eslint?.addIgnorePattern('src/**/*-function.ts');
+// Each handler's lazily required modules (`src/lambdas/<name>/lazy/<module>.ts`), bundled to
+// `assets/lambdas/<name>/<name>.lambda/lazy/<module>.js`, where the handler's
+// `require('./lazy/<module>')` finds them, in the function's code asset.
+const LAZY_MODULES: Readonly<Record<string, readonly string[]>> = {
+  ingest: ['oversize-store'],
+  processor: ['payload-validator'],
+};
+for (const [handler, modules] of Object.entries(LAZY_MODULES)) {
+  for (const module of modules) {
+    project.bundler.addBundle(`src/lambdas/${handler}/lazy/${module}.ts`, {
+      ...bundlingOptions,
+      platform: 'node',
+      target: HANDLER_TARGET,
+      outfile: `../../${handler}.lambda/lazy/${module}.js`,
+      tsconfigPath: 'tsconfig.dev.json',
+      watchTask: false,
+    });
+  }
+}
+
 // Handler code is bundled into assets/: its dependencies are devDependencies by design.
 // Handler-only modules: shared by the handlers, never by the construct.
 const HANDLER_SOURCES = ['src/lambdas/**/*.ts', 'src/runtime/**/*.ts', 'src/providers/verify.ts', 'src/providers/fields.ts', 'src/providers/secret-keys.ts', 'src/providers/signed-content.ts',

@@ -1,6 +1,7 @@
 /**
  * Proves the local pipeline runs the code that ships: each function's synthesized asset (what a
- * deployment would upload) must be byte-identical to one bundle in assets/lambdas/.
+ * deployment would upload: the handler's bundle and the modules it requires on first use,
+ * `lazy/*.js`) must be byte-identical, file for file, to one bundle directory in assets/lambdas/.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -56,17 +57,14 @@ export function matchShippedBundles(
     const assetDir = assetDirOf(fn.codeKey, fn.logicalId, assetManifest, cloudAssemblyDir);
     if (fn.layerKeys.length > 1) throw new Error(`${fn.logicalId} has ${fn.layerKeys.length} layers; the local pipeline runs one at most`);
     const layerDir = fn.layerKeys.length === 1 ? assetDirOf(fn.layerKeys[0], `the layer of ${fn.logicalId}`, assetManifest, cloudAssemblyDir) : undefined;
-    const assetFiles = fs.readdirSync(assetDir);
-    if (assetFiles.length !== 1 || assetFiles[0] !== `${moduleName}.js`) {
-      throw new Error(`the asset of ${fn.logicalId} holds ${assetFiles.join(', ')}; expected only ${moduleName}.js`);
+    // The handler's file and the modules it requires on first use (`lazy/*.js`), nothing else.
+    const assetFiles = filesUnder(assetDir);
+    if (!assetFiles.includes(`${moduleName}.js`) || assetFiles.some((f) => f !== `${moduleName}.js` && !/^lazy\/[^/]+\.js$/.test(f))) {
+      throw new Error(`the asset of ${fn.logicalId} holds ${assetFiles.join(', ')}; expected ${moduleName}.js and lazy/*.js only`);
     }
-    const assetCode = fs.readFileSync(path.join(assetDir, `${moduleName}.js`));
-    const match = [...shipped].find(([, dir]) => {
-      const file = path.join(dir, `${moduleName}.js`);
-      return fs.existsSync(file) && fs.readFileSync(file).equals(assetCode);
-    });
+    const match = [...shipped].find(([, dir]) => sameFiles(assetDir, assetFiles, dir));
     if (match === undefined) {
-      throw new Error(`the synthesized code of ${fn.logicalId} (${assetDir}) is not byte-identical to any bundle in assets/lambdas/`);
+      throw new Error(`the synthesized code of ${fn.logicalId} (${assetDir}) is not byte-identical to any bundle directory in assets/lambdas/`);
     }
     const [name, dir] = match;
     if ([...result.values()].some((b) => b.name === name)) {
@@ -75,6 +73,22 @@ export function matchShippedBundles(
     result.set(fn.logicalId, { name, file: path.join(dir, `${moduleName}.js`), exportName, assetDir, ...(layerDir !== undefined ? { layerDir } : {}) });
   }
   return result;
+}
+
+/** The files under `dir`, as relative POSIX paths, sorted. */
+function filesUnder(dir: string, prefix = ''): string[] {
+  return fs.readdirSync(path.join(dir, prefix), { withFileTypes: true }).flatMap((entry) => {
+    const rel = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
+    return entry.isDirectory() ? filesUnder(dir, rel) : [rel];
+  }).sort();
+}
+
+/** Whether `dir` holds exactly `files` (relative to `assetDir`), each byte-identical. */
+function sameFiles(assetDir: string, files: readonly string[], dir: string): boolean {
+  if (!fs.existsSync(dir)) return false;
+  const theirs = filesUnder(dir);
+  return theirs.length === files.length && files.every((f, i) => theirs[i] === f
+    && fs.readFileSync(path.join(dir, f)).equals(fs.readFileSync(path.join(assetDir, f))));
 }
 
 function splitHandler(handler: string): [string, string] {

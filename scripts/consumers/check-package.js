@@ -64,9 +64,19 @@ const checks = {
     if (!/\(\.\/API\.md\)/.test(fs.readFileSync(path.join(root, 'README.md'), 'utf8'))) throw new Error('the README no longer links to ./API.md');
   },
   'every handler bundle ships in assets/': () => {
-    for (const name of ['ingest', 'processor', 'status', 'list', 'publisher', 'dead-letter-archiver', 'redrive']) {
+    for (const name of ['ingest', 'processor', 'status', 'list', 'publisher', 'dead-letter-archiver', 'redrive', 'replay']) {
       if (!isShipped(`assets/lambdas/${name}/${name}.lambda/index.js`)) throw new Error(`no bundle for ${name}`);
     }
+  },
+  'every module a bundle requires lazily (./lazy/<module>) ships beside it': () => {
+    const lazy = [];
+    for (const bundle of shipped.filter((f) => /^assets\/lambdas\/[^/]+\/[^/]+\/index\.js$/.test(f))) {
+      const source = fs.readFileSync(path.join(root, bundle), 'utf8');
+      for (const [, module] of source.matchAll(/require\("\.\/(lazy\/[\w-]+)"\)/g)) lazy.push(path.posix.join(path.posix.dirname(bundle), `${module}.js`));
+    }
+    if (lazy.length === 0) throw new Error('no bundle requires a lazy module: the check would not notice a missing one');
+    const missing = lazy.filter((f) => !isShipped(f));
+    if (missing.length > 0) throw new Error(`required but not shipped: ${missing.join(', ')}`);
   },
   'everything lib/index.js and lib/index.d.ts import ships': () => {
     const missing = [...js.missing, ...dts.missing];

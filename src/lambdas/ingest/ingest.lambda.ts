@@ -8,7 +8,6 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -25,7 +24,6 @@ import { deduplicationId, type OrderingKeyLocations } from '../../runtime/orderi
 import { logger, metrics, requiredEnv } from '../shared/powertools';
 
 const sqs = new SQSClient({});
-const s3 = new S3Client({});
 const secretsManager = new SecretsManagerClient({});
 
 const queueUrl = requiredEnv('QUEUE_URL');
@@ -142,12 +140,7 @@ async function enqueue(message: WebhookMessage, group: string | undefined): Prom
   let body = encodeMessage(message);
   if (Buffer.byteLength(body, 'utf8') > MAX_INLINE_MESSAGE_BYTES) {
     const key = oversizeBodyKey(oversizePrefix, message);
-    await s3.send(new PutObjectCommand({
-      Bucket: bucketName,
-      Key: key,
-      Body: Buffer.from(message.body ?? '', 'base64'),
-      ContentType: 'application/octet-stream',
-    }));
+    await oversizeStore().storeOversizeBody(bucketName, key, Buffer.from(message.body ?? '', 'base64'));
     body = encodeMessage(withBodyRef(message, key));
   }
   await sqs.send(new SendMessageCommand({
@@ -155,6 +148,12 @@ async function enqueue(message: WebhookMessage, group: string | undefined): Prom
     MessageBody: body,
     ...(group !== undefined ? { MessageGroupId: group, MessageDeduplicationId: deduplicationId(message.id, message.bodySha256) } : {}),
   }));
+}
+
+/** The claim check's S3 write (lazy/oversize-store.ts), loaded on the first delivery that needs it. */
+function oversizeStore(): typeof import('./lazy/oversize-store') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./lazy/oversize-store') as typeof import('./lazy/oversize-store');
 }
 
 /** A configured provider's name, else `unknown`: the path is the sender's to choose, the dimension's values are not. */

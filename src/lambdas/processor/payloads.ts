@@ -1,7 +1,8 @@
 /**
  * Loads the payload validator from the schema file the construct ships in the processor's layer
  * (Lambda extracts layers under /opt). The validator and Ajv are required only when there is a
- * file, so a processor without schemas never evaluates them at init.
+ * file, from a file of their own (lazy/payload-validator.ts), so a processor without schemas
+ * neither parses nor evaluates them at init.
  */
 import * as fs from 'node:fs';
 import type { PayloadValidator } from '../../runtime/payload-validation';
@@ -9,6 +10,6 @@ import type { PayloadValidator } from '../../runtime/payload-validation';
 export function loadPayloadValidator(file: string | undefined): PayloadValidator | undefined {
   if (file === undefined || file === '') return undefined;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { payloadValidator } = require('../../runtime/payload-validation') as typeof import('../../runtime/payload-validation');
+  const { payloadValidator } = require('./lazy/payload-validator') as typeof import('./lazy/payload-validator');
   return payloadValidator(JSON.parse(fs.readFileSync(file, 'utf8')));
 }
