@@ -24,7 +24,8 @@ import { deduplicationId, type OrderingKeyLocations } from '../../runtime/orderi
 import { logger, metrics, requiredEnv } from '../shared/powertools';
 
 const sqs = new SQSClient({});
-const secretsManager = new SecretsManagerClient({});
+/** Writes the secret a POST handshake hands over (Asana, Zoom); made on the first such handshake. */
+let secretsManager: SecretsManagerClient | undefined;
 
 const queueUrl = requiredEnv('QUEUE_URL');
 const bucketName = requiredEnv('ARCHIVE_BUCKET');
@@ -118,6 +119,7 @@ async function answerHandshake(decision: Answered, provider: ProviderRuntimeConf
   if (decision.storeSecret !== undefined && provider !== undefined) {
     const secretId = provider.secretArns[0];
     try {
+      secretsManager ??= new SecretsManagerClient({});
       await secretsManager.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: decision.storeSecret }));
       await getSecret<string>(secretId, { forceFetch: true });
     } catch (error) {
