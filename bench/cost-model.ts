@@ -13,7 +13,8 @@ export interface PriceTable {
   readonly checked: string;
   readonly prices: Readonly<Record<'restApiPerMillion' | 'httpApiPerMillion' | 'functionUrlPerMillion' | 'lambdaRequestsPerMillion' | 'lambdaGbSecondX86'
   | 'lambdaGbSecondArm' | 'sqsPerMillion' | 's3PutPerThousand' | 's3GetPerThousand' | 's3StorageGbMonth' | 'dynamoWritePerMillion' | 'dynamoReadPerMillion'
-  | 'eventBridgePerMillion' | 'logsIngestGb' | 'secretsManagerPer10k', Price>>;
+  | 'eventBridgePerMillion' | 'logsIngestGb' | 'secretsManagerPer10k' | 'sqsFifoPerMillion' | 'wafRequestsPerMillion' | 'wafWebAclMonth' | 'wafRuleMonth'
+  | 'interfaceEndpointAzHour' | 'interfaceEndpointGb', Price>>;
   readonly hostedGateways: ReadonlyArray<HostedGateway>;
 }
 
@@ -52,8 +53,18 @@ export interface LineItem {
 
 const GB = 1024 ** 3;
 
+/** What a configuration adds to the counted requests' prices (the all-options row). */
+export interface CostOptions {
+  /** The queue is FIFO (`ordering`): SQS requests at the FIFO price. */
+  readonly fifo?: boolean;
+  /** A web ACL inspects every request to the front door. */
+  readonly waf?: boolean;
+  /** Bytes the functions sent through interface VPC endpoints (`vpcEndpoints`), for the run's webhooks. */
+  readonly interfaceEndpointBytes?: number;
+}
+
 /** Each line item per million webhooks. */
-export function costPerMillion(m: Measured, frontDoor: FrontDoor): LineItem[] {
+export function costPerMillion(m: Measured, frontDoor: FrontDoor, options: CostOptions = {}): LineItem[] {
   const perWebhook = (usd: number) => (usd / m.webhooks) * 1e6;
   const c = m.counts;
   const frontDoorUsd = frontDoor === 'REST API'
@@ -73,14 +84,62 @@ export function costPerMillion(m: Measured, frontDoor: FrontDoor): LineItem[] {
   }
   items.push({ name: 'Lambda requests', usdPerMillion: perWebhook(requests * PRICES.lambdaRequestsPerMillion.usd / 1e6) });
   const sqsRequests = m.sqsRequests + c.sqsOtherRequests;
-  items.push({ name: 'SQS requests (64 KB chunks)', usdPerMillion: perWebhook(sqsRequests * PRICES.sqsPerMillion.usd / 1e6) });
+  const sqsPrice = options.fifo === true ? PRICES.sqsFifoPerMillion.usd : PRICES.sqsPerMillion.usd;
+  items.push({ name: `SQS requests (64 KB chunks${options.fifo === true ? ', FIFO' : ''})`, usdPerMillion: perWebhook(sqsRequests * sqsPrice / 1e6) });
   items.push({ name: 'S3 requests', usdPerMillion: perWebhook((c.s3Puts + c.s3Lists) * PRICES.s3PutPerThousand.usd / 1000 + c.s3Gets * PRICES.s3GetPerThousand.usd / 1000) });
   items.push({ name: 'S3 storage, first month', usdPerMillion: perWebhook((c.s3BytesPut / GB) * PRICES.s3StorageGbMonth.usd) });
   items.push({ name: 'DynamoDB request units', usdPerMillion: perWebhook(c.dynamoWriteUnits * PRICES.dynamoWritePerMillion.usd / 1e6 + c.dynamoReadUnits * PRICES.dynamoReadPerMillion.usd / 1e6) });
   items.push({ name: 'EventBridge events (64 KB chunks)', usdPerMillion: perWebhook(c.eventBridgeChunks * PRICES.eventBridgePerMillion.usd / 1e6) });
   items.push({ name: 'CloudWatch Logs ingestion', usdPerMillion: perWebhook((logBytes / GB) * PRICES.logsIngestGb.usd) });
   items.push({ name: 'Secrets Manager calls', usdPerMillion: perWebhook(c.secretsManagerCalls * PRICES.secretsManagerPer10k.usd / 10_000) });
+  if (options.waf === true) {
+    items.push({ name: 'WAF requests inspected', usdPerMillion: perWebhook(m.requestBytes.length * PRICES.wafRequestsPerMillion.usd / 1e6) });
+  }
+  if (options.interfaceEndpointBytes !== undefined) {
+    items.push({ name: 'VPC interface endpoints, data processed', usdPerMillion: perWebhook((options.interfaceEndpointBytes / GB) * PRICES.interfaceEndpointGb.usd) });
+  }
   return items;
+}
+
+/** What a configuration costs a month whatever its traffic, from its synthesized template. */
+export interface FixedResources {
+  readonly webAcls: number;
+  /** Rules and rule groups, over every web ACL. */
+  readonly webAclRules: number;
+  /** Interface endpoints times the Availability Zones (subnets) each is in. */
+  readonly interfaceEndpointAzs: number;
+}
+
+/** Hours in a month, as AWS's pricing examples count them. */
+export const HOURS_PER_MONTH = 730;
+
+export interface MonthlyItem {
+  readonly name: string;
+  readonly usdPerMonth: number;
+}
+
+/** Monthly line items that do not scale with webhooks: web ACLs and their rules, interface endpoints. */
+export function fixedMonthly(r: FixedResources): MonthlyItem[] {
+  return [
+    { name: 'WAF web ACL and rules', usdPerMonth: r.webAcls * PRICES.wafWebAclMonth.usd + r.webAclRules * PRICES.wafRuleMonth.usd },
+    { name: 'VPC interface endpoints (per AZ-hour)', usdPerMonth: r.interfaceEndpointAzs * HOURS_PER_MONTH * PRICES.interfaceEndpointAzHour.usd },
+  ];
+}
+
+/** Counts a template's fixed resources (CloudFormation JSON). */
+export function fixedResourcesOf(template: { readonly Resources: Readonly<Record<string, { readonly Type: string; readonly Properties?: Record<string, unknown> }>> }): FixedResources {
+  let webAcls = 0;
+  let webAclRules = 0;
+  let interfaceEndpointAzs = 0;
+  for (const resource of Object.values(template.Resources)) {
+    if (resource.Type === 'AWS::WAFv2::WebACL') {
+      webAcls++;
+      webAclRules += ((resource.Properties?.Rules as unknown[] | undefined) ?? []).length;
+    } else if (resource.Type === 'AWS::EC2::VPCEndpoint' && resource.Properties?.VpcEndpointType === 'Interface') {
+      interfaceEndpointAzs += ((resource.Properties.SubnetIds as unknown[] | undefined) ?? []).length;
+    }
+  }
+  return { webAcls, webAclRules, interfaceEndpointAzs };
 }
 
 export const total = (items: readonly LineItem[]) => items.reduce((sum, i) => sum + i.usdPerMillion, 0);

@@ -13,13 +13,23 @@
  *   npx projen bench:cost            (rows in .bench/cost.json)
  *
  * Rows: default (REST API), HTTP API, function URL (the same handlers and counts; only the front
- * door's price differs), routes on (events to EventBridge), seed 000, and hosted gateways' list
- * prices. Goals: default ≤ 50 % of seed 000; the cheapest front door ≤ 25 %.
+ * door's price differs), routes on (events to EventBridge), all options (routes and ordering
+ * counted on the local pipeline's FIFO variant; the managed web ACL's price per request and the
+ * interface endpoints' per GB on the counted requests and bytes; their fixed monthly prices from
+ * the configuration's synthesized template), seed 000, and hosted gateways' list prices. Goals:
+ * default ≤ 50 % of seed 000; the cheapest front door ≤ 25 %.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
-import { billableLogBytes, claimCheckCosts, costPerMillion, dominant, PRICE_TABLE, total, type FrontDoor, type FunctionUsage, type LineItem, type Measured } from './cost-model';
+import { App, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import {
+  billableLogBytes, claimCheckCosts, costPerMillion, dominant, fixedMonthly, fixedResourcesOf, PRICE_TABLE, total,
+  type FrontDoor, type FunctionUsage, type LineItem, type Measured,
+} from './cost-model';
 import { CHUNK, emptyCounts, startCountingProxy, type CountingProxy } from './counting-proxy';
 import { row, writeRows, type BenchRow } from './results';
 import { SEED_MEMORY_MB, seedApiEvent, startSeedPipeline } from './seed/seed-pipeline';
@@ -29,9 +39,10 @@ import { countRecords, destroyHttpAgent, mapConcurrently, postDelivery, waitForD
 import { startPipeline, type Pipeline } from '../local-pipeline/pipeline';
 import { sampleDelivery, type Delivery } from '../local-pipeline/signing';
 import { toSqsEvent } from '../local-pipeline/stand-ins/event-source';
-import { LOCAL_TARGETS_DIR, STACK_NAME, type AssetManifest, type CfnTemplate } from '../local-pipeline/template/app';
+import { LOCAL_ORDERING, LOCAL_TARGETS_DIR, STACK_NAME, type AssetManifest, type CfnTemplate, type LocalProcessorProps } from '../local-pipeline/template/app';
 import { localTargetDirs, matchShippedBundles } from '../local-pipeline/template/bundles';
 import { functionSpecs } from '../local-pipeline/template/template';
+import { WebhookProcessor, WebhookProvider, WebhookVpcEndpoints, WebhookWebAcl } from '../src';
 
 /** The fixed mix, repeated: body sizes of typical provider events (most small, a few large). */
 const MIX_BYTES = [1_000, 1_000, 1_000, 1_000, 1_000, 2_000, 2_000, 4_000, 8_000, 32_000];
@@ -86,12 +97,14 @@ function functionShapes(runDir: string): Map<string, { memoryMb: number; arm64: 
 
 interface Run {
   readonly ours: Measured;
+  /** Bytes the functions sent to SQS and EventBridge (what interface endpoints would process). */
+  readonly endpointBytes: number;
   readonly seed?: Measured;
   readonly avgBatch: number;
   readonly dynamoUnmetered: number;
 }
 
-async function measure(routes: boolean, withSeed: boolean): Promise<Run> {
+async function measure(routes: boolean, withSeed: boolean, props: LocalProcessorProps = {}): Promise<Run> {
   const counts = emptyCounts();
   const proxies: CountingProxy[] = [await startCountingProxy(counts), await startCountingProxy(counts), await startCountingProxy(counts)];
   const [motoProxy, dynamoProxy, busProxy] = proxies;
@@ -99,7 +112,9 @@ async function measure(routes: boolean, withSeed: boolean): Promise<Run> {
   let sqsRequests = 0;
   let batches = 0;
   let batchedMessages = 0;
+  let sqsBytesSent = 0;
   const pipeline = await startPipeline({
+    props,
     routes,
     maxLocalConcurrency: LOCAL_CONCURRENCY,
     extraFunctionEnvironment: {
@@ -113,6 +128,7 @@ async function measure(routes: boolean, withSeed: boolean): Promise<Run> {
       if (!measuring) return;
       // Each message was sent once (SendMessage, in 64 KB chunks) and is received here.
       sqsRequests += messages.reduce((sum, m) => sum + chunksOf(m), 0) + receiveChunks(messages);
+      sqsBytesSent += messages.reduce((sum, m) => sum + Buffer.byteLength(m.Body ?? ''), 0);
       batches++;
       batchedMessages += messages.length;
     },
@@ -185,7 +201,7 @@ async function measure(routes: boolean, withSeed: boolean): Promise<Run> {
     if (routes) console.log(`  EventBridge: ${counts.eventBridgeChunks} entries (64 KB chunks) through the counting proxy; the local bus matched ${(pipeline.bus?.events().size ?? 0) - busEventsBefore} new events`);
     console.log(`  counted (${routes ? 'routes on' : 'default'}): ${JSON.stringify(ours.counts.byOperation)}; SQS ${sqsRequests}; batches ${batches}, avg ${(batchedMessages / Math.max(1, batches)).toFixed(1)}`);
     const seed = withSeed ? await measureSeed(pipeline, mix) : undefined;
-    return { ours, seed, avgBatch: batchedMessages / Math.max(1, batches), dynamoUnmetered: counts.dynamoUnmetered };
+    return { ours, seed, endpointBytes: sqsBytesSent + counts.eventBridgeBytes, avgBatch: batchedMessages / Math.max(1, batches), dynamoUnmetered: counts.dynamoUnmetered };
   } finally {
     destroyHttpAgent();
     await pipeline.stop();
@@ -261,6 +277,31 @@ async function measureSeed(pipeline: Pipeline, mix: readonly Delivery[]): Promis
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
 
+/**
+ * The all-options configuration as a user would deploy it, synthesized: what it costs a month
+ * whatever its traffic (the managed web ACL and its rules, the interface endpoints in each
+ * Availability Zone of a two-AZ VPC).
+ */
+function allOptionsTemplate(): Parameters<typeof fixedResourcesOf>[0] {
+  const app = new App();
+  const stack = new Stack(app, 'CostAllOptions', { env: { account: '123456789012', region: PRICE_TABLE.region } });
+  const secret = (id: string) => [new secretsmanager.Secret(stack, id)];
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+  new WebhookProcessor(stack, 'Webhooks', {
+    providers: [
+      WebhookProvider.stripe({ secrets: secret('Stripe') }),
+      WebhookProvider.github({ secrets: secret('GitHub') }),
+      WebhookProvider.shopify({ secrets: secret('Shopify') }),
+    ],
+    api: { webAcl: WebhookWebAcl.managed() },
+    ordering: LOCAL_ORDERING,
+    eventBus: new events.EventBus(stack, 'Events'),
+    vpc,
+    vpcEndpoints: WebhookVpcEndpoints.create(),
+  });
+  return app.synth().getStackByName(stack.stackName).template as Parameters<typeof fixedResourcesOf>[0];
+}
+
 function printItems(label: string, items: readonly LineItem[]): void {
   console.log(`\n${label}: ${usd(total(items))} per million webhooks`);
   for (const i of [...items].sort((a, b) => b.usdPerMillion - a.usdPerMillion)) {
@@ -271,12 +312,13 @@ function printItems(label: string, items: readonly LineItem[]): void {
 async function main(): Promise<void> {
   const withoutRoutes = await measure(false, true);
   const withRoutes = await measure(true, false);
+  const allOptions = await measure(true, false, { ordering: LOCAL_ORDERING });
   const seedItems = costPerMillion(withoutRoutes.seed!, 'REST API');
   const seedTotal = total(seedItems);
   printItems('seed 000 (REST API, SDK v2, one S3 object per webhook, pretty-printed event logs, sequential processing)', seedItems);
 
   const rows: BenchRow[] = [];
-  const add = (item: string, items: LineItem[], goal?: { max: number; words: string }) => {
+  const add = (item: string, items: LineItem[], goal?: { max: number; words: string }, extraNote = '') => {
     const sum = total(items);
     const ratio = sum / seedTotal;
     const top = dominant(items);
@@ -288,7 +330,7 @@ async function main(): Promise<void> {
       met,
       note: met === false
         ? `held back by ${top.name} (${usd(top.usdPerMillion)} of ${usd(sum)})`
-        : `dominant: ${top.name} ${usd(top.usdPerMillion)}`,
+        : `dominant: ${top.name} ${usd(top.usdPerMillion)}${extraNote}`,
     }));
   };
   const doors: FrontDoor[] = ['REST API', 'HTTP API', 'function URL'];
@@ -302,6 +344,15 @@ async function main(): Promise<void> {
     add(label, items, goals.length === 0 ? undefined : goals.sort((a, b) => a.max - b.max)[0]);
   }
   add('routes on (REST API, events to EventBridge)', costPerMillion(withRoutes.ours, 'REST API'));
+  const fixed = fixedMonthly(fixedResourcesOf(allOptionsTemplate()));
+  const fixedTotal = fixed.reduce((sum, f) => sum + f.usdPerMonth, 0);
+  add(
+    'all options (REST API, routes, ordering on FIFO queues, managed WAF, VPC endpoints)',
+    costPerMillion(allOptions.ours, 'REST API', { fifo: true, waf: true, interfaceEndpointBytes: allOptions.endpointBytes }),
+    undefined,
+    `; plus ${usd(fixedTotal)} a month whatever the traffic (${fixed.map((f) => `${f.name} ${usd(f.usdPerMonth)}`).join(', ')}); `
+      + 'routes and ordering counted on the local pipeline\'s FIFO variant',
+  );
   rows.push(row('cost', 'seed 000 equivalent (REST API)', `${usd(seedTotal)} / million`, { ratio: 1, note: `dominant: ${dominant(seedItems).name} ${usd(dominant(seedItems).usdPerMillion)}` }));
   for (const g of PRICE_TABLE.hostedGateways) {
     rows.push(row('cost', `hosted: ${g.name}`, g.usdPerMillion === null ? 'n/a' : `$${g.usdPerMillion.toFixed(2)} / million`, {

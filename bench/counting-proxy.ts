@@ -28,6 +28,8 @@ export interface Counts {
   /** Requests DynamoDB Local answered without ConsumedCapacity (units then unknown). */
   dynamoUnmetered: number;
   eventBridgeChunks: number;
+  /** Bytes of the PutEvents entries (what an interface endpoint would process). */
+  eventBridgeBytes: number;
   secretsManagerCalls: number;
   /** Every request, by `<service> <operation>`. */
   readonly byOperation: Record<string, number>;
@@ -47,6 +49,7 @@ export function emptyCounts(): Counts {
     dynamoRequests: 0,
     dynamoUnmetered: 0,
     eventBridgeChunks: 0,
+    eventBridgeBytes: 0,
     secretsManagerCalls: 0,
     byOperation: {},
   };
@@ -134,6 +137,7 @@ function countRequest(counts: Counts, method: string, url: string, amzTarget: st
       // "Each 64 KB chunk of a payload is billed as 1 event" (EventBridge pricing).
       const entries = (JSON.parse(body.toString('utf8')) as { Entries?: unknown[] }).Entries ?? [];
       for (const entry of entries) counts.eventBridgeChunks += chunks(Buffer.byteLength(JSON.stringify(entry)));
+      counts.eventBridgeBytes += body.length;
     }
     return `events ${op}`;
   }

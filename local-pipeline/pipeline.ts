@@ -161,7 +161,7 @@ async function build(
   const template = synth.template;
   const specs = functionSpecs(template);
   const bundleByFunction = matchShippedBundles(specs, synth.assetManifest, synth.outdir, REPO_ROOT, localTargetDirs(LOCAL_TARGETS_DIR));
-  step(`synthesized ${STACK_NAME}: ${Object.keys(template.Resources).length} resources; each function's asset is byte-identical to ${[...bundleByFunction.values()].map((b) => path.relative(REPO_ROOT, b.file)).join(', ')}`);
+  step(`synthesized ${STACK_NAME}: ${Object.keys(template.Resources).length} resources; each function's asset is byte-identical, file for file, to ${[...bundleByFunction.values()].map((b) => `${path.relative(REPO_ROOT, path.dirname(b.file))}/`).join(', ')}`);
 
   const emulators = await startEmulators(path.join(runDir, 'logs'));
   stoppers.push(emulators.stop);

@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { billableLogBytes, claimCheckCosts, costPerMillion, dominant, PRICE_TABLE, total, type Measured } from '../../bench/cost-model';
+import {
+  billableLogBytes, claimCheckCosts, costPerMillion, dominant, fixedMonthly, fixedResourcesOf, HOURS_PER_MONTH, PRICE_TABLE, total, type Measured,
+} from '../../bench/cost-model';
 import { emptyCounts } from '../../bench/counting-proxy';
 import { readAllRows, row } from '../../bench/results';
 
@@ -30,6 +32,35 @@ describe('cost model', () => {
   test('every price names its source page', () => {
     for (const price of Object.values(PRICE_TABLE.prices)) expect(price.source).toMatch(/^https:\/\//);
     for (const gateway of PRICE_TABLE.hostedGateways) expect(gateway.source).toMatch(/^https:\/\//);
+  });
+
+  test('with ordering the SQS requests cost the FIFO price; a web ACL adds its price per request; endpoint bytes their price per GB', () => {
+    const sqs = (items: ReturnType<typeof costPerMillion>) => items.find((i) => i.name.startsWith('SQS requests'))!.usdPerMillion;
+    const standard = costPerMillion(measured(), 'REST API');
+    const options = costPerMillion(measured(), 'REST API', { fifo: true, waf: true, interfaceEndpointBytes: 10 * 1024 ** 3 / 1e6 });
+    // 12 SQS requests for 10 webhooks: 1.2 million a million webhooks.
+    expect(sqs(standard)).toBeCloseTo(1.2 * PRICE_TABLE.prices.sqsPerMillion.usd);
+    expect(sqs(options)).toBeCloseTo(1.2 * PRICE_TABLE.prices.sqsFifoPerMillion.usd);
+    expect(options.find((i) => i.name === 'WAF requests inspected')!.usdPerMillion).toBeCloseTo(PRICE_TABLE.prices.wafRequestsPerMillion.usd);
+    // 10 GiB / 1e6 over 10 webhooks: 1 GiB a million webhooks.
+    expect(options.find((i) => i.name.startsWith('VPC interface endpoints'))!.usdPerMillion).toBeCloseTo(PRICE_TABLE.prices.interfaceEndpointGb.usd);
+    expect(standard.some((i) => i.name.startsWith('WAF') || i.name.startsWith('VPC'))).toBe(false);
+  });
+
+  test('fixed monthly costs come from the template: web ACLs and their rules, interface endpoints per subnet', () => {
+    const resources = fixedResourcesOf({
+      Resources: {
+        Acl: { Type: 'AWS::WAFv2::WebACL', Properties: { Rules: [{}, {}, {}, {}] } },
+        Sqs: { Type: 'AWS::EC2::VPCEndpoint', Properties: { VpcEndpointType: 'Interface', SubnetIds: ['a', 'b'] } },
+        Events: { Type: 'AWS::EC2::VPCEndpoint', Properties: { VpcEndpointType: 'Interface', SubnetIds: ['a', 'b'] } },
+        S3: { Type: 'AWS::EC2::VPCEndpoint', Properties: { VpcEndpointType: 'Gateway', RouteTableIds: ['r'] } },
+        Table: { Type: 'AWS::DynamoDB::Table' },
+      },
+    });
+    expect(resources).toEqual({ webAcls: 1, webAclRules: 4, interfaceEndpointAzs: 4 });
+    const [waf, endpoints] = fixedMonthly(resources);
+    expect(waf.usdPerMonth).toBeCloseTo(PRICE_TABLE.prices.wafWebAclMonth.usd + 4 * PRICE_TABLE.prices.wafRuleMonth.usd);
+    expect(endpoints.usdPerMonth).toBeCloseTo(4 * HOURS_PER_MONTH * PRICE_TABLE.prices.interfaceEndpointAzHour.usd);
   });
 
   test('the REST API costs its price per million requests, a function URL nothing', () => {
