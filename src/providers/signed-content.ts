@@ -92,6 +92,7 @@ interface Plan {
 }
 
 const MAX_CACHED = 64;
+const hasOwnProperty = Object.prototype.hasOwnProperty;
 const templates = new Map<string, readonly Part[]>();
 const plans = new WeakMap<SchemeConfig, Plan>();
 
@@ -280,7 +281,7 @@ function verifyDirect(
     signatures = [];
     timestamp = parseList(value, plan.list, signatures);
     if (signatures.length === 0) return 'malformed_signature';
-  } else if (!value.startsWith(plan.prefix)) {
+  } else if (plan.prefix !== '' && !value.startsWith(plan.prefix)) {
     return 'malformed_signature';
   }
   const start = plan.prefix.length;
@@ -448,9 +449,13 @@ export function readsJsonBody(config: SchemeConfig): boolean {
 /** A string (or a number, as JS writes it) at a dotted path (split) of own properties. */
 function stringAt(json: unknown, path: readonly string[]): string | undefined {
   let current = json;
-  for (const segment of path) {
-    if (typeof current !== 'object' || current === null || !Object.prototype.hasOwnProperty.call(current, segment)) return undefined;
-    current = (current as Record<string, unknown>)[segment];
+  for (let i = 0; i < path.length; i++) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    const segment = path[i];
+    // Parsed JSON holds no undefined: an absent member is found without the own-property check.
+    const next = (current as Record<string, unknown>)[segment];
+    if (next === undefined || !hasOwnProperty.call(current, segment)) return undefined;
+    current = next;
   }
   if (typeof current === 'number' && Number.isFinite(current)) return String(current);
   return typeof current === 'string' && current !== '' ? current : undefined;
