@@ -98,6 +98,7 @@ export function matchesAt(encodedDigest: string, value: string, start: number, f
 /** The OR of the XORs of the character codes (0 when equal) of all `length` of the digest's and the signature's from `start`. */
 function differences(value: string, start: number, digest: string, length: number): number {
   let difference = 0;
+  // eslint-disable-next-line no-bitwise -- XORs ORed together: no branch on where the strings differ
   for (let i = 0; i < length; i++) difference |= value.charCodeAt(start + i) ^ digest.charCodeAt(i);
   return difference;
 }
@@ -107,6 +108,7 @@ function foldedDifferences(value: string, start: number, digest: string, length:
   let difference = 0;
   for (let i = 0; i < length; i++) {
     const code = value.charCodeAt(start + i);
+    // eslint-disable-next-line no-bitwise -- as in differences()
     difference |= (code >= 65 && code <= 70 ? code + 32 : code) ^ digest.charCodeAt(i);
   }
   return difference;

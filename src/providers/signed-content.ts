@@ -12,12 +12,14 @@
  * Per delivery the engine does only what the provider's scheme needs: the plan (template parts,
  * whether the body is parsed, whether a timestamp is checked) is compiled once per configuration;
  * the body goes to the HMAC as received (never copied or decoded unless `{form}` or a JSON path
- * needs it), after the text before it joined into one update. The common shape (one signature
- * header, the body last) has a path of its own that builds only the text before the body.
+ * needs it), after the text before it joined into one update. The common shapes (one signature
+ * in a header or the JSON body, the body at most once and last) have a path of their own that
+ * builds only the text before the body. A body the caller has parsed already (the ingest parses
+ * each body once) is read, not parsed again.
  *
- * Over 400 lines: the plan compiler, the general extraction, its fast path and the list parser
- * share the private plan type; a module split off would be one more handler-only source to list
- * in .projenrc.ts.
+ * Over 400 lines: the plan compiler, the general extraction, its direct path and the list parser
+ * share the private plan type; a module split off (the list parser is the candidate) would be one
+ * more handler-only source to list in .projenrc.ts.
  */
 import { createHmac } from 'node:crypto';
 import { sortedForm } from './form-params';

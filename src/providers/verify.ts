@@ -146,7 +146,9 @@ function verifyGenericHmac(
   if (route.signedContent) {
     // A secret that is not the provider's encoding is a configuration error, not a forgery.
     if (route.decodedKey && secrets.every((secret) => route.keyOf(secret) === null)) return REJECTED.no_secret;
-    const request: SignedRequest = { headers, body, nowSeconds: now, toleranceSeconds: route.toleranceSeconds, publicUrl: route.publicUrl, json: parsed };
+    const request: SignedRequest = {
+      headers, body, nowSeconds: now, toleranceSeconds: route.toleranceSeconds, publicUrl: route.publicUrl, json: parsed,
+    };
     return result(verifyHmacContent(settings, secrets, route.keyOf, request));
   }
   const value = header(headers, settings.header);
@@ -233,6 +235,8 @@ function usesSignedContent(settings: HmacSchemeConfig): boolean {
     || settings.timestampJsonPath !== undefined || settings.timestampUnit !== undefined || settings.numberedHeaders !== undefined;
 }
 
-function signedRequest(config: ProviderRuntimeConfig, headers: Headers, body: Buffer, now: number, parsed: ParsedJsonBody | undefined): SignedRequest {
+function signedRequest(
+  config: ProviderRuntimeConfig, headers: Headers, body: Buffer, now: number, parsed: ParsedJsonBody | undefined,
+): SignedRequest {
   return { headers, body, nowSeconds: now, toleranceSeconds: config.toleranceSeconds, publicUrl: config.publicUrl, json: parsed };
 }
