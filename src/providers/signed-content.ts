@@ -97,6 +97,8 @@ const MAX_CACHED = 64;
 const hasOwnProperty = Object.prototype.hasOwnProperty;
 const templates = new Map<string, readonly Part[]>();
 const plans = new WeakMap<SchemeConfig, Plan>();
+let lastConfig: SchemeConfig | undefined;
+let lastPlan: Plan;
 
 /** The default template: the body, after `timestamp.` when a timestamp header is signed. */
 export function defaultTemplate(config: SchemeConfig): string {
@@ -122,6 +124,8 @@ export function parseTemplate(template: string): readonly Part[] {
 
 /** The plan of a configuration, compiled on its first delivery (configurations live as long as the function). */
 function planOf(config: SchemeConfig): Plan {
+  // The last configuration's plan is kept aside: most deliveries come from the provider before.
+  if (config === lastConfig) return lastPlan;
   let plan = plans.get(config);
   if (plan === undefined) {
     const template = config.content ?? defaultTemplate(config);
@@ -157,6 +161,8 @@ function planOf(config: SchemeConfig): Plan {
     };
     plans.set(config, plan);
   }
+  lastConfig = config;
+  lastPlan = plan;
   return plan;
 }
 
