@@ -138,12 +138,15 @@ test('an error outside loading the secrets is not turned into a decision', async
   await expect(decide(event, context)).rejects.toThrow('broken event');
 });
 
-// ---- handshakes (providers/handshake.ts) through decide(): answered, never accepted ----
-
 describe('a signature in the body (Mailgun)', () => {
   const mailgun: ProviderRuntimeConfig = {
-    name: 'mailgun', scheme: 'hmac', secretArns: ['m'], toleranceSeconds: 300,
-    hmac: PRESETS.find((p) => p.factory === 'mailgun')!.hmac, eventId: { jsonPath: 'event-data.id' }, eventType: { jsonPath: 'event-data.event' },
+    name: 'mailgun',
+    scheme: 'hmac',
+    secretArns: ['m'],
+    toleranceSeconds: 300,
+    hmac: PRESETS.find((p) => p.factory === 'mailgun')!.hmac,
+    eventId: { jsonPath: 'event-data.id' },
+    eventType: { jsonPath: 'event-data.event' },
   };
   const mailgunContext: DeliveryContext = { ...context, providers: new Map([['mailgun', mailgun]]) };
   const delivery = (token: string, sent = token) => {
@@ -165,6 +168,8 @@ describe('a signature in the body (Mailgun)', () => {
     expect(decision.kind === 'rejected' && [decision.response.statusCode, decision.reason]).toEqual([401, 'invalid_signature']);
   });
 });
+
+// ---- handshakes (providers/handshake.ts) through decide(): answered, never accepted ----
 
 describe('handshakes', () => {
   const dropbox: ProviderRuntimeConfig = { name: 'dropbox', scheme: 'hmac', secretArns: ['d'], toleranceSeconds: 300, preset: 'dropbox', handshake: 'dropbox', hmac: { header: 'x-dropbox-signature', algorithm: 'sha256', encoding: 'hex' } };
