@@ -12,21 +12,23 @@
  * Per delivery the engine does only what the provider's scheme needs: the plan (template parts,
  * whether the body is parsed, whether a timestamp is checked) is compiled once per configuration;
  * the body goes to the HMAC as received (never copied or decoded unless `{form}` or a JSON path
- * needs it), after the text before it joined into one update. The common shape (one signature
- * header, the body last) has a path of its own that builds only the text before the body.
+ * needs it), after the text before it joined into one update. The common shapes (one signature
+ * in a header or the JSON body, the body at most once and last) have a path of their own that
+ * builds only the text before the body. A body the caller has parsed already (the ingest parses
+ * each body once) is read, not parsed again.
  *
- * Over 400 lines: the plan compiler, the general extraction, its fast path and the list parser
- * share the private plan type; a module split off would be one more handler-only source to list
- * in .projenrc.ts.
+ * Over 400 lines: the plan compiler, the general extraction, its direct path and the list parser
+ * share the private plan type; a module split off (the list parser is the candidate) would be one
+ * more handler-only source to list in .projenrc.ts.
  */
 import { createHmac } from 'node:crypto';
 import { sortedForm } from './form-params';
-import { anyOfLength, DIGEST_BYTES, encodedLength, matchesAny, type KeyOf } from './hmac-compare';
+import { anyOfLength, DIGEST_BYTES, encodedLength, matchesAny, matchesAt, type KeyOf } from './hmac-compare';
 import type { HmacAlgorithm, HmacSchemeConfig, PublicKeySchemeConfig, SignatureEncoding, SignatureList, TimestampUnit } from './provider-config';
 import { PLACEHOLDER } from './template-placeholders';
 import { checkTimestamp } from './timestamps';
 import { hasOwn, header, type Headers, type RejectionReason } from './verification-result';
-import { parseJsonBody } from '../runtime/http';
+import { parseJsonBody, type ParsedJsonBody } from '../runtime/http';
 
 /** The delivery as the engine reads it. */
 export interface SignedRequest {
@@ -35,6 +37,12 @@ export interface SignedRequest {
   readonly nowSeconds: number;
   readonly toleranceSeconds: number;
   readonly publicUrl?: string;
+  /**
+   * The body as `parseJsonBody` parsed it, when the caller has parsed it already: the ingest
+   * parses a body once per delivery, for the signature (Mailgun's) and its ids alike. The engine
+   * parses it itself without one.
+   */
+  readonly json?: ParsedJsonBody;
 }
 
 type Part =
@@ -72,11 +80,12 @@ interface Plan {
   readonly timestampPath: readonly string[] | undefined;
   readonly signaturePath: readonly string[] | undefined;
   /**
-   * The common shape: one signature header (a list or a value after a prefix), no JSON, and the
-   * body once, last, after text from the headers, timestamp, URL or method. Verified by
-   * verifyPrefixed, which builds no parts list: just the text before the body.
+   * The common shapes: one signature (a header or a JSON path; a list, or a value after a
+   * prefix) and text from the headers, timestamp, URL, method or JSON paths, then the body at
+   * most once, last (Mailgun signs no body). Verified by verifyDirect, which builds no parts
+   * list: just the text before the body.
    */
-  readonly prefixed: boolean;
+  readonly direct: boolean;
   /** The HMAC's settings, read once here: the configurations' varied shapes make reading them per delivery slow. */
   readonly algorithm: string;
   readonly encoding: SignatureEncoding;
@@ -85,8 +94,11 @@ interface Plan {
 }
 
 const MAX_CACHED = 64;
+const hasOwnProperty = Object.prototype.hasOwnProperty;
 const templates = new Map<string, readonly Part[]>();
 const plans = new WeakMap<SchemeConfig, Plan>();
+let lastConfig: SchemeConfig | undefined;
+let lastPlan: Plan;
 
 /** The default template: the body, after `timestamp.` when a timestamp header is signed. */
 export function defaultTemplate(config: SchemeConfig): string {
@@ -112,6 +124,8 @@ export function parseTemplate(template: string): readonly Part[] {
 
 /** The plan of a configuration, compiled on its first delivery (configurations live as long as the function). */
 function planOf(config: SchemeConfig): Plan {
+  // The last configuration's plan is kept aside: most deliveries come from the provider before.
+  if (config === lastConfig) return lastPlan;
   let plan = plans.get(config);
   if (plan === undefined) {
     const template = config.content ?? defaultTemplate(config);
@@ -134,7 +148,7 @@ function planOf(config: SchemeConfig): Plan {
       timestampHeader: config.timestampHeader,
       timestampPath: config.timestampJsonPath?.split('.'),
       signaturePath: config.signatureJsonPath?.split('.'),
-      prefixed: false,
+      direct: false,
       algorithm: config.algorithm,
       encoding: config.encoding,
       encodedLength: hasOwn(DIGEST_BYTES, config.algorithm) ? encodedLength(config.algorithm as HmacAlgorithm, config.encoding) : 0,
@@ -143,11 +157,12 @@ function planOf(config: SchemeConfig): Plan {
     const parts = plan.parts;
     plan = {
       ...plan,
-      prefixed: !plan.needsJson && plan.numberedPrefix === '' && parts.length > 0 && parts[parts.length - 1].kind === 'body'
-        && parts.every((part, i) => i === parts.length - 1 || (part.kind !== 'body' && part.kind !== 'json' && part.kind !== 'form')),
+      direct: plan.numberedPrefix === '' && parts.every((part, i) => part.kind !== 'form' && (part.kind !== 'body' || i === parts.length - 1)),
     };
     plans.set(config, plan);
   }
+  lastConfig = config;
+  lastPlan = plan;
   return plan;
 }
 
@@ -164,7 +179,7 @@ export interface SignedContent {
  */
 export function extractSignedContent(config: SchemeConfig, request: SignedRequest): RejectionReason | SignedContent {
   const plan = planOf(config);
-  const json = plan.needsJson ? jsonOf(request.body) : undefined;
+  const json = plan.needsJson ? jsonOf(request) : undefined;
   const raws = rawSignatures(plan, request.headers, json);
   if (raws.length === 0) return 'missing_signature';
 
@@ -241,7 +256,7 @@ export function verifyHmacContent(
   request: SignedRequest,
 ): RejectionReason | 'valid' {
   const plan = planOf(config);
-  if (plan.prefixed) return verifyPrefixed(plan, secrets, keyOf, request);
+  if (plan.direct) return verifyDirect(plan, secrets, keyOf, request);
   const found = extractSignedContent(config, request);
   if (typeof found === 'string') return found;
   if (!anyOfLength(found.signatures, encodedLength(config.algorithm, config.encoding))) return 'invalid_signature';
@@ -257,35 +272,38 @@ export function verifyHmacContent(
 }
 
 /**
- * verifyHmacContent for a prefixed plan: the same checks in the same order as
+ * verifyHmacContent for a direct plan: the same checks in the same order as
  * extractSignedContent, with the text before the body built directly (no parts list, no
- * intermediate objects), then the HMAC of that text and the body as received.
+ * intermediate objects), then the HMAC of that text and the body as received (if signed).
  */
-function verifyPrefixed(
+function verifyDirect(
   plan: Plan, secrets: readonly string[], keyOf: KeyOf, request: SignedRequest,
 ): RejectionReason | 'valid' {
-  const value = header(request.headers, plan.header);
+  const json = plan.needsJson ? jsonOf(request) : undefined;
+  const value = plan.signaturePath !== undefined ? stringAt(json, plan.signaturePath) : header(request.headers, plan.header);
   if (value === undefined) return 'missing_signature';
-  let signatures: string[];
+  // A list's signatures, or the one signature: `value` after the prefix, compared in place.
+  let signatures: string[] | undefined;
   let timestamp: string | undefined;
   if (plan.list !== undefined) {
     signatures = [];
     timestamp = parseList(value, plan.list, signatures);
     if (signatures.length === 0) return 'malformed_signature';
-  } else if (plan.prefix === '') {
-    signatures = [value];
-  } else {
-    if (!value.startsWith(plan.prefix)) return 'malformed_signature';
-    signatures = [value.slice(plan.prefix.length)];
+  } else if (plan.prefix !== '' && !value.startsWith(plan.prefix)) {
+    return 'malformed_signature';
   }
+  const start = plan.prefix.length;
   if (plan.timestampHeader !== undefined) timestamp = header(request.headers, plan.timestampHeader);
+  if (plan.timestampPath !== undefined) timestamp = stringAt(json, plan.timestampPath);
   if (plan.checksTimestamp) {
     const problem = checkTimestamp(timestamp, plan.unit, request.nowSeconds, request.toleranceSeconds);
     if (problem !== undefined) return problem;
   }
   const parts = plan.parts;
+  const signsBody = parts.length > 0 && parts[parts.length - 1].kind === 'body';
+  const before = signsBody ? parts.length - 1 : parts.length;
   let text = '';
-  for (let i = 0; i < parts.length - 1; i++) {
+  for (let i = 0; i < before; i++) {
     const part = parts[i];
     const kind = part.kind;
     if (kind === 'text') {
@@ -296,6 +314,10 @@ function verifyPrefixed(
       const piece = header(request.headers, part.text);
       if (piece === undefined) return 'malformed_signature';
       text += piece;
+    } else if (kind === 'json') {
+      const piece = stringAt(json, part.path);
+      if (piece === undefined) return 'malformed_signature';
+      text += piece;
     } else if (kind === 'method') {
       text += 'POST';
     } else {
@@ -303,13 +325,15 @@ function verifyPrefixed(
       text += request.publicUrl;
     }
   }
-  if (!anyOfLength(signatures, plan.encodedLength)) return 'invalid_signature';
+  if (signatures !== undefined ? !anyOfLength(signatures, plan.encodedLength) : value.length - start !== plan.encodedLength) return 'invalid_signature';
   for (const secret of secrets) {
     const key = keyOf(secret);
     if (key === null) continue;
     const hmac = createHmac(plan.algorithm, key);
     if (text !== '') hmac.update(text);
-    if (matchesAny(hmac.update(request.body).digest(plan.encoding), signatures, plan.foldHexCase)) return 'valid';
+    if (signsBody) hmac.update(request.body);
+    const digest = hmac.digest(plan.encoding);
+    if (signatures !== undefined ? matchesAny(digest, signatures, plan.foldHexCase) : matchesAt(digest, value, start, plan.foldHexCase)) return 'valid';
   }
   return 'invalid_signature';
 }
@@ -419,17 +443,27 @@ function isKeyAt(text: string, start: number, at: number, key: string): boolean 
   return at === key.length && text.startsWith(key, start);
 }
 
-function jsonOf(body: Buffer): unknown {
-  const parsed = parseJsonBody(body);
+/** The parsed body: the caller's parse when it gave one, else parsed here; undefined when it is not JSON. */
+function jsonOf(request: SignedRequest): unknown {
+  const parsed = request.json ?? parseJsonBody(request.body);
   return parsed.ok ? parsed.body.value : undefined;
+}
+
+/** Whether verifying a configuration reads the JSON body (a signature, timestamp or signed value in it). */
+export function readsJsonBody(config: SchemeConfig): boolean {
+  return planOf(config).needsJson;
 }
 
 /** A string (or a number, as JS writes it) at a dotted path (split) of own properties. */
 function stringAt(json: unknown, path: readonly string[]): string | undefined {
   let current = json;
-  for (const segment of path) {
-    if (typeof current !== 'object' || current === null || !Object.prototype.hasOwnProperty.call(current, segment)) return undefined;
-    current = (current as Record<string, unknown>)[segment];
+  for (let i = 0; i < path.length; i++) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    const segment = path[i];
+    // Parsed JSON holds no undefined: an absent member is found without the own-property check.
+    const next = (current as Record<string, unknown>)[segment];
+    if (next === undefined || !hasOwnProperty.call(current, segment)) return undefined;
+    current = next;
   }
   if (typeof current === 'number' && Number.isFinite(current)) return String(current);
   return typeof current === 'string' && current !== '' ? current : undefined;

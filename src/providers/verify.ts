@@ -12,9 +12,10 @@ import { DIGEST_BYTES, ENCODINGS, verifyCandidates, type KeyOf } from './hmac-co
 import type { HmacSchemeConfig, ProviderRuntimeConfig } from './provider-config';
 import { verifyPublicKeyContent } from './public-key';
 import { apiKeyDigest, decodedKey, sha256, utf8Key } from './secret-keys';
-import { verifyHmacContent, type SignedRequest } from './signed-content';
+import { readsJsonBody, verifyHmacContent, type SignedRequest } from './signed-content';
 import { checkUnixTimestamp } from './timestamps';
 import { hasOwn, header, isNonEmptyString, REJECTED, result, VALID, type Headers, type VerificationResult } from './verification-result';
+import type { ParsedJsonBody } from '../runtime/http';
 
 export type { RejectionReason, VerificationResult } from './verification-result';
 
@@ -25,6 +26,8 @@ export type { RejectionReason, VerificationResult } from './verification-result'
  * @param headers keys already lower-cased, one string value each.
  * @param rawBody the exact bytes received.
  * @param nowSeconds the receive time, in unix seconds, for the timestamp tolerance.
+ * @param parsedBody `parseJsonBody(rawBody)`, when the caller has it: a scheme that reads the
+ *   body's JSON (verificationReadsBody) uses it instead of parsing the body again.
  */
 export function verifySignature(
   config: ProviderRuntimeConfig,
@@ -32,6 +35,7 @@ export function verifySignature(
   headers: Headers,
   rawBody: Buffer,
   nowSeconds: number,
+  parsedBody?: ParsedJsonBody,
 ): VerificationResult {
   try {
     if (config.scheme === 'unverified') {
@@ -39,29 +43,45 @@ export function verifySignature(
     }
     // A public key configured inline is not a secret: nothing needs to be loaded.
     if (config.scheme === 'public-key' && isNonEmptyString(config.publicKey?.publicKey)) {
-      return verifyPublicKey(config, [config.publicKey.publicKey], headers, rawBody, nowSeconds);
+      return verifyPublicKey(config, [config.publicKey.publicKey], headers, rawBody, nowSeconds, parsedBody);
     }
     // An empty secret would make every signature forgeable, so it does not count as configured.
     if (!secrets.some(isNonEmptyString)) {
       return REJECTED.no_secret;
     }
-    return verifyScheme(config, secrets, headers, rawBody, nowSeconds);
+    return verifyScheme(config, secrets, headers, rawBody, nowSeconds, parsedBody);
   } catch {
     // Headers come from the network and the configuration from JSON: fail closed, never throw.
     return REJECTED.invalid_signature;
   }
 }
 
-function verifyScheme(config: ProviderRuntimeConfig, secrets: readonly string[], headers: Headers, body: Buffer, now: number): VerificationResult {
+/**
+ * Whether verifying a provider's deliveries reads the body's JSON (a signature or timestamp in
+ * it: Mailgun's), so that a caller that parses the body anyway can parse it once for both.
+ */
+export function verificationReadsBody(config: ProviderRuntimeConfig): boolean {
+  try {
+    if (config.scheme === 'hmac' && config.hmac !== undefined) return readsJsonBody(config.hmac);
+    return config.scheme === 'public-key' && config.publicKey !== undefined && readsJsonBody(config.publicKey);
+  } catch {
+    // A configuration the engine cannot plan is refused by verifySignature; nothing to share.
+    return false;
+  }
+}
+
+function verifyScheme(
+  config: ProviderRuntimeConfig, secrets: readonly string[], headers: Headers, body: Buffer, now: number, parsed: ParsedJsonBody | undefined,
+): VerificationResult {
   switch (config.scheme) {
     case 'stripe': return verifyStripe(secrets, headers, body, now, config.toleranceSeconds);
     case 'github': return verifyGitHub(secrets, headers, body);
     case 'shopify': return verifyShopify(secrets, headers, body);
     case 'slack': return verifySlack(secrets, headers, body, now, config.toleranceSeconds);
     case 'standard-webhooks': return verifyStandardWebhooks(secrets, headers, body, now, config.toleranceSeconds);
-    case 'hmac': return verifyGenericHmac(config, secrets, headers, body, now);
+    case 'hmac': return verifyGenericHmac(config, secrets, headers, body, now, parsed);
     case 'api-key': return verifyApiKey(config.apiKeyHeader, secrets, headers);
-    case 'public-key': return verifyPublicKey(config, secrets, headers, body, now);
+    case 'public-key': return verifyPublicKey(config, secrets, headers, body, now, parsed);
     case 'basic-auth': return verifyBasicAuth(secrets, headers);
     case 'client-state': return result(verifyClientState(secrets, body));
     default: return REJECTED.no_secret;
@@ -116,6 +136,7 @@ function verifyGenericHmac(
   headers: Headers,
   body: Buffer,
   now: number,
+  parsed: ParsedJsonBody | undefined,
 ): VerificationResult {
   const route = genericRouteOf(config);
   if (route === null) {
@@ -125,7 +146,9 @@ function verifyGenericHmac(
   if (route.signedContent) {
     // A secret that is not the provider's encoding is a configuration error, not a forgery.
     if (route.decodedKey && secrets.every((secret) => route.keyOf(secret) === null)) return REJECTED.no_secret;
-    const request: SignedRequest = { headers, body, nowSeconds: now, toleranceSeconds: route.toleranceSeconds, publicUrl: route.publicUrl };
+    const request: SignedRequest = {
+      headers, body, nowSeconds: now, toleranceSeconds: route.toleranceSeconds, publicUrl: route.publicUrl, json: parsed,
+    };
     return result(verifyHmacContent(settings, secrets, route.keyOf, request));
   }
   const value = header(headers, settings.header);
@@ -175,12 +198,14 @@ function verifyApiKey(headerName: string | undefined, secrets: readonly string[]
 }
 
 /** Ed25519 or ECDSA P-256 over the signed content; each key a public key (prop or secret). */
-function verifyPublicKey(config: ProviderRuntimeConfig, keys: readonly string[], headers: Headers, body: Buffer, now: number): VerificationResult {
+function verifyPublicKey(
+  config: ProviderRuntimeConfig, keys: readonly string[], headers: Headers, body: Buffer, now: number, parsed: ParsedJsonBody | undefined,
+): VerificationResult {
   const settings = config.publicKey;
   if (settings === undefined || (settings.algorithm !== 'ed25519' && settings.algorithm !== 'ecdsa-p256') || !hasOwn(ENCODINGS, settings.encoding)) {
     return REJECTED.no_secret;
   }
-  return result(verifyPublicKeyContent(settings, keys, signedRequest(config, headers, body, now)));
+  return result(verifyPublicKeyContent(settings, keys, signedRequest(config, headers, body, now, parsed)));
 }
 
 /**
@@ -210,6 +235,8 @@ function usesSignedContent(settings: HmacSchemeConfig): boolean {
     || settings.timestampJsonPath !== undefined || settings.timestampUnit !== undefined || settings.numberedHeaders !== undefined;
 }
 
-function signedRequest(config: ProviderRuntimeConfig, headers: Headers, body: Buffer, now: number): SignedRequest {
-  return { headers, body, nowSeconds: now, toleranceSeconds: config.toleranceSeconds, publicUrl: config.publicUrl };
+function signedRequest(
+  config: ProviderRuntimeConfig, headers: Headers, body: Buffer, now: number, parsed: ParsedJsonBody | undefined,
+): SignedRequest {
+  return { headers, body, nowSeconds: now, toleranceSeconds: config.toleranceSeconds, publicUrl: config.publicUrl, json: parsed };
 }

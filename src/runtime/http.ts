@@ -118,11 +118,14 @@ export interface JsonBody {
 
 const BYTE_ORDER_MARK = '\uFEFF';
 
+/** What parseJsonBody found: the parsed body, or that it is not JSON. */
+export type ParsedJsonBody = { readonly ok: true; readonly body: JsonBody } | { readonly ok: false };
+
 /**
  * Parses a JSON body; malformed JSON is reported, not thrown. A leading UTF-8 byte order mark
  * is skipped, as RFC 8259 (section 8.1) lets parsers do.
  */
-export function parseJsonBody(rawBody: Buffer): { readonly ok: true; readonly body: JsonBody } | { readonly ok: false } {
+export function parseJsonBody(rawBody: Buffer): ParsedJsonBody {
   const decoded = rawBody.toString('utf8');
   const text = decoded.startsWith(BYTE_ORDER_MARK) ? decoded.slice(BYTE_ORDER_MARK.length) : decoded;
   try {

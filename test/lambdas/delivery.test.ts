@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { apiEvent } from './events';
 import { decide, type DeliveryContext } from '../../src/lambdas/ingest/delivery';
+import { PRESETS } from '../../src/providers/presets';
 import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
+import * as http from '../../src/runtime/http';
 import { MAX_BODY_BYTES } from '../../src/runtime/message';
 
 const slack: ProviderRuntimeConfig = { name: 'slack', scheme: 'slack', secretArns: ['a'], toleranceSeconds: 300, eventId: { jsonPath: 'event_id' }, eventType: { jsonPath: 'event.type' } };
@@ -134,6 +136,37 @@ test('an error outside loading the secrets is not turned into a decision', async
   const event = signed('{"event_id":"Ev4"}');
   Object.defineProperty(event, 'multiValueHeaders', { get: () => { throw new TypeError('broken event'); } });
   await expect(decide(event, context)).rejects.toThrow('broken event');
+});
+
+describe('a signature in the body (Mailgun)', () => {
+  const mailgun: ProviderRuntimeConfig = {
+    name: 'mailgun',
+    scheme: 'hmac',
+    secretArns: ['m'],
+    toleranceSeconds: 300,
+    hmac: PRESETS.find((p) => p.factory === 'mailgun')!.hmac,
+    eventId: { jsonPath: 'event-data.id' },
+    eventType: { jsonPath: 'event-data.event' },
+  };
+  const mailgunContext: DeliveryContext = { ...context, providers: new Map([['mailgun', mailgun]]) };
+  const delivery = (token: string, sent = token) => {
+    const signature = createHmac('sha256', 'mailgun-secret').update(`${ts}${token}`).digest('hex');
+    const body = JSON.stringify({ 'signature': { timestamp: String(ts), token: sent, signature }, 'event-data': { id: 'ev-1', event: 'delivered' } });
+    return apiEvent({ pathParameters: { provider: 'mailgun' }, rawBody: body, headers: { 'content-type': 'application/json' } });
+  };
+  afterEach(() => jest.restoreAllMocks());
+
+  test('the body is parsed once, for the signature and the id and type alike', async () => {
+    const parse = jest.spyOn(http, 'parseJsonBody');
+    const decision = await decide(delivery('t'.repeat(50)), mailgunContext);
+    expect(decision.kind === 'accepted' && decision.message).toMatchObject({ id: 'mailgun:ev-1', eventType: 'delivered' });
+    expect(parse).toHaveBeenCalledTimes(1);
+  });
+
+  test('a tampered token is refused with its reason', async () => {
+    const decision = await decide(delivery('t'.repeat(50), `u${'t'.repeat(49)}`), mailgunContext);
+    expect(decision.kind === 'rejected' && [decision.response.statusCode, decision.reason]).toEqual([401, 'invalid_signature']);
+  });
 });
 
 // ---- handshakes (providers/handshake.ts) through decide(): answered, never accepted ----

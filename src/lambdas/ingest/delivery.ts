@@ -9,9 +9,9 @@ import {
   type HandshakeKind, type HandshakeOutcome, type PendingHandshake,
 } from '../../providers/handshake';
 import type { ProviderRuntimeConfig } from '../../providers/provider-config';
-import { verifySignature, type RejectionReason } from '../../providers/verify';
+import { verificationReadsBody, verifySignature, type RejectionReason } from '../../providers/verify';
 import { requestOf, type FrontDoorEvent, type FrontDoorRequest } from '../../runtime/front-door-request';
-import { errorResponse, isJsonContentType, parseJsonBody, type JsonBody } from '../../runtime/http';
+import { errorResponse, isJsonContentType, parseJsonBody, type JsonBody, type ParsedJsonBody } from '../../runtime/http';
 import { webhookId } from '../../runtime/ids';
 import { newMessage, type WebhookMessage } from '../../runtime/message';
 import { messageGroupId, orderingKeyOf, type OrderingKeyLocations } from '../../runtime/ordering';
@@ -125,7 +125,10 @@ export async function decideRequest(request: FrontDoorRequest, context: Delivery
       return unavailable(error);
     }
   }
-  const verification = verifySignature(provider, secrets, headers, rawBody, nowSeconds);
+  // The body is parsed once per delivery: where the signature is in it (Mailgun), verification
+  // reads the same parse as the delivery id, type and ordering key below.
+  const parsedBody = verificationReadsBody(provider) ? parseJsonBody(rawBody) : undefined;
+  const verification = verifySignature(provider, secrets, headers, rawBody, nowSeconds, parsedBody);
   if (!verification.valid) {
     return reject(401, verification.reason, SIGNATURE_MESSAGES[verification.reason]);
   }
@@ -134,13 +137,13 @@ export async function decideRequest(request: FrontDoorRequest, context: Delivery
   }
 
   const orderingKey = context.orderingKeys?.get(provider.name);
-  const json = jsonOf(headers['content-type'], rawBody, provider, orderingKey?.some((l) => l.jsonPath !== undefined) ?? false);
+  const json = jsonOf(headers['content-type'], rawBody, provider, orderingKey?.some((l) => l.jsonPath !== undefined) ?? false, parsedBody);
   if (json === MALFORMED) {
     return reject(400, 'malformed_json', 'The request body is not valid JSON.');
   }
   // Zoom answers with an HMAC keyed with the secret that verified the request.
   const verifiedWith = handshakeKindOf(provider) === 'zoom'
-    ? secrets.filter((s) => verifySignature(provider, [s], headers, rawBody, nowSeconds).valid)
+    ? secrets.filter((s) => verifySignature(provider, [s], headers, rawBody, nowSeconds, parsedBody).valid)
     : secrets;
   const handshake = verifiedHandshake(provider, json?.value, verifiedWith);
   if (handshake !== undefined) {
@@ -181,19 +184,20 @@ const MALFORMED = Symbol('malformed');
 /**
  * The parsed body when it is (or must be) JSON. A body declared as JSON must parse; a body
  * without a JSON content type is parsed only when the provider reads ids, types or its ordering
- * key from it (and, when it does not parse, has none of them).
+ * key from it (and, when it does not parse, has none of them). `parsed` is the body's parse for
+ * the signature, if there was one.
  */
 function jsonOf(
-  contentType: string | undefined, rawBody: Buffer, provider: ProviderRuntimeConfig, orderingNeedsJson: boolean,
+  contentType: string | undefined, rawBody: Buffer, provider: ProviderRuntimeConfig, orderingNeedsJson: boolean, parsed: ParsedJsonBody | undefined,
 ): JsonBody | undefined | typeof MALFORMED {
   const declared = isJsonContentType(contentType);
   const needed = provider.eventId?.jsonPath !== undefined || provider.eventType?.jsonPath !== undefined || orderingNeedsJson;
   if (!declared && !needed) {
     return undefined;
   }
-  const parsed = parseJsonBody(rawBody);
-  if (parsed.ok) {
-    return parsed.body;
+  const body = parsed ?? parseJsonBody(rawBody);
+  if (body.ok) {
+    return body.body;
   }
   return declared ? MALFORMED : undefined;
 }
