@@ -178,7 +178,8 @@ for (const [handler, modules] of Object.entries(LAZY_MODULES)) {
 // Handler code is bundled into assets/: its dependencies are devDependencies by design.
 // Handler-only modules: shared by the handlers, never by the construct.
 const HANDLER_SOURCES = ['src/lambdas/**/*.ts', 'src/runtime/**/*.ts', 'src/providers/verify.ts', 'src/providers/fields.ts', 'src/providers/secret-keys.ts', 'src/providers/signed-content.ts',
-  'src/providers/verification-result.ts', 'src/providers/hmac-compare.ts', 'src/providers/fixed-schemes.ts', 'src/providers/public-key.ts', 'src/providers/timestamps.ts', 'src/providers/form-params.ts', 'src/providers/handshake.ts', 'src/providers/client-state.ts'];
+  'src/providers/verification-result.ts', 'src/providers/hmac-compare.ts', 'src/providers/fixed-schemes.ts', 'src/providers/public-key.ts', 'src/providers/timestamps.ts', 'src/providers/form-params.ts', 'src/providers/handshake.ts', 'src/providers/client-state.ts',
+  'src/providers/signature-list.ts', 'src/providers/json-members.ts'];
 project.eslint?.addOverride({
   files: HANDLER_SOURCES,
   rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },

@@ -126,8 +126,12 @@ export function fixedMonthly(r: FixedResources): MonthlyItem[] {
   ];
 }
 
-/** Counts a template's fixed resources (CloudFormation JSON). */
-export function fixedResourcesOf(template: { readonly Resources: Readonly<Record<string, { readonly Type: string; readonly Properties?: Record<string, unknown> }>> }): FixedResources {
+export interface TemplateResources {
+  readonly Resources: Readonly<Record<string, { readonly Type: string; readonly Properties?: Record<string, unknown> }>>;
+}
+
+/** Counts a template's fixed resources. */
+export function fixedResourcesOf(template: TemplateResources): FixedResources {
   let webAcls = 0;
   let webAclRules = 0;
   let interfaceEndpointAzs = 0;

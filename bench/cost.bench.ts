@@ -28,7 +28,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
   billableLogBytes, claimCheckCosts, costPerMillion, dominant, fixedMonthly, fixedResourcesOf, PRICE_TABLE, total,
-  type FrontDoor, type FunctionUsage, type LineItem, type Measured,
+  type FrontDoor, type FunctionUsage, type LineItem, type Measured, type TemplateResources,
 } from './cost-model';
 import { CHUNK, emptyCounts, startCountingProxy, type CountingProxy } from './counting-proxy';
 import { row, writeRows, type BenchRow } from './results';
@@ -201,7 +201,13 @@ async function measure(routes: boolean, withSeed: boolean, props: LocalProcessor
     if (routes) console.log(`  EventBridge: ${counts.eventBridgeChunks} entries (64 KB chunks) through the counting proxy; the local bus matched ${(pipeline.bus?.events().size ?? 0) - busEventsBefore} new events`);
     console.log(`  counted (${routes ? 'routes on' : 'default'}): ${JSON.stringify(ours.counts.byOperation)}; SQS ${sqsRequests}; batches ${batches}, avg ${(batchedMessages / Math.max(1, batches)).toFixed(1)}`);
     const seed = withSeed ? await measureSeed(pipeline, mix) : undefined;
-    return { ours, seed, endpointBytes: sqsBytesSent + counts.eventBridgeBytes, avgBatch: batchedMessages / Math.max(1, batches), dynamoUnmetered: counts.dynamoUnmetered };
+    return {
+      ours,
+      seed,
+      endpointBytes: sqsBytesSent + counts.eventBridgeBytes,
+      avgBatch: batchedMessages / Math.max(1, batches),
+      dynamoUnmetered: counts.dynamoUnmetered,
+    };
   } finally {
     destroyHttpAgent();
     await pipeline.stop();
@@ -282,7 +288,7 @@ const usd = (n: number) => `$${n.toFixed(2)}`;
  * whatever its traffic (the managed web ACL and its rules, the interface endpoints in each
  * Availability Zone of a two-AZ VPC).
  */
-function allOptionsTemplate(): Parameters<typeof fixedResourcesOf>[0] {
+function allOptionsTemplate(): TemplateResources {
   const app = new App();
   const stack = new Stack(app, 'CostAllOptions', { env: { account: '123456789012', region: PRICE_TABLE.region } });
   const secret = (id: string) => [new secretsmanager.Secret(stack, id)];
@@ -299,7 +305,7 @@ function allOptionsTemplate(): Parameters<typeof fixedResourcesOf>[0] {
     vpc,
     vpcEndpoints: WebhookVpcEndpoints.create(),
   });
-  return app.synth().getStackByName(stack.stackName).template as Parameters<typeof fixedResourcesOf>[0];
+  return app.synth().getStackByName(stack.stackName).template as TemplateResources;
 }
 
 function printItems(label: string, items: readonly LineItem[]): void {

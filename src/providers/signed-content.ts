@@ -17,14 +17,17 @@
  * builds only the text before the body. A body the caller has parsed already (the ingest parses
  * each body once) is read, not parsed again.
  *
- * Over 400 lines: the plan compiler, the general extraction, its direct path and the list parser
- * share the private plan type; a module split off (the list parser is the candidate) would be one
- * more handler-only source to list in .projenrc.ts.
+ * Over 400 lines: the plan compiler and the three paths that verify with a plan (the general
+ * one, the direct one, the siblings one) share the private plan type; the two fast paths are held
+ * to the general one by properties (test/providers/signed-content.test.ts). The list parser and
+ * the JSON members are modules of their own.
  */
 import { createHmac } from 'node:crypto';
 import { sortedForm } from './form-params';
 import { anyOfLength, DIGEST_BYTES, encodedLength, matchesAny, matchesAt, type KeyOf } from './hmac-compare';
+import { member, memberAt, signedString, stringAt } from './json-members';
 import type { HmacAlgorithm, HmacSchemeConfig, PublicKeySchemeConfig, SignatureEncoding, SignatureList, TimestampUnit } from './provider-config';
+import { parseList } from './signature-list';
 import { PLACEHOLDER } from './template-placeholders';
 import { checkTimestamp } from './timestamps';
 import { hasOwn, header, type Headers, type RejectionReason } from './verification-result';
@@ -86,6 +89,12 @@ interface Plan {
    * list: just the text before the body.
    */
   readonly direct: boolean;
+  /**
+   * The signature, its timestamp and the one signed value are members of one object of the body,
+   * signed as timestamp then value (Mailgun's `signature.{signature,timestamp,token}`): read from
+   * that object, found once (verifySiblings). Undefined for any other shape.
+   */
+  readonly siblings: Siblings | undefined;
   /** The HMAC's settings, read once here: the configurations' varied shapes make reading them per delivery slow. */
   readonly algorithm: string;
   readonly encoding: SignatureEncoding;
@@ -93,8 +102,15 @@ interface Plan {
   readonly foldHexCase: boolean;
 }
 
+/** Where verifySiblings reads: the object's path, and its members' names. */
+interface Siblings {
+  readonly parent: readonly string[];
+  readonly signature: string;
+  readonly timestamp: string;
+  readonly value: string;
+}
+
 const MAX_CACHED = 64;
-const hasOwnProperty = Object.prototype.hasOwnProperty;
 const templates = new Map<string, readonly Part[]>();
 const plans = new WeakMap<SchemeConfig, Plan>();
 let lastConfig: SchemeConfig | undefined;
@@ -149,6 +165,7 @@ function planOf(config: SchemeConfig): Plan {
       timestampPath: config.timestampJsonPath?.split('.'),
       signaturePath: config.signatureJsonPath?.split('.'),
       direct: false,
+      siblings: undefined,
       algorithm: config.algorithm,
       encoding: config.encoding,
       encodedLength: hasOwn(DIGEST_BYTES, config.algorithm) ? encodedLength(config.algorithm as HmacAlgorithm, config.encoding) : 0,
@@ -159,6 +176,7 @@ function planOf(config: SchemeConfig): Plan {
       ...plan,
       direct: plan.numberedPrefix === '' && parts.every((part, i) => part.kind !== 'form' && (part.kind !== 'body' || i === parts.length - 1)),
     };
+    plan = { ...plan, siblings: siblingsOf(plan) };
     plans.set(config, plan);
   }
   lastConfig = config;
@@ -256,6 +274,7 @@ export function verifyHmacContent(
   request: SignedRequest,
 ): RejectionReason | 'valid' {
   const plan = planOf(config);
+  if (plan.siblings !== undefined) return verifySiblings(plan, plan.siblings, secrets, keyOf, request);
   if (plan.direct) return verifyDirect(plan, secrets, keyOf, request);
   const found = extractSignedContent(config, request);
   if (typeof found === 'string') return found;
@@ -379,68 +398,43 @@ function numberedSuffix(name: string, at: number): number | undefined {
   return n;
 }
 
+/** The siblings shape of a direct plan (Plan.siblings), if it has it. */
+function siblingsOf(plan: Plan): Siblings | undefined {
+  const [first, second] = plan.parts;
+  const signature = plan.signaturePath;
+  const timestamp = plan.timestampPath;
+  if (!plan.direct || plan.list !== undefined || plan.prefix !== '' || plan.timestampHeader !== undefined || signature === undefined
+    || timestamp === undefined || plan.parts.length !== 2 || first.kind !== 'ts' || second.kind !== 'json') return undefined;
+  const parent = signature.slice(0, -1);
+  const sameParent = (path: readonly string[]) => path.length === signature.length && parent.every((segment, i) => path[i] === segment);
+  if (!sameParent(timestamp) || !sameParent(second.path)) return undefined;
+  const last = (path: readonly string[]) => path[path.length - 1];
+  return { parent, signature: last(signature), timestamp: last(timestamp), value: last(second.path) };
+}
+
 /**
- * Adds the list's signature entries to `signatures` and returns its timestamp entry (the last one
- * wins). Entries are trimmed; one without a key is skipped. An entry that needs no trimming (the
- * usual case) is read in place, without slicing it out first.
+ * verifyDirect for a siblings plan, in the same order with the same verdicts, the three members
+ * read from their object found once; the HMAC over the timestamp and the value.
  */
-function parseList(value: string, list: SignatureList, signatures: string[]): string | undefined {
-  let timestamp: string | undefined;
-  if (list.separator === '') {
-    for (const entry of value.split('')) {
-      const trimmed = entry.trim();
-      timestamp = readEntry(trimmed, 0, trimmed.length, list, signatures, timestamp);
-    }
-    return timestamp;
+function verifySiblings(
+  plan: Plan, siblings: Siblings, secrets: readonly string[], keyOf: KeyOf, request: SignedRequest,
+): RejectionReason | 'valid' {
+  const object = memberAt(jsonOf(request), siblings.parent, siblings.parent.length);
+  const value = signedString(member(object, siblings.signature));
+  if (value === undefined) return 'missing_signature';
+  const timestamp = signedString(member(object, siblings.timestamp));
+  const problem = checkTimestamp(timestamp, plan.unit, request.nowSeconds, request.toleranceSeconds);
+  if (problem !== undefined) return problem;
+  const signed = signedString(member(object, siblings.value));
+  if (signed === undefined) return 'malformed_signature';
+  if (value.length !== plan.encodedLength) return 'invalid_signature';
+  const text = (timestamp ?? '') + signed;
+  for (const secret of secrets) {
+    const key = keyOf(secret);
+    if (key === null) continue;
+    if (matchesAt(createHmac(plan.algorithm, key).update(text).digest(plan.encoding), value, 0, plan.foldHexCase)) return 'valid';
   }
-  let start = 0;
-  while (start <= value.length) {
-    const found = value.indexOf(list.separator, start);
-    let from = start;
-    let to = found === -1 ? value.length : found;
-    // ASCII white space (`, v1=…`) is skipped in place; anything else `trim()` removes is rare.
-    while (from < to && isAsciiSpace(value.charCodeAt(from))) from++;
-    while (to > from && isAsciiSpace(value.charCodeAt(to - 1))) to--;
-    if (to > from && isUntrimmed(value.charCodeAt(from)) && isUntrimmed(value.charCodeAt(to - 1))) {
-      timestamp = readEntry(value, from, to, list, signatures, timestamp);
-    } else if (to > from) {
-      const end = found === -1 ? value.length : found;
-      const trimmed = value.slice(start, end).trim();
-      timestamp = readEntry(trimmed, 0, trimmed.length, list, signatures, timestamp);
-    }
-    start = found === -1 ? value.length + 1 : found + list.separator.length;
-  }
-  return timestamp;
-}
-
-/** Tab, line feed, vertical tab, form feed, carriage return, space: ASCII that `trim()` removes. */
-function isAsciiSpace(code: number): boolean {
-  return code === 32 || (code >= 9 && code <= 13);
-}
-
-/** Printable ASCII other than the space: `trim()` would not remove it. */
-function isUntrimmed(code: number): boolean {
-  return code > 32 && code < 127;
-}
-
-/** Reads the trimmed entry `text.slice(start, end)`: a signature, the timestamp (returned), or nothing. */
-function readEntry(
-  text: string, start: number, end: number, list: SignatureList, signatures: string[], timestamp: string | undefined,
-): string | undefined {
-  // The first key separator within the entry (one found later, or running past its end, is none).
-  const found = text.indexOf(list.keySeparator, start);
-  if (found === -1 || found + list.keySeparator.length > end) return timestamp;
-  const at = found - start;
-  if (at <= 0) return timestamp;
-  const rest = found + list.keySeparator.length;
-  if (isKeyAt(text, start, at, list.signatureKey)) signatures.push(text.slice(rest, end));
-  else if (list.timestampKey !== undefined && isKeyAt(text, start, at, list.timestampKey)) return text.slice(rest, end);
-  return timestamp;
-}
-
-/** Whether the entry's key (its `at` characters from `start`) is `key`. */
-function isKeyAt(text: string, start: number, at: number, key: string): boolean {
-  return at === key.length && text.startsWith(key, start);
+  return 'invalid_signature';
 }
 
 /** The parsed body: the caller's parse when it gave one, else parsed here; undefined when it is not JSON. */
@@ -452,21 +446,6 @@ function jsonOf(request: SignedRequest): unknown {
 /** Whether verifying a configuration reads the JSON body (a signature, timestamp or signed value in it). */
 export function readsJsonBody(config: SchemeConfig): boolean {
   return planOf(config).needsJson;
-}
-
-/** A string (or a number, as JS writes it) at a dotted path (split) of own properties. */
-function stringAt(json: unknown, path: readonly string[]): string | undefined {
-  let current = json;
-  for (let i = 0; i < path.length; i++) {
-    if (typeof current !== 'object' || current === null) return undefined;
-    const segment = path[i];
-    // Parsed JSON holds no undefined: an absent member is found without the own-property check.
-    const next = (current as Record<string, unknown>)[segment];
-    if (next === undefined || !hasOwnProperty.call(current, segment)) return undefined;
-    current = next;
-  }
-  if (typeof current === 'number' && Number.isFinite(current)) return String(current);
-  return typeof current === 'string' && current !== '' ? current : undefined;
 }
 
 /** A bounded cache: the oldest entry goes when it is full. */

@@ -142,6 +142,45 @@ describe('the direct path against the general one', () => {
       expect(verifyHmacContent(config, [SECRET], utf8Key, given ? { ...plain, json: parseJsonBody(body) } : plain)).toBe(expected);
     }), { numRuns: 1000 });
   });
+
+  test('a signature, timestamp and signed value in one body object (Mailgun\'s shape) get the general path\'s verdicts, valid ones included', () => {
+    const siblingsConfig = fc.record({
+      algorithm: fc.constantFrom('sha1', 'sha256'),
+      encoding: fc.constantFrom('hex', 'base64'),
+      parent: fc.constantFrom('signature', 'a.b'),
+      timestampUnit: fc.option(fc.constantFrom('s', 'iso'), { nil: undefined }),
+    }).map(({ parent, ...rest }): HmacSchemeConfig => ({
+      header: 'x-sig',
+      ...rest,
+      signatureJsonPath: `${parent}.signature`,
+      timestampJsonPath: `${parent}.timestamp`,
+      content: `{ts}{j:${parent}.token}`,
+    }));
+    const members = fc.array(fc.tuple(fc.constantFrom('signature', 'timestamp', 'token', 'other'), jsonValue), { maxLength: 5 });
+    const verdicts = new Set<string>();
+    fc.assert(fc.property(siblingsConfig, members, fc.boolean(), fc.boolean(), fc.boolean(), (config, list, signIt, upper, given) => {
+      const inner = [...list];
+      const parentPath = config.signatureJsonPath!.split('.').slice(0, -1);
+      const wrap = (text: string) => parentPath.reduceRight((acc, key) => `{"${key}":${acc}}`, text);
+      const bodyOf = (entries: ReadonlyArray<readonly [string, unknown]>) => Buffer.from(wrap(objectText(entries)));
+      if (signIt) {
+        // The right signature last (the one JSON.parse keeps), from the general path's parts.
+        const found = extractSignedContent(config, { headers: {}, body: bodyOf([...inner, ['signature', 'x']]), nowSeconds: NOW, toleranceSeconds: 300 });
+        if (typeof found !== 'string') {
+          const hmac = createHmac(config.algorithm, SECRET);
+          for (const part of found.parts) hmac.update(part);
+          const digest = hmac.digest(config.encoding);
+          inner.push(['signature', upper ? digest.toUpperCase() : digest]);
+        }
+      }
+      const body = bodyOf(inner);
+      const request: SignedRequest = { headers: {}, body, nowSeconds: NOW, toleranceSeconds: 300 };
+      const expected = reference(config, [SECRET], request);
+      expect(verifyHmacContent(config, [SECRET], utf8Key, given ? { ...request, json: parseJsonBody(body) } : request)).toBe(expected);
+      verdicts.add(expected);
+    }), { numRuns: 1000 });
+    expect([...verdicts].sort()).toEqual(expect.arrayContaining(['invalid_signature', 'malformed_signature', 'missing_signature', 'valid']));
+  });
 });
 
 describe('the constant-time comparison', () => {
