@@ -12,12 +12,12 @@
  * Prints a table (p50, p99, ratio to the REST API) and writes the rows to .bench/latency.json for
  * bench/summary.ts. Local figures: a profile of the front door's share of the path, not AWS's.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { destroyHttpAgent, postDelivery } from '../local-pipeline/inspect';
 import { startPipeline } from '../local-pipeline/pipeline';
 import { sampleDelivery } from '../local-pipeline/signing';
 import { WebhookFrontDoor } from '../src';
+import { row, writeRows, type BenchRow } from './results';
 
 const WARMUP = 30;
 const ROUNDS = Number(process.env.LATENCY_ROUNDS ?? 300);
@@ -26,16 +26,6 @@ const DOORS: ReadonlyArray<readonly [string, WebhookFrontDoor]> = [
   ['HTTP API', WebhookFrontDoor.HTTP_API],
   ['function URL', WebhookFrontDoor.FUNCTION_URL],
 ];
-
-interface Row {
-  readonly bench: 'latency';
-  readonly item: string;
-  readonly figure: string;
-  readonly ratio: number | null;
-  readonly goal: string | null;
-  readonly met: boolean | null;
-  readonly note: string | null;
-}
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -69,13 +59,8 @@ async function main(): Promise<void> {
   }
   destroyHttpAgent();
   const rest = results[0];
-  const rows: Row[] = results.flatMap((r) => (['p50', 'p99'] as const).map((p): Row => ({
-    bench: 'latency',
-    item: `${r.label} ${p}`,
-    figure: `${r[p].toFixed(1)} ms`,
+  const rows: BenchRow[] = results.flatMap((r) => (['p50', 'p99'] as const).map((p) => row('latency', `${r.label} ${p}`, `${r[p].toFixed(1)} ms`, {
     ratio: Number((r[p] / rest[p]).toFixed(2)),
-    goal: null,
-    met: null,
     note: `warm, ${ROUNDS} sequential signed Stripe deliveries to 202 through the local ${r.label} stand-in and the shipped ingest bundle; ratio to the REST API`,
   })));
   console.log(`\nWarm time to acknowledge (202), local pipeline, ${ROUNDS} requests per front door after ${WARMUP} warm-up, Node ${process.version}\n`);
@@ -84,9 +69,7 @@ async function main(): Promise<void> {
   for (const r of results) {
     console.log(`| ${r.label} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${(r.p50 / rest.p50).toFixed(2)}× | ${(r.p99 / rest.p99).toFixed(2)}× |`);
   }
-  mkdirSync('.bench', { recursive: true });
-  writeFileSync('.bench/latency.json', `${JSON.stringify(rows, null, 2)}\n`);
-  console.log('\nrows written to .bench/latency.json');
+  console.log(`\nrows written to ${writeRows('latency', rows)}`);
 }
 
 main().then(() => process.exit(0), (error: Error) => {

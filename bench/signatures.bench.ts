@@ -27,11 +27,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHmac, generateKeyPairSync, sign as signWithKey, verify as verifyWithKey } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import { Webhook as SvixWebhook } from 'svix';
+import { median, row, writeRows, type BenchRow } from './results';
 import { sortedForm } from '../src/providers/form-params';
 import { PRESETS } from '../src/providers/presets';
 import type { ProviderRuntimeConfig } from '../src/providers/provider-config';
@@ -412,12 +412,6 @@ async function assertAccepts(contender: Contender): Promise<void> {
   }
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
 interface SchemeResult {
   readonly scheme: Scheme;
   /** ns/op per round of the goal's contenders: raw, ours and the inherent or shared step. */
@@ -475,19 +469,6 @@ function formatNs(ns: number): string {
   return ns >= 10_000 ? `${(ns / 1000).toFixed(1)} µs` : `${ns.toFixed(0)} ns`;
 }
 
-/** One row of the table `npx projen bench` prints (bench/summary.ts reads `.bench/*.json`). */
-interface BenchRow {
-  readonly bench: 'signatures';
-  readonly item: string;
-  readonly figure: string;
-  readonly ratio: number | null;
-  readonly goal: string | null;
-  readonly met: boolean | null;
-  readonly note: string | null;
-}
-
-const RESULTS_FILE = path.join(__dirname, '..', '.bench', 'signatures.json');
-
 /** What the goal is measured on: ours, less the scheme's inherent step when it has one. */
 function goalRatio(scheme: Scheme, samples: ReadonlyMap<Contender, number[]>): number {
   const raw = samples.get(scheme.raw)!;
@@ -539,15 +520,12 @@ function report(results: readonly SchemeResult[]): BenchRow[] {
     for (const official of scheme.officials) {
       notes.push(`ours / ${official.label}: ${medianRatio(oursBesideOfficials, againstOfficials.get(official)!).toFixed(2)}×`);
     }
-    rows.push({
-      bench: 'signatures',
-      item: scheme.name,
-      figure: `${formatNs(median(ours))} (raw ${formatNs(median(raw))})`,
+    rows.push(row('signatures', scheme.name, `${formatNs(median(ours))} (raw ${formatNs(median(raw))})`, {
       ratio: Number(ratio.toFixed(3)),
       goal: held ? `≤ ${GOAL_RATIO}× one raw HMAC of the signed content${scheme.inherent !== undefined ? ', besides the scheme\'s own step' : ''}` : null,
       met: held ? pass : null,
       note: notes.length > 0 ? notes.join('; ') : null,
-    });
+    }));
   }
   return rows;
 }
@@ -558,13 +536,6 @@ function printSummary(rows: readonly BenchRow[]): void {
   console.log(`${missed.length === 0 ? 'PASS' : 'FAIL'}: verifySignature ≤ ${GOAL_RATIO}× one raw HMAC of the signed content (${BODY_BYTES} B body) for every HMAC scheme, `
     + 'besides a step the scheme itself requires (public-key schemes: compared with their SDKs, not held to the goal)'
     + (missed.length > 0 ? `; missed: ${missed.map((r) => r.item).join(', ')}` : ''));
-}
-
-/** Writes the rows for bench/summary.ts, replacing the previous run's. */
-function writeRows(rows: readonly BenchRow[]): void {
-  fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
-  fs.writeFileSync(RESULTS_FILE, `${JSON.stringify(rows, null, 2)}\n`);
-  console.log(`rows written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
 }
 
 /** Marks the line with which a scheme's process hands its rows back. */
@@ -614,7 +585,7 @@ async function main(): Promise<void> {
   }
   printSummary(rows);
   // A partial run does not replace the table's rows.
-  if (only.length === 0) writeRows(rows);
+  if (only.length === 0) console.log(`rows written to ${path.relative(process.cwd(), writeRows('signatures', rows))}`);
   console.log(`(${((Date.now() - started) / 1000).toFixed(1)} s; sink ${typeof sink})`);
   // A missed goal is in the rows (and the summary table), not the exit code: `npx projen bench`
   // goes on to the other benches and prints one table.
