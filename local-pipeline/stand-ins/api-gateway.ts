@@ -259,32 +259,51 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const notEmulated = Object.keys(options.gatewayResponses ?? {}).filter((type) => !EMULATED_RESPONSE_TYPES.has(type));
   if (notEmulated.length > 0) throw new Error(`gateway responses not emulated: ${notEmulated.join(', ')}`);
   const apiId = randomBytes(5).toString('hex');
+  return serveAnswers(options.port, (req) => handleRequest(req, options, apiId), {
+    extraHeaders: () => ['x-amzn-RequestId', randomUUID()],
+    errorLabel: 'local API error',
+    onRequest: options.onRequest,
+  });
+}
+
+/** How serveAnswers answers beyond the handler's own answer. */
+export interface ServeOptions {
+  /** Headers added to every answer (name, value, name, value…). */
+  readonly extraHeaders?: () => string[];
+  /** How a handler's failure is named in its 500 answer. */
+  readonly errorLabel: string;
+  readonly onRequest?: (entry: { method: string; path: string; status: number; ms: number }) => void;
+}
+
+/**
+ * An HTTP server on 127.0.0.1 that answers every request with what `handle` resolves to (a
+ * handler failure is a JSON 500), kept alive as a front door would, and stopped at cleanup.
+ */
+export async function serveAnswers(
+  port: number, handle: (req: http.IncomingMessage) => Promise<HttpAnswer>, options: ServeOptions,
+): Promise<ApiServer> {
   const server = http.createServer((req, res) => {
     const started = Date.now();
-    void handleRequest(req, options, apiId).then((answer) => {
-      res.writeHead(answer.statusCode, [
-        ...answer.headers.flat(),
-        'x-amzn-RequestId', randomUUID(),
-        'Content-Length', String(answer.body.length),
-      ]);
+    void handle(req).then((answer) => {
+      res.writeHead(answer.statusCode, [...answer.headers.flat(), ...(options.extraHeaders?.() ?? []), 'Content-Length', String(answer.body.length)]);
       res.end(answer.body);
       options.onRequest?.({ method: req.method ?? '', path: req.url ?? '', status: answer.statusCode, ms: Date.now() - started });
     }, (error: Error) => {
       res.writeHead(500, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ message: `local API error: ${error.message}` }));
+      res.end(JSON.stringify({ message: `${options.errorLabel}: ${error.message}` }));
     });
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
+    server.listen(port, '127.0.0.1', () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
+  const address = server.address() as AddressInfo;
   const stop = onCleanup(() => new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeAllConnections();
   }));
-  return { url: `http://127.0.0.1:${port}`, port, stop };
+  return { url: `http://127.0.0.1:${address.port}`, port: address.port, stop };
 }
 
 async function handleRequest(req: http.IncomingMessage, options: ApiServerOptions, apiId: string): Promise<HttpAnswer> {

@@ -31,12 +31,10 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { matchRoute, readBody, type HttpAnswer } from './api-gateway';
+import { matchRoute, readBody, serveAnswers, type HttpAnswer } from './api-gateway';
 import type { InvocationResult, LocalFunction } from './functions';
 import { checkSignature, type Credentials } from './sigv4';
-import { onCleanup } from '../cleanup';
 import type { ApiRoute } from '../template/template';
 
 /** An HTTP API's payload limit (10 MB). */
@@ -183,28 +181,7 @@ export interface V2Server {
 
 export async function startV2Server(options: V2ServerOptions): Promise<V2Server> {
   const apiId = randomBytes(5).toString('hex');
-  const server = http.createServer((req, res) => {
-    const started = Date.now();
-    void handle(req, options, apiId).then((answer) => {
-      res.writeHead(answer.statusCode, [...answer.headers.flat(), 'Content-Length', String(answer.body.length)]);
-      res.end(answer.body);
-      options.onRequest?.({ method: req.method ?? '', path: req.url ?? '', status: answer.statusCode, ms: Date.now() - started });
-    }, (error: Error) => {
-      res.writeHead(500, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ message: `local front door error: ${error.message}` }));
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const stop = onCleanup(() => new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  }));
-  return { url: `http://127.0.0.1:${port}`, port, stop };
+  return serveAnswers(options.port, (req) => handle(req, options, apiId), { errorLabel: 'local front door error', onRequest: options.onRequest });
 }
 
 async function handle(req: http.IncomingMessage, options: V2ServerOptions, apiId: string): Promise<HttpAnswer> {
