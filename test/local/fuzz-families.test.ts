@@ -4,25 +4,15 @@
  * form signing, a signature in the body, an RFC 3339 timestamp template, a hex-encoded key,
  * numbered signature headers): every refusal a JSON 4xx, no crash, nothing enqueued.
  */
-import { Duration } from 'aws-cdk-lib';
-import { assertEveryRefusalIsJson4xx, defectsOf } from './fuzz-support';
-import { say } from './support';
+import { assertEveryRefusalIsJson4xx, defectsOf, FUZZ_RUNS as RUNS, FUZZ_SEED as SEED, startIngestOnlyPipeline } from './fuzz-support';
 import { destroyHttpAgent, queueDepth } from '../../local-pipeline/inspect';
-import { startPipeline, type Pipeline } from '../../local-pipeline/pipeline';
+import type { Pipeline } from '../../local-pipeline/pipeline';
 import { LOCAL_SCHEME_FAMILIES } from '../../local-pipeline/template/app';
-
-const RUNS = Math.max(10_000, Number(process.env.FUZZ_RUNS ?? 10_000));
-const SEED = Number(process.env.FUZZ_SEED ?? 20_240_601);
 
 let pipeline: Pipeline;
 
 beforeAll(async () => {
-  pipeline = await startPipeline({
-    props: { processing: { maxBatchingWindow: Duration.seconds(1) } },
-    everySchemeFamily: true,
-    eventSource: false,
-    progress: (line) => say(`  ${line}`),
-  });
+  pipeline = await startIngestOnlyPipeline({ everySchemeFamily: true });
 });
 
 afterAll(async () => {

@@ -5,15 +5,30 @@
  * a 5xx; every refusal is a JSON 4xx with an `error`; a 2xx only ever answers a handshake of a
  * provider that has one, and is never a queued webhook.
  */
+import { Duration } from 'aws-cdk-lib';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as fc from 'fast-check';
 import { say } from './support';
-import type { Pipeline } from '../../local-pipeline/pipeline';
+import { startPipeline, type Pipeline, type PipelineOptions } from '../../local-pipeline/pipeline';
 import { sampleDelivery } from '../../local-pipeline/signing';
 import { matchRoute, toProxyEvent } from '../../local-pipeline/stand-ins/api-gateway';
 import { LOCAL_HANDSHAKE_PROVIDERS } from '../../local-pipeline/template/app';
 import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
 import { MAX_BODY_BYTES } from '../../src/runtime/message';
+
+/** Requests per fuzz test (at least 10,000; FUZZ_RUNS raises it) and the seed (FUZZ_SEED). */
+export const FUZZ_RUNS = Math.max(10_000, Number(process.env.FUZZ_RUNS ?? 10_000));
+export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20_240_601);
+
+/** The local pipeline with the ingest function alone under test: no event source, so the queue must stay empty. */
+export function startIngestOnlyPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
+  return startPipeline({
+    props: { processing: { maxBatchingWindow: Duration.seconds(1) } },
+    eventSource: false,
+    progress: (line) => say(`  ${line}`),
+    ...options,
+  });
+}
 
 // ---- generators ----
 

@@ -12,27 +12,18 @@
  * integer ids, each of which must keep its literal id.
  */
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { Duration } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
-import { assertEveryRefusalIsJson4xx, proxyEvent } from './fuzz-support';
+import { assertEveryRefusalIsJson4xx, FUZZ_RUNS as RUNS, FUZZ_SEED as SEED, proxyEvent, startIngestOnlyPipeline } from './fuzz-support';
 import { say } from './support';
 import { destroyHttpAgent, queueDepth } from '../../local-pipeline/inspect';
-import { startPipeline, type Pipeline } from '../../local-pipeline/pipeline';
+import type { Pipeline } from '../../local-pipeline/pipeline';
 import { sampleDelivery } from '../../local-pipeline/signing';
 import type { ProviderRuntimeConfig } from '../../src/providers/provider-config';
-
-const RUNS = Math.max(10_000, Number(process.env.FUZZ_RUNS ?? 10_000));
-const SEED = Number(process.env.FUZZ_SEED ?? 20_240_601);
 
 let pipeline: Pipeline;
 
 beforeAll(async () => {
-  pipeline = await startPipeline({
-    props: { processing: { maxBatchingWindow: Duration.seconds(1) } },
-    // Only the ingest function is under test; the queue must stay empty for the final check.
-    eventSource: false,
-    progress: (line) => say(`  ${line}`),
-  });
+  pipeline = await startIngestOnlyPipeline();
 });
 
 afterAll(async () => {
