@@ -3,7 +3,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { buildArchiveObject, type ArchiveEntry } from '../../src/runtime/archive';
+import { archiveOf, serveRanges } from './archived';
 import { newMessage } from '../../src/runtime/message';
 import { toRecord } from '../../src/runtime/record';
 
@@ -29,30 +29,13 @@ function fixture(bodies: string[]) {
     headers: {},
     rawBody: Buffer.from(body),
   }));
-  const entries: ArchiveEntry[] = messages.map((m) => ({
-    id: m.id,
-    provider: m.provider,
-    eventType: m.eventType,
-    receivedAt: m.receivedAt,
-    headers: {},
-    bodyBytes: m.bodyBytes,
-    bodySha256: m.bodySha256,
-    body: m.body!,
-  }));
-  const archive = buildArchiveObject('raw/dt=2026-11-24/hr=10/a.ndjson', entries);
+  const archive = archiveOf(messages);
   const records: DynamoDBRecord[] = messages.map((m, i) => ({
     eventID: `e${i}`,
     eventName: 'INSERT',
     dynamodb: { SequenceNumber: String(100 + i), NewImage: marshall(toRecord(m, archive.pointers[i], new Date('2026-11-24T10:00:01Z'))) as never },
   }));
   return { archive, records };
-}
-
-function serveRange(body: Buffer) {
-  s3.on(GetObjectCommand).callsFake((input: { Range: string }) => {
-    const [start, end] = input.Range.replace('bytes=', '').split('-').map(Number);
-    return { Body: { transformToByteArray: async () => new Uint8Array(body.subarray(start, end + 1)) } as never };
-  });
 }
 
 beforeEach(() => {
@@ -62,7 +45,7 @@ beforeEach(() => {
 
 test('one event per recorded webhook, with its payload, from one ranged GET of the archive object', async () => {
   const { archive, records } = fixture(['{"amount":1}', '{"amount":2}', 'not json']);
-  serveRange(archive.body);
+  serveRanges(s3, archive.body);
   eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{}, {}, {}] });
   expect(await handler({ Records: records })).toEqual({ batchItemFailures: [] });
   expect(s3.commandCalls(GetObjectCommand)).toHaveLength(1);
@@ -76,7 +59,7 @@ test('one event per recorded webhook, with its payload, from one ranged GET of t
 
 test('entries EventBridge refuses are retried, and only they', async () => {
   const { archive, records } = fixture(['{}', '{}']);
-  serveRange(archive.body);
+  serveRanges(s3, archive.body);
   eventBridge.on(PutEventsCommand)
     .resolvesOnce({ FailedEntryCount: 1, Entries: [{ EventId: 'a' }, { ErrorCode: 'InternalFailure' }] })
     .resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'b' }] });
@@ -87,7 +70,7 @@ test('entries EventBridge refuses are retried, and only they', async () => {
 
 test('entries that keep failing hand the batch back from the first of them, by sequence number', async () => {
   const { archive, records } = fixture(['{}', '{}', '{}']);
-  serveRange(archive.body);
+  serveRanges(s3, archive.body);
   eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
     FailedEntryCount: input.Entries.length - (input.Entries.length === 3 ? 1 : 0),
     Entries: input.Entries.map((_, i) => (input.Entries.length === 3 && i === 0 ? { EventId: 'ok' } : { ErrorCode: 'ThrottlingException' })),

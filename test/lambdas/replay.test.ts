@@ -3,7 +3,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { buildArchiveObject, type ArchiveEntry } from '../../src/runtime/archive';
+import { archiveOf, serveRanges } from './archived';
 import { recordedWebhook, toEventEntry } from '../../src/runtime/event';
 import { INDEX_SHARDS, providerDayKeys } from '../../src/runtime/index-shards';
 import { newMessage } from '../../src/runtime/message';
@@ -37,22 +37,9 @@ function fixture(count: number) {
     headers: {},
     rawBody: Buffer.from(JSON.stringify({ id: `evt_${i}`, amount: i })),
   }));
-  const entries: ArchiveEntry[] = messages.map((m) => ({
-    id: m.id,
-    provider: m.provider,
-    eventType: m.eventType,
-    receivedAt: m.receivedAt,
-    headers: {},
-    bodyBytes: m.bodyBytes,
-    bodySha256: m.bodySha256,
-    body: m.body!,
-  }));
-  const archive = buildArchiveObject('raw/dt=2026-11-24/hr=10/a.ndjson', entries);
+  const archive = archiveOf(messages);
   const records = messages.map((m, i) => toRecord(m, archive.pointers[i], new Date('2026-11-24T10:00:05Z')));
-  s3.on(GetObjectCommand).callsFake((input: { Range: string }) => {
-    const [start, end] = input.Range.replace('bytes=', '').split('-').map(Number);
-    return { Body: { transformToByteArray: async () => new Uint8Array(archive.body.subarray(start, end + 1)) } as never };
-  });
+  serveRanges(s3, archive.body);
   return { records, bodies: messages.map((m) => Buffer.from(m.body!, 'base64')) };
 }
 
