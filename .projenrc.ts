@@ -35,7 +35,12 @@ const bundlingOptions = {
     // What a handler needs only now and then (the ingest's claim-check write, the processor's
     // payload validator) lives in `src/lambdas/<name>/lazy/`, is bundled into a file of its own
     // beside the handler's (LAZY_MODULES below) and is required from there on first use: a
-    // cold start neither parses nor evaluates it (bench/bundles.bench.ts measures both).
+    // cold start neither parses nor evaluates it (bench/bundles.bench.ts measures both). The
+    // code asset is the handler's whole directory: "Your AWS Lambda function's code comprises a
+    // .js or .mjs file containing your function's handler code, together with any additional
+    // packages and modules your code depends on"
+    // (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-package.html); the synthesized
+    // asset holding lazy/ is checked by test/lambdas/lazy-modules.test.ts and the local pipeline.
     '--external:./lazy/*': true,
   },
 } as javascript.BundlingOptions;

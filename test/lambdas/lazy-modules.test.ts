@@ -6,6 +6,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { PayloadSchema, WebhookProcessor, WebhookProvider } from '../../src';
 
 const bundleDir = (handler: string) => path.join('assets', 'lambdas', handler, `${handler}.lambda`);
 
@@ -30,4 +33,25 @@ test.each([
   expect(bundle).toContain(`require("./lazy/${module}")`);
   expect(lazy).toContain(marker);
   expect(bundle).not.toContain(marker);
+});
+
+test('the synthesized code asset of each function with lazy modules holds them beside index.js, as Lambda would unpack it', () => {
+  const app = new App();
+  const stack = new Stack(app, 'Lazy');
+  new WebhookProcessor(stack, 'Webhooks', {
+    providers: [WebhookProvider.stripe({
+      secrets: [new secretsmanager.Secret(stack, 'Secret')],
+      schema: PayloadSchema.fromObject({ type: 'object' }),
+    })],
+  });
+  const assembly = app.synth();
+  const manifest = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'Lazy.assets.json'), 'utf8')) as { files: Record<string, { source: { path: string } }> };
+  const assetFiles = Object.values(manifest.files).map((f) => path.join(assembly.directory, f.source.path))
+    .filter((dir) => fs.existsSync(path.join(dir, 'index.js')))
+    .map((dir) => ({ index: fs.readFileSync(path.join(dir, 'index.js')), lazy: fs.existsSync(path.join(dir, 'lazy')) ? fs.readdirSync(path.join(dir, 'lazy')) : [] }));
+  for (const [handler, module] of [['ingest', 'oversize-store'], ['processor', 'payload-validator']]) {
+    const shipped = fs.readFileSync(path.join(bundleDir(handler), 'index.js'));
+    const asset = assetFiles.find((a) => a.index.equals(shipped));
+    expect(asset?.lazy).toEqual([`${module}.js`]);
+  }
 });
